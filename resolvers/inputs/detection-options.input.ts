@@ -1,0 +1,17 @@
+import { Field, Float, InputType, Int } from 'type-graphql';
+import { DEFAULT_MAX_FACES, DEFAULT_MIN_CONFIDENCE, MAX_FACES_LIMIT } from '../../src/detection/detection-options';
+
+@InputType({ description: 'Tuning for one detection call. Out-of-range values give an INVALID_OPTION user error.' })
+export class DetectionOptions {
+  @Field(() => Float, {
+    nullable: true,
+    description: `Smallest detector confidence (0..1) for a face to be returned. Default ${DEFAULT_MIN_CONFIDENCE}. Lower finds more small and partly hidden faces and more false ones.`,
+  })
+  minConfidence?: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: `Most faces to return (1..${MAX_FACES_LIMIT}), the most confident first. Default ${DEFAULT_MAX_FACES}.`,
+  })
+  maxFaces?: number | null;
+}

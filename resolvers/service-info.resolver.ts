@@ -1,0 +1,28 @@
+import { Ctx, Query, Resolver } from 'type-graphql';
+import { MAX_FACES_LIMIT } from '../src/detection/detection-options';
+import type { GraphQLContext } from '../src/graphql/context';
+import { ImageFileFormat } from './enums/image-format.enum';
+import { ProviderName } from './enums/provider-name.enum';
+import { ServiceInfo } from './types/service-info.type';
+import { version } from '../package.json';
+
+@Resolver()
+export class ServiceInfoResolver {
+  @Query(() => ServiceInfo, { description: 'What this server is: version, provider and the limits in force.' })
+  serviceInfo(@Ctx() ctx: GraphQLContext): ServiceInfo {
+    const { limits } = ctx.config;
+    return {
+      version,
+      provider: ctx.provider.name as ProviderName,
+      ready: ctx.provider.isReady(),
+      supportedFormats: Object.values(ImageFileFormat),
+      limits: {
+        maxImageBytes: limits.maxImageBytes,
+        maxImagePixels: limits.maxImagePixels,
+        maxBatchSize: limits.maxBatchSize,
+        maxRequestBytes: limits.bodyLimitBytes,
+        maxFaces: MAX_FACES_LIMIT,
+      },
+    };
+  }
+}

@@ -1,0 +1,40 @@
+import { DetectionError, ErrorCode } from '../errors';
+import type { ImageInfo } from '../image/image-decoder';
+import { readImageInput, type ImageSource } from '../image/image-input';
+import type { DetectionLoaders } from './detection-loaders';
+import { resolveDetectionSettings, type DetectionOptionsInput } from './detection-options';
+import type { DetectedFace } from './landmark-detector';
+
+export interface UserErrorData {
+  code: ErrorCode;
+  message: string;
+  field?: string[];
+}
+
+/** The mutation payload: faces on success, typed user errors otherwise, never a thrown expected failure. */
+export interface DetectLandmarksOutcome {
+  faces: DetectedFace[] | null;
+  image: ImageInfo | null;
+  userErrors: UserErrorData[];
+}
+
+export interface DetectLandmarksArgs {
+  image: ImageSource;
+  options?: DetectionOptionsInput | null;
+  /** Where this image sits in the request, for `UserError.field`. */
+  field: string[];
+  maxImageBytes: number;
+}
+
+/** One image through the request's loaders; bugs still throw (they are top-level errors). */
+export async function detectLandmarks(loaders: DetectionLoaders, args: DetectLandmarksArgs): Promise<DetectLandmarksOutcome> {
+  try {
+    const settings = resolveDetectionSettings(args.options);
+    const image = readImageInput(args.image, args.maxImageBytes, args.field);
+    const result = await loaders.detections.load({ image, settings });
+    return { faces: result.faces, image: result.image, userErrors: [] };
+  } catch (error) {
+    if (!(error instanceof DetectionError)) throw error;
+    return { faces: null, image: null, userErrors: [{ code: error.code, message: error.message, field: error.field ?? args.field }] };
+  }
+}

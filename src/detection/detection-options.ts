@@ -1,0 +1,28 @@
+import { DetectionError, ErrorCode } from '../errors';
+import type { DetectionSettings } from '../providers/provider';
+
+export const DEFAULT_MIN_CONFIDENCE = 0.5;
+export const DEFAULT_MAX_FACES = 100;
+export const MAX_FACES_LIMIT = 1000;
+
+export interface DetectionOptionsInput {
+  minConfidence?: number | null;
+  maxFaces?: number | null;
+}
+
+/** Applies defaults and range checks; a bad value is the client's error, named by its field. */
+export function resolveDetectionSettings(options: DetectionOptionsInput | null | undefined): DetectionSettings {
+  const minConfidence = options?.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
+  const maxFaces = options?.maxFaces ?? DEFAULT_MAX_FACES;
+  if (!Number.isFinite(minConfidence) || minConfidence < 0 || minConfidence > 1) {
+    throw new DetectionError(ErrorCode.INVALID_OPTION, `minConfidence must be between 0 and 1 (got ${minConfidence}).`, ['options', 'minConfidence']);
+  }
+  if (!Number.isInteger(maxFaces) || maxFaces < 1 || maxFaces > MAX_FACES_LIMIT) {
+    throw new DetectionError(ErrorCode.INVALID_OPTION, `maxFaces must be an integer from 1 to ${MAX_FACES_LIMIT} (got ${maxFaces}).`, ['options', 'maxFaces']);
+  }
+  return { minConfidence, maxFaces };
+}
+
+export function settingsKey(settings: DetectionSettings): string {
+  return `${settings.minConfidence}/${settings.maxFaces}`;
+}

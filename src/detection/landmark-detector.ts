@@ -1,0 +1,91 @@
+import { asDetectionError, DetectionError, ErrorCode } from '../errors';
+import { scaleBox, scalePoint, type Box, type Point } from '../geometry/geometry';
+import { fivePointsFrom68, type FivePoints } from '../geometry/landmarks';
+import { decodeImage, type DecodedImage, type DecodeLimits, type ImageInfo } from '../image/image-decoder';
+import type { ImageBytes } from '../image/image-input';
+import type { DetectionSettings, LandmarkProvider, ProviderFace } from '../providers/provider';
+import { settingsKey } from './detection-options';
+
+/** One face in the client's upright image coordinates. */
+export interface DetectedFace {
+  rectangle: Box;
+  confidence: number;
+  quality: number;
+  fivePoints: FivePoints;
+  points68?: Point[];
+}
+
+export interface DetectionResult {
+  image: ImageInfo;
+  faces: DetectedFace[];
+}
+
+export interface DetectionItem {
+  image: DecodedImage;
+  settings: DetectionSettings;
+}
+
+/**
+ * Provider answers -> faces in the client's upright image. Each item gets its own result or
+ * DetectionError; the provider sees one call per distinct settings in the batch.
+ */
+export class LandmarkDetector {
+  constructor(
+    private readonly provider: LandmarkProvider,
+    private readonly limits: DecodeLimits,
+  ) {}
+
+  get maxBatchSize(): number {
+    return this.provider.maxBatchSize;
+  }
+
+  decode(image: ImageBytes): Promise<DecodedImage> {
+    return decodeImage(image, this.limits);
+  }
+
+  async detect(items: readonly DetectionItem[]): Promise<Array<DetectionResult | DetectionError>> {
+    const results: Array<DetectionResult | DetectionError> = new Array(items.length);
+    const groups = new Map<string, number[]>();
+    items.forEach((item, i) => {
+      const key = settingsKey(item.settings);
+      groups.set(key, [...(groups.get(key) ?? []), i]);
+    });
+    await Promise.all(
+      [...groups.values()].map(async (indexes) => {
+        const images = indexes.map((i) => items[i].image);
+        const settings = items[indexes[0]].settings;
+        const answers = await this.provider.detect(images, settings).catch((error: unknown) => images.map(() => error));
+        indexes.forEach((itemIndex, k) => {
+          results[itemIndex] = toResult(answers[k], images[k], settings);
+        });
+      }),
+    );
+    return results;
+  }
+}
+
+function toResult(answer: ProviderFace[] | unknown, image: DecodedImage, settings: DetectionSettings): DetectionResult | DetectionError {
+  try {
+    if (!Array.isArray(answer)) throw answer;
+    return { image: image.info, faces: toClientFaces(answer, image.scale, settings) };
+  } catch (error) {
+    return asDetectionError(error, ErrorCode.ENGINE_FAILURE, 'The face engine failed on this image.');
+  }
+}
+
+function toClientFaces(faces: ProviderFace[], scale: number, settings: DetectionSettings): DetectedFace[] {
+  return faces
+    .filter((f) => f.confidence >= settings.minConfidence)
+    .sort((a, b) => b.confidence - a.confidence)
+    .slice(0, settings.maxFaces)
+    .map((f) => {
+      const points68 = f.points68?.map((p) => scalePoint(p, scale));
+      const five = f.fivePoints ? scaleFivePoints(f.fivePoints, scale) : points68 && fivePointsFrom68(points68);
+      if (!five) throw new Error('provider returned a face without landmarks');
+      return { rectangle: scaleBox(f.box, scale), confidence: f.confidence, quality: f.quality, fivePoints: five, points68 };
+    });
+}
+
+function scaleFivePoints(p: FivePoints, scale: number): FivePoints {
+  return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, v && scalePoint(v, scale)])) as unknown as FivePoints;
+}

@@ -1,0 +1,52 @@
+/** Why a single image could not be processed. Clients switch on these, so values are API. */
+export enum ErrorCode {
+  INVALID_INPUT = 'INVALID_INPUT',
+  INVALID_BASE64 = 'INVALID_BASE64',
+  EMPTY_IMAGE = 'EMPTY_IMAGE',
+  UNSUPPORTED_FORMAT = 'UNSUPPORTED_FORMAT',
+  CORRUPT_IMAGE = 'CORRUPT_IMAGE',
+  IMAGE_TOO_LARGE = 'IMAGE_TOO_LARGE',
+  TOO_MANY_PIXELS = 'TOO_MANY_PIXELS',
+  INVALID_OPTION = 'INVALID_OPTION',
+  ENGINE_FAILURE = 'ENGINE_FAILURE',
+  UPSTREAM_UNAVAILABLE = 'UPSTREAM_UNAVAILABLE',
+  UPSTREAM_TIMEOUT = 'UPSTREAM_TIMEOUT',
+  UPSTREAM_RATE_LIMITED = 'UPSTREAM_RATE_LIMITED',
+  UPSTREAM_AUTH_FAILED = 'UPSTREAM_AUTH_FAILED',
+  UPSTREAM_REJECTED_IMAGE = 'UPSTREAM_REJECTED_IMAGE',
+  UPSTREAM_PROTOCOL_ERROR = 'UPSTREAM_PROTOCOL_ERROR',
+}
+
+export const errorCodeDescriptions: Record<ErrorCode, string> = {
+  INVALID_INPUT: 'The image input is not usable as given, e.g. no source or more than one source was set.',
+  INVALID_BASE64: 'The base64 string (or data URL) is malformed: characters outside the alphabet, bad padding or a non-base64 data URL.',
+  EMPTY_IMAGE: 'The image is empty: zero bytes after base64 decoding.',
+  UNSUPPORTED_FORMAT: 'The bytes are not an image in a supported format (JPEG, PNG, WebP, GIF, TIFF, AVIF, BMP).',
+  CORRUPT_IMAGE: 'The bytes look like a supported format but cannot be decoded: truncated or corrupt file.',
+  IMAGE_TOO_LARGE: 'The image file has more bytes than the server accepts (see `serviceInfo.limits.maxImageBytes`).',
+  TOO_MANY_PIXELS: 'The image has more pixels than the server accepts (see `serviceInfo.limits.maxImagePixels`); checked from the header, before decoding.',
+  INVALID_OPTION: 'A detection option is out of range; `field` names it.',
+  ENGINE_FAILURE: 'The embedded engine failed on this image. Retrying may help; other images are not affected.',
+  UPSTREAM_UNAVAILABLE: 'The upstream landmark provider could not be reached or failed (network error, 5xx, circuit open).',
+  UPSTREAM_TIMEOUT: 'The upstream landmark provider did not answer in time.',
+  UPSTREAM_RATE_LIMITED: 'The upstream landmark provider is rate limiting this service (HTTP 429).',
+  UPSTREAM_AUTH_FAILED: 'The upstream landmark provider rejected the service\'s credentials.',
+  UPSTREAM_REJECTED_IMAGE: 'The upstream landmark provider refused this image (HTTP 400).',
+  UPSTREAM_PROTOCOL_ERROR: 'The upstream landmark provider answered with something outside its contract.',
+};
+
+/** An expected, per-image failure: becomes a `UserError` in the payload, never a top-level error. */
+export class DetectionError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string[],
+  ) {
+    super(message);
+    this.name = 'DetectionError';
+  }
+}
+
+export function asDetectionError(error: unknown, fallback: ErrorCode, message: string): DetectionError {
+  return error instanceof DetectionError ? error : new DetectionError(fallback, message);
+}

@@ -1,0 +1,32 @@
+import { centroid, type Point } from './geometry';
+
+/**
+ * The five MXFace points. "Left" and "right" are the image's left and right (MXFace's convention),
+ * so LEFT_EYE is the subject's right eye.
+ */
+export interface FivePoints {
+  leftEye: Point;
+  rightEye: Point;
+  noseTip: Point;
+  /** Some providers (MXFace backends) omit the mouth corners. */
+  mouthLeft?: Point;
+  mouthRight?: Point;
+}
+
+/** Number of points in the iBUG 300-W 68-point scheme. */
+export const IBUG_68_COUNT = 68;
+
+/**
+ * Derives the five points from the iBUG 300-W 68: eye centre = mean of the eye contour
+ * (36-41 image-left, 42-47 image-right), nose tip = 30, mouth corners = 48 and 54.
+ */
+export function fivePointsFrom68(points: readonly Point[]): FivePoints {
+  if (points.length !== IBUG_68_COUNT) throw new Error(`expected 68 points, got ${points.length}`);
+  return {
+    leftEye: centroid(points.slice(36, 42)),
+    rightEye: centroid(points.slice(42, 48)),
+    noseTip: points[30],
+    mouthLeft: points[48],
+    mouthRight: points[54],
+  };
+}

@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { GraphQLInputObjectType, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchemaSync } from 'type-graphql';
+import { resolvers } from '../../resolvers';
+
+// Input objects that accept exactly one of their fields (type-graphql cannot declare @oneOf).
+const ONE_OF_INPUTS = ['ImageInput'];
+
+let cached: GraphQLSchema | undefined;
+
+/** The executable schema, built once per process from the decorated classes. */
+export function buildFacemarkSchema(): GraphQLSchema {
+  if (cached) return cached;
+  const schema = buildSchemaSync({ resolvers, validate: false });
+  for (const name of ONE_OF_INPUTS) {
+    const type = schema.getType(name);
+    if (!(type instanceof GraphQLInputObjectType)) throw new Error(`${name} is not an input type`);
+    type.isOneOf = true;
+  }
+  cached = schema;
+  return schema;
+}
+
+/** The schema as SDL, exactly as committed in schema.graphql. */
+export function schemaSdl(): string {
+  return `${printSchema(buildFacemarkSchema())}\n`;
+}

@@ -1,0 +1,130 @@
+import sharp, { type Sharp } from 'sharp';
+import { decode as decodeBmpFile } from 'bmp-ts';
+import { DetectionError, ErrorCode } from '../errors';
+import { ImageFileFormat, sniffImageFormat } from './image-format';
+import type { ImageBytes } from './image-input';
+
+/** What a client learns about its image, whatever the provider. */
+export interface ImageInfo {
+  sha256: string;
+  byteLength: number;
+  format: ImageFileFormat;
+  /** EXIF orientation tag as found in the file (1 = upright, also when absent). */
+  orientation: number;
+  /** Size of the upright image: EXIF orientation applied. */
+  width: number;
+  height: number;
+}
+
+/** Packed 8-bit RGB pixels, row-major, no padding. */
+export interface RgbImage {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+/**
+ * An image ready for a provider: the upright picture downscaled so its longer side is at most
+ * the detection size. `scale` converts its pixel coordinates to the client's upright image.
+ */
+export interface DecodedImage {
+  info: ImageInfo;
+  pixels: RgbImage;
+  scale: number;
+}
+
+export interface DecodeLimits {
+  maxPixels: number;
+  maxSide: number;
+}
+
+const isSwapped = (orientation: number) => orientation >= 5 && orientation <= 8;
+
+/** Decodes one image file with every limit checked from the header before any pixel is decoded. */
+export async function decodeImage(image: ImageBytes, limits: DecodeLimits): Promise<DecodedImage> {
+  const format = sniffImageFormat(image.bytes);
+  if (!format) {
+    throw new DetectionError(
+      ErrorCode.UNSUPPORTED_FORMAT,
+      'The file is not an image in a supported format (JPEG, PNG, WebP, GIF, TIFF, AVIF or BMP).',
+    );
+  }
+  const source = format === ImageFileFormat.BMP ? bmpSource(image.bytes, limits.maxPixels) : sharpSource(image.bytes, limits.maxPixels);
+  const header = await readHeader(source, format);
+  const pixelCount = header.width * header.height;
+  if (pixelCount > limits.maxPixels) {
+    throw tooManyPixels(header.width, header.height, limits.maxPixels);
+  }
+  const { width, height } = isSwapped(header.orientation) ? { width: header.height, height: header.width } : header;
+  const pixels = await source
+    .rotate()
+    .resize({ width: limits.maxSide, height: limits.maxSide, fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+    .catch((error: unknown) => {
+      throw corrupt(format, error);
+    });
+  if (pixels.info.channels !== 3) {
+    throw new DetectionError(ErrorCode.UNSUPPORTED_FORMAT, `Images with ${pixels.info.channels} colour channels are not supported.`);
+  }
+  return {
+    info: { sha256: image.sha256, byteLength: image.bytes.length, format, orientation: header.orientation, width, height },
+    pixels: { data: pixels.data, width: pixels.info.width, height: pixels.info.height },
+    scale: width / pixels.info.width,
+  };
+}
+
+function sharpSource(bytes: Buffer, maxPixels: number): Sharp {
+  // failOn 'error': truncated and broken files fail, harmless encoder warnings do not.
+  return sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error', animated: false, sequentialRead: true });
+}
+
+async function readHeader(source: Sharp, format: ImageFileFormat) {
+  const meta = await source.metadata().catch((error: unknown) => {
+    throw corrupt(format, error);
+  });
+  if (!meta.width || !meta.height) {
+    throw new DetectionError(ErrorCode.CORRUPT_IMAGE, `The ${format} file has no readable size.`);
+  }
+  return { width: meta.width, height: meta.height, orientation: meta.orientation ?? 1 };
+}
+
+// BMP: sharp has no BMP loader. The header's size is checked before the pure-JS decoder allocates.
+const BMP_MAX_SIDE = 100_000;
+
+function bmpSource(bytes: Buffer, maxPixels: number): Sharp {
+  if (bytes.length < 26) throw corrupt(ImageFileFormat.BMP, 'header truncated');
+  const width = bytes.readInt32LE(18);
+  const height = Math.abs(bytes.readInt32LE(22));
+  if (width <= 0 || height <= 0 || width > BMP_MAX_SIDE || height > BMP_MAX_SIDE) {
+    throw corrupt(ImageFileFormat.BMP, `impossible size ${width}x${height}`);
+  }
+  if (width * height > maxPixels) throw tooManyPixels(width, height, maxPixels);
+  let decoded: { data: Buffer; width: number; height: number };
+  try {
+    decoded = decodeBmpFile(bytes, { toRGBA: true });
+  } catch (error) {
+    throw corrupt(ImageFileFormat.BMP, error);
+  }
+  if (decoded.data.length < decoded.width * decoded.height * 4) throw corrupt(ImageFileFormat.BMP, 'pixel data truncated');
+  // 24-bit BMPs decode with alpha 0: the alpha channel carries nothing.
+  return sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 4 } }).removeAlpha();
+}
+
+function tooManyPixels(width: number, height: number, maxPixels: number): DetectionError {
+  return new DetectionError(
+    ErrorCode.TOO_MANY_PIXELS,
+    `The image is ${width}x${height} (${width * height} pixels); the limit is ${maxPixels} pixels.`,
+  );
+}
+
+function corrupt(format: ImageFileFormat, cause: unknown): DetectionError {
+  if (cause instanceof DetectionError) return cause;
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  if (/pixel limit/i.test(detail)) {
+    return new DetectionError(ErrorCode.TOO_MANY_PIXELS, 'The image has more pixels than the server accepts.');
+  }
+  return new DetectionError(ErrorCode.CORRUPT_IMAGE, `The ${format} file is corrupt or truncated and cannot be decoded.`);
+}

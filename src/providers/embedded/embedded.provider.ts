@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Piscina } from 'piscina';
+import type { DecodedImage } from '../../image/image-decoder';
+import type { DetectionSettings, LandmarkProvider, ProviderFace } from '../provider';
+import type { EngineFace, EngineTask } from './face-engine';
+
+export interface EmbeddedProviderOptions {
+  /** Worker threads, each with its own model instance. */
+  threads: number;
+}
+
+/**
+ * The offline default: face-api models from the npm package, run in a pool of worker threads so
+ * inference never blocks the event loop and every core works.
+ */
+export class EmbeddedProvider implements LandmarkProvider {
+  readonly name = 'embedded' as const;
+  // Enough to keep every worker busy; larger batches only delay the first results.
+  readonly maxBatchSize: number;
+  private readonly pool: Piscina;
+  private ready = false;
+
+  constructor(private readonly options: EmbeddedProviderOptions) {
+    this.maxBatchSize = Math.max(4, options.threads * 4);
+    this.pool = new Piscina({
+      filename: workerFile(),
+      minThreads: options.threads,
+      maxThreads: options.threads,
+      idleTimeout: Number.MAX_SAFE_INTEGER,
+      concurrentTasksPerWorker: 1,
+    });
+  }
+
+  /** Loads the models in every worker and runs one warm-up inference in each. */
+  async start(): Promise<void> {
+    const blank: EngineTask = { data: new Uint8Array(128 * 128 * 3), width: 128, height: 128, scale: 1, minConfidence: 0.5, maxFaces: 1 };
+    await Promise.all(Array.from({ length: this.options.threads }, () => this.pool.run(blank)));
+    this.ready = true;
+  }
+
+  isReady(): boolean {
+    return this.ready;
+  }
+
+  async detect(images: readonly DecodedImage[], settings: DetectionSettings): Promise<Array<ProviderFace[] | Error>> {
+    return Promise.all(
+      images.map(async (image) => {
+        const task: EngineTask = { ...image.pixels, scale: image.scale, ...settings };
+        try {
+          return (await this.pool.run(task)) as EngineFace[];
+        } catch (error) {
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      }),
+    );
+  }
+
+  /** Live tfjs tensors in each worker (a leak check for tests). */
+  async tensorCounts(): Promise<number[]> {
+    return Promise.all(Array.from({ length: this.options.threads }, () => this.pool.run('tensor-count') as Promise<number>));
+  }
+
+  async close(): Promise<void> {
+    this.ready = false;
+    await this.pool.destroy();
+  }
+}
+
+/**
+ * The compiled worker script. Under ts-jest this module runs from src/, but a worker thread needs
+ * JavaScript, so the build output in dist/ is used (`npm test` builds first).
+ */
+function workerFile(): string {
+  const compiled = path.join(__dirname, 'engine.worker.js');
+  if (fs.existsSync(compiled)) return compiled;
+  const root = path.resolve(__dirname, '../../..');
+  const built = path.join(root, 'dist', path.relative(root, compiled));
+  if (fs.existsSync(built)) return built;
+  throw new Error(`The engine worker is not built (${built} is missing): run \`npm run build\`.`);
+}

@@ -1,0 +1,36 @@
+import type { ProviderName } from '../config';
+import type { Box, Point } from '../geometry/geometry';
+import type { FivePoints } from '../geometry/landmarks';
+import type { DecodedImage } from '../image/image-decoder';
+
+/** One face as a provider reports it, in the pixel space of `DecodedImage.pixels`. */
+export interface ProviderFace {
+  box: Box;
+  confidence: number;
+  /** 0..1, see `Face.quality` in the schema. */
+  quality: number;
+  /** iBUG 300-W order, when the provider has them. */
+  points68?: Point[];
+  /** When the provider gives the five directly (otherwise derived from `points68`). */
+  fivePoints?: FivePoints;
+}
+
+export interface DetectionSettings {
+  minConfidence: number;
+  maxFaces: number;
+}
+
+/**
+ * Something that finds faces and their landmarks. A call takes a whole batch so that a provider can
+ * spread it over workers or over concurrent upstream calls; it answers one result or Error per image.
+ */
+export interface LandmarkProvider {
+  readonly name: ProviderName;
+  /** The DataLoader batch size that suits this provider. */
+  readonly maxBatchSize: number;
+  /** Loads models / checks configuration; resolves when the provider can serve. */
+  start(): Promise<void>;
+  isReady(): boolean;
+  detect(images: readonly DecodedImage[], settings: DetectionSettings): Promise<Array<ProviderFace[] | Error>>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,108 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import express, { type ErrorRequestHandler } from 'express';
+import type { Config } from '../config';
+import { createDetectionLoaders } from '../detection/detection-loaders';
+import { LandmarkDetector } from '../detection/landmark-detector';
+import { buildFacemarkSchema } from '../graphql/build-schema';
+import type { GraphQLContext } from '../graphql/context';
+import { formatError } from '../graphql/format-error';
+import type { LandmarkProvider } from '../providers/provider';
+
+export interface FacemarkServer {
+  /** The bound address, e.g. http://127.0.0.1:4000 */
+  url: string;
+  httpServer: http.Server;
+  /** Stops accepting connections, lets in-flight requests finish, then closes the provider. */
+  stop(): Promise<void>;
+}
+
+/** Builds and starts the HTTP server: GraphQL at /graphql, /health and /ready. */
+export async function startServer(config: Config, provider: LandmarkProvider): Promise<FacemarkServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const detector = new LandmarkDetector(provider, { maxPixels: config.limits.maxImagePixels, maxSide: config.detectionMaxSide });
+
+  const armor = new ApolloArmor({
+    maxDepth: { n: config.graphql.maxDepth, ignoreIntrospection: true },
+    maxAliases: { n: config.graphql.maxAliases },
+    costLimit: { maxCost: config.graphql.maxCost, ignoreIntrospection: true },
+    maxTokens: { n: config.graphql.maxTokens },
+    maxDirectives: { n: 20 },
+    blockFieldSuggestion: { enabled: !isDevelopment(config) },
+  }).protect();
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema: buildFacemarkSchema(),
+    csrfPrevention: true,
+    introspection: config.graphql.introspection,
+    includeStacktraceInErrorResponses: isDevelopment(config),
+    allowBatchedHttpRequests: false,
+    formatError,
+    validationRules: armor.validationRules,
+    plugins: [
+      ...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]),
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      config.env === 'production' ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+    ],
+  });
+  await apollo.start();
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/ready', (_req, res) => {
+    const ready = provider.isReady();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting', provider: provider.name });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: config.limits.bodyLimitBytes }),
+    expressMiddleware(apollo, {
+      context: async () => ({ config, provider, loaders: createDetectionLoaders(detector) }),
+    }),
+  );
+  app.use(bodyErrorHandler);
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const address = httpServer.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${address.port}`,
+    httpServer,
+    stop: () => {
+      stopping ??= apollo.stop().then(() => provider.close());
+      return stopping;
+    },
+  };
+}
+
+function isDevelopment(config: Config): boolean {
+  return config.env === 'development';
+}
+
+/** Oversized or unparsable bodies: a GraphQL-shaped JSON error, never an HTML stack page. */
+const bodyErrorHandler: ErrorRequestHandler = (error, _req, res, next) => {
+  if (res.headersSent) return next(error);
+  const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
+  const code = error?.type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE' : status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST';
+  const message =
+    code === 'PAYLOAD_TOO_LARGE'
+      ? `The request body is larger than the limit of ${error.limit} bytes.`
+      : status === 500
+        ? 'Internal server error.'
+        : 'The request body is not valid JSON.';
+  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+};
