@@ -1,6 +1,9 @@
 import { Field, Float, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'A position in the upright image (EXIF orientation applied), in pixels, origin at the top-left corner, x to the right, y down.' })
+@ObjectType({
+  description:
+    'A position in the upright image (EXIF orientation applied), in pixels, x to the right, y down. (0, 0) is the centre of the top-left pixel, as in MXFace\'s and dlib\'s coordinates.',
+})
 export class Point {
   @Field(() => Float, { description: 'Horizontal position in pixels from the left edge.' })
   x!: number;

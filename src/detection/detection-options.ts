@@ -1,7 +1,7 @@
 import { DetectionError, ErrorCode } from '../errors';
 import type { DetectionSettings } from '../providers/provider';
 
-export const DEFAULT_MIN_CONFIDENCE = 0.5;
+export const DEFAULT_MIN_CONFIDENCE = 0.3;
 export const DEFAULT_MAX_FACES = 100;
 export const MAX_FACES_LIMIT = 1000;
 

@@ -1,5 +1,5 @@
 import { asDetectionError, DetectionError, ErrorCode } from '../errors';
-import { scaleBox, scalePoint, type Box, type Point } from '../geometry/geometry';
+import { scaleBox, scalePixelPoint, type Box, type Point } from '../geometry/geometry';
 import { fivePointsFrom68, type FivePoints } from '../geometry/landmarks';
 import { decodeImage, type DecodedImage, type DecodeLimits, type ImageInfo } from '../image/image-decoder';
 import type { ImageBytes } from '../image/image-input';
@@ -79,7 +79,7 @@ function toClientFaces(faces: ProviderFace[], scale: number, settings: Detection
     .sort((a, b) => b.confidence - a.confidence)
     .slice(0, settings.maxFaces)
     .map((f) => {
-      const points68 = f.points68?.map((p) => scalePoint(p, scale));
+      const points68 = f.points68?.map((p) => scalePixelPoint(p, scale));
       const five = f.fivePoints ? scaleFivePoints(f.fivePoints, scale) : points68 && fivePointsFrom68(points68);
       if (!five) throw new Error('provider returned a face without landmarks');
       return { rectangle: scaleBox(f.box, scale), confidence: f.confidence, quality: f.quality, fivePoints: five, points68 };
@@ -87,5 +87,6 @@ function toClientFaces(faces: ProviderFace[], scale: number, settings: Detection
 }
 
 function scaleFivePoints(p: FivePoints, scale: number): FivePoints {
-  return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, v && scalePoint(v, scale)])) as unknown as FivePoints;
+  return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, v && scalePixelPoint(v, scale)])) as unknown as FivePoints;
 }
+

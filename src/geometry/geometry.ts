@@ -11,10 +11,15 @@ export interface Box {
   height: number;
 }
 
-export function scalePoint(p: Point, factor: number): Point {
-  return { x: p.x * factor, y: p.y * factor };
+/**
+ * Scales a point given in pixel-index coordinates ((0, 0) = centre of the top-left pixel) between
+ * two resolutions of the same picture: pixel centres, not pixel corners, correspond.
+ */
+export function scalePixelPoint(p: Point, factor: number): Point {
+  return { x: (p.x + 0.5) * factor - 0.5, y: (p.y + 0.5) * factor - 0.5 };
 }
 
+/** Scales a box given in continuous coordinates (0 = the image's left/top edge). */
 export function scaleBox(b: Box, factor: number): Box {
   return { x: b.x * factor, y: b.y * factor, width: b.width * factor, height: b.height * factor };
 }

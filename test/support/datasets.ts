@@ -1,0 +1,26 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** ../shared/datasets beside the project root (never copied into the project). */
+export const DATASETS = path.resolve(__dirname, '../../../shared/datasets');
+
+export const dataset = (...parts: string[]) => path.join(DATASETS, ...parts);
+
+export const readBase64 = (...parts: string[]) => fs.readFileSync(dataset(...parts)).toString('base64');
+
+export interface GroundTruthFace {
+  box: { x: number; y: number; width: number; height: number };
+  landmarks68: Array<[number, number]>;
+}
+
+export interface GroundTruthImage {
+  split: string;
+  file: string;
+  width: number;
+  height: number;
+  faces: GroundTruthFace[];
+}
+
+export function dlibGroundTruth(): GroundTruthImage[] {
+  return JSON.parse(fs.readFileSync(dataset('dlib-faces', 'groundtruth.json'), 'utf8')).images;
+}

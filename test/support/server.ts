@@ -1,0 +1,66 @@
+import { loadConfig, type Config } from '../../src/config';
+import { EmbeddedProvider } from '../../src/providers/embedded/embedded.provider';
+import type { LandmarkProvider } from '../../src/providers/provider';
+import { startServer, type FacemarkServer } from '../../src/server/create-server';
+
+export interface TestServer extends FacemarkServer {
+  config: Config;
+  provider: LandmarkProvider;
+  /** POSTs a GraphQL operation as a browser-less client would. */
+  graphql(query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: GraphQLBody }>;
+}
+
+export interface GraphQLBody {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read responses loosely
+  data?: any;
+  errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+}
+
+/** A real server on a loopback port, with the real embedded engine unless a provider is given. */
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: { provider?: LandmarkProvider; start?: boolean } = {},
+): Promise<TestServer> {
+  const config = loadConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', WORKER_THREADS: '2', ...env });
+  const provider = options.provider ?? new EmbeddedProvider({ threads: config.workerThreads });
+  const server = await startServer(config, provider);
+  if (options.start !== false) await provider.start();
+  return {
+    ...server,
+    config,
+    provider,
+    graphql: async (query, variables) => {
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, body: (await response.json()) as GraphQLBody };
+    },
+  };
+}
+
+export const DETECT = /* GraphQL */ `
+  mutation Detect($image: ImageInput!, $options: DetectionOptions) {
+    detectLandmarks(image: $image, options: $options) {
+      faces {
+        rectangle { x y width height }
+        confidence
+        quality
+        landmarks { type point { x y } }
+      }
+      image { width height format orientation byteLength sha256 }
+      userErrors { code message field }
+    }
+  }
+`;
+
+export const DETECT_BATCH = /* GraphQL */ `
+  mutation DetectBatch($images: [ImageInput!]!, $options: DetectionOptions) {
+    detectLandmarksBatch(images: $images, options: $options) {
+      faces { rectangle { x y width height } confidence landmarks { type point { x y } } }
+      image { width height format sha256 }
+      userErrors { code message field }
+    }
+  }
+`;
