@@ -17,6 +17,9 @@ export function buildFacemarkSchema(): GraphQLSchema {
     if (!(type instanceof GraphQLInputObjectType)) throw new Error(`${name} is not an input type`);
     type.isOneOf = true;
   }
+  // Root types have no decorator to carry a description.
+  schema.getQueryType()!.description = 'Read-only questions about this server.';
+  schema.getMutationType()!.description = 'Face detection. Mutations because every call does fresh, costly work on uploaded images.';
   cached = schema;
   return schema;
 }

@@ -109,8 +109,9 @@ function bmpSource(bytes: Buffer, maxPixels: number): Sharp {
     throw corrupt(ImageFileFormat.BMP, error);
   }
   if (decoded.data.length < decoded.width * decoded.height * 4) throw corrupt(ImageFileFormat.BMP, 'pixel data truncated');
-  // 24-bit BMPs decode with alpha 0: the alpha channel carries nothing.
-  return sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 4 } }).removeAlpha();
+  // The decoder leaves alpha at 0 for 24-bit files; BMP alpha is unused in practice, so make it opaque.
+  for (let i = 3; i < decoded.data.length; i += 4) decoded.data[i] = 255;
+  return sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 4 } });
 }
 
 function tooManyPixels(width: number, height: number, maxPixels: number): DetectionError {
