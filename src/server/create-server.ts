@@ -34,13 +34,15 @@ export async function startServer(config: Config, provider: LandmarkProvider): P
     maxDepth: { n: config.graphql.maxDepth, ignoreIntrospection: true },
     maxAliases: { n: config.graphql.maxAliases },
     costLimit: { maxCost: config.graphql.maxCost, ignoreIntrospection: true },
-    maxTokens: { n: config.graphql.maxTokens },
+    // Token limit via graphql-js's own parser option instead: armor's runs in a hook that turns every syntax error into a 500.
+    maxTokens: { enabled: false },
     maxDirectives: { n: 20 },
     blockFieldSuggestion: { enabled: !isDevelopment(config) },
   }).protect();
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema: buildFacemarkSchema(),
+    parseOptions: { maxTokens: config.graphql.maxTokens },
     csrfPrevention: true,
     introspection: config.graphql.introspection,
     includeStacktraceInErrorResponses: isDevelopment(config),
