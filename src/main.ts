@@ -2,8 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createProvider } from './providers/create-provider';
 import { startServer } from './server/create-server';
-
-const log = (msg: string, extra: Record<string, unknown> = {}) => console.log(JSON.stringify({ level: 'info', msg, ...extra }));
+import { describeError, log } from './logger';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -18,20 +17,20 @@ async function main(): Promise<void> {
   }
   const provider = createProvider(config);
   const server = await startServer(config, provider);
-  log('listening', { url: `${server.url}/graphql`, provider: provider.name });
+  log.info('listening', { url: `${server.url}/graphql`, provider: provider.name });
   const started = Date.now();
   provider.start().then(
-    () => log('ready', { provider: provider.name, loadMs: Date.now() - started }),
+    () => log.info('ready', { provider: provider.name, loadMs: Date.now() - started }),
     (error: unknown) => {
-      console.error(JSON.stringify({ level: 'fatal', msg: 'provider failed to start', error: String(error) }));
+      log.fatal('provider failed to start', { error: describeError(error) });
       process.exit(1);
     },
   );
 
   const shutdown = (signal: string) => {
-    log('shutting down', { signal });
+    log.info('shutting down', { signal });
     const timer = setTimeout(() => {
-      console.error(JSON.stringify({ level: 'error', msg: 'shutdown timed out' }));
+      log.error('shutdown timed out');
       process.exit(1);
     }, config.shutdownTimeoutMs);
     timer.unref();

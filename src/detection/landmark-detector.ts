@@ -1,6 +1,7 @@
 import { asDetectionError, DetectionError, ErrorCode } from '../errors';
 import { scaleBox, scalePixelPoint, type Box, type Point } from '../geometry/geometry';
 import { fivePointsFrom68, type FivePoints } from '../geometry/landmarks';
+import { describeError, log } from '../logger';
 import { decodeImage, type DecodedImage, type DecodeLimits, type ImageInfo } from '../image/image-decoder';
 import type { ImageBytes } from '../image/image-input';
 import type { DetectionSettings, LandmarkProvider, ProviderFace } from '../providers/provider';
@@ -69,6 +70,7 @@ function toResult(answer: ProviderFace[] | unknown, image: DecodedImage, setting
     if (!Array.isArray(answer)) throw answer;
     return { image: image.info, faces: toClientFaces(answer, image.scale, settings) };
   } catch (error) {
+    if (!(error instanceof DetectionError)) log.error('provider failed on an image', { sha256: image.info.sha256, error: describeError(error) });
     return asDetectionError(error, ErrorCode.ENGINE_FAILURE, 'The face engine failed on this image.');
   }
 }

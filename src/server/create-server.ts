@@ -47,6 +47,8 @@ export async function startServer(config: Config, provider: LandmarkProvider): P
     introspection: config.graphql.introspection,
     includeStacktraceInErrorResponses: isDevelopment(config),
     allowBatchedHttpRequests: false,
+    // main.ts owns the signals: it drains HTTP, then closes the worker pool, then exits 0.
+    stopOnTerminationSignals: false,
     formatError,
     validationRules: armor.validationRules,
     plugins: [

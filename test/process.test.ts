@@ -1,0 +1,65 @@
+// The built service as users run it: `node dist/src/main.js`, configured by environment variables.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { readBase64 } from './support/datasets';
+import { DETECT } from './support/server';
+
+const MAIN = path.join(__dirname, '..', 'dist', 'src', 'main.js');
+
+function run(env: Record<string, string>) {
+  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, output: () => ({ stdout, stderr }) };
+}
+
+async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+let running: ChildProcess | undefined;
+afterEach(() => {
+  running?.kill('SIGKILL');
+  running = undefined;
+});
+
+test('invalid configuration stops the start with every problem named', async () => {
+  const { exited, output } = run({ PORT: 'eighty', LANDMARK_PROVIDER: 'cloud9', MAX_BATCH_SIZE: '0' });
+  expect(await exited).toBe(2);
+  const { stderr } = output();
+  expect(stderr).toMatch(/Invalid configuration/);
+  expect(stderr).toMatch(/PORT/);
+  expect(stderr).toMatch(/LANDMARK_PROVIDER/);
+  expect(stderr).toMatch(/MAX_BATCH_SIZE/);
+});
+
+test('serves, reports readiness, and on SIGTERM finishes the request in flight before exiting', async () => {
+  const server = run({ PORT: '0', HOST: '127.0.0.1', WORKER_THREADS: '1', NODE_ENV: 'production' });
+  running = server.child;
+  const url = await waitFor(() => /"url":"(http:[^"]+)\/graphql"/.exec(server.output().stdout)?.[1], 'the listening line');
+  expect((await fetch(`${url}/health`)).status).toBe(200);
+  await waitFor(async () => ((await fetch(`${url}/ready`)).status === 200 ? true : undefined), '/ready');
+
+  const inFlight = fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: DETECT, variables: { image: { base64: readBase64('dlib-faces', 'bald_guys.jpg') } } }),
+  });
+  await new Promise((r) => setTimeout(r, 150));
+  server.child.kill('SIGTERM');
+  const response = await inFlight;
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as { data: { detectLandmarks: { faces: unknown[] } } };
+  expect(body.data.detectLandmarks.faces.length).toBeGreaterThan(15);
+  expect(await server.exited).toBe(0);
+  await expect(fetch(`${url}/health`)).rejects.toThrow();
+});
