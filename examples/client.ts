@@ -1,0 +1,34 @@
+// A typed client built from the generated documents: copy this setup into a frontend or backend.
+// `npm run codegen:check` generates ./gql from schema.graphql and the .graphql operations, then type-checks this file.
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import { readFile } from 'node:fs/promises';
+import { DetectLandmarksDocument, ServiceInfoDocument } from './gql/graphql';
+import type { ErrorCode } from './gql/graphql';
+
+async function request<TResult, TVariables>(url: string, document: TypedDocumentNode<TResult, TVariables>, variables: TVariables): Promise<TResult> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: print(document), variables }),
+  });
+  const body = (await response.json()) as { data?: TResult; errors?: Array<{ message: string }> };
+  if (!body.data) throw new Error(body.errors?.map((e) => e.message).join('; ') ?? `HTTP ${response.status}`);
+  return body.data;
+}
+
+const retryable: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT', 'UPSTREAM_RATE_LIMITED', 'ENGINE_FAILURE']);
+
+export async function main(url = 'http://localhost:4000/graphql', file = process.argv[2]): Promise<void> {
+  const info = await request(url, ServiceInfoDocument, {});
+  console.log(`facemark ${info.serviceInfo.version} on ${info.serviceInfo.provider}`);
+  const base64 = (await readFile(file)).toString('base64');
+  const { detectLandmarks } = await request(url, DetectLandmarksDocument, { image: { base64 }, options: { maxFaces: 10 } });
+  for (const error of detectLandmarks.userErrors) {
+    console.error(`${error.code}${retryable.has(error.code) ? ' (retry later)' : ''}: ${error.message}`);
+  }
+  for (const face of detectLandmarks.faces ?? []) {
+    const eyes = face.landmarks.filter((l) => l.type === 'LEFT_EYE' || l.type === 'RIGHT_EYE');
+    console.log(`face at ${face.rectangle.x.toFixed(0)},${face.rectangle.y.toFixed(0)} confidence ${face.confidence.toFixed(2)} eyes ${JSON.stringify(eyes)}`);
+  }
+}
