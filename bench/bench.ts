@@ -1,0 +1,143 @@
+// `npm run bench`: latency, overhead, throughput and memory of the service, measured in one run.
+// The server runs as its own process (as in production); the direct engine calls run here.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import sharp from 'sharp';
+import { decodeImage, type DecodedImage } from '../src/image/image-decoder';
+import { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const DATASETS = path.resolve(ROOT, '..', 'shared', 'datasets');
+const LATENCY_RUNS = Number(process.env.BENCH_RUNS ?? 30);
+const THROUGHPUT_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 32);
+const SETTINGS = { minConfidence: 0.3, maxFaces: 100 };
+const LIMITS = { maxPixels: 40_000_000, maxSide: 1280 };
+
+const QUERY = `mutation($image: ImageInput!) { detectLandmarks(image: $image) {
+  faces { rectangle { x y width height } confidence quality landmarks { type point { x y } } } userErrors { code } } }`;
+
+interface Photo {
+  name: string;
+  bytes: Buffer;
+  base64: string;
+  decoded: DecodedImage;
+}
+
+async function photo(name: string, file: string, longSide?: number): Promise<Photo> {
+  let bytes = fs.readFileSync(path.join(DATASETS, file));
+  if (longSide) bytes = await sharp(bytes).resize(longSide, longSide, { fit: 'inside' }).jpeg({ quality: 90 }).toBuffer();
+  const decoded = await decodeImage({ bytes, sha256: name }, LIMITS);
+  return { name, bytes, base64: bytes.toString('base64'), decoded };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+async function startService(env: Record<string, string>) {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'main.js')], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  const deadline = Date.now() + 120_000;
+  let url: string | undefined;
+  while (Date.now() < deadline) {
+    url ??= /"url":"(http:[^"]+)\/graphql"/.exec(out)?.[1];
+    if (url && (await fetch(`${url}/ready`).then((r) => r.status === 200, () => false))) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!url) throw new Error('the service did not start');
+  const peakRssMb = () => {
+    const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    return Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024;
+  };
+  return { url, child, peakRssMb };
+}
+
+async function main(): Promise<void> {
+  const threads = Number(process.env.WORKER_THREADS ?? os.availableParallelism());
+  console.log(`facemark benchmark: node ${process.version}, ${os.cpus().length} cores, ${threads} engine threads, ${LATENCY_RUNS} runs per latency figure\n`);
+  const photos = [await photo('single face, 640 px', 'dlib-faces/Tom_Cruise_avp_2014_4.jpg', 640), await photo('group bbt1.jpg, 1366x768', 'photos/bbt1.jpg')];
+
+  const service = await startService({ WORKER_THREADS: String(threads) });
+  const direct = new EmbeddedProvider({ threads: 1 });
+  await direct.start();
+
+  const graphql = (p: Photo) =>
+    fetch(`${service.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: QUERY, variables: { image: { base64: p.base64 } } }),
+    }).then(async (r) => {
+      const body = (await r.json()) as { data?: { detectLandmarks: { faces: unknown[] } } };
+      if (!body.data?.detectLandmarks.faces) throw new Error(`request failed: ${JSON.stringify(body)}`);
+    });
+  const engineOnly = (p: Photo) => direct.detect([p.decoded], SETTINGS);
+  const decodeAndEngine = async (p: Photo) => direct.detect([await decodeImage({ bytes: p.bytes, sha256: p.name }, LIMITS)], SETTINGS);
+
+  console.log('Latency, concurrency 1 (ms). Runs are interleaved so drift hits every column alike.');
+  console.log('| photo | GraphQL over HTTP p50 / p95 | direct decode+engine p50 / p95 | direct engine p50 / p95 | ratio p50 vs decode+engine | ratio p50 vs engine |');
+  console.log('|---|---|---|---|---|---|');
+  const latency: Record<string, unknown> = {};
+  for (const p of photos) {
+    for (let i = 0; i < 3; i++) await Promise.all([graphql(p), engineOnly(p)]); // warm both paths
+    const g: number[] = [];
+    const d: number[] = [];
+    const e: number[] = [];
+    for (let i = 0; i < LATENCY_RUNS; i++) {
+      g.push(await timed(() => graphql(p)));
+      d.push(await timed(() => decodeAndEngine(p)));
+      e.push(await timed(() => engineOnly(p)));
+    }
+    const row = {
+      graphql: [percentile(g, 50), percentile(g, 95)],
+      decodeEngine: [percentile(d, 50), percentile(d, 95)],
+      engine: [percentile(e, 50), percentile(e, 95)],
+    };
+    latency[p.name] = row;
+    const f = ([a, b]: number[]) => `${a.toFixed(0)} / ${b.toFixed(0)}`;
+    console.log(`| ${p.name} | ${f(row.graphql)} | ${f(row.decodeEngine)} | ${f(row.engine)} | ${(row.graphql[0] / row.decodeEngine[0]).toFixed(3)} | ${(row.graphql[0] / row.engine[0]).toFixed(3)} |`);
+  }
+  await direct.close();
+
+  console.log(`\nThroughput, GraphQL over HTTP, ${THROUGHPUT_REQUESTS} requests of the single-face photo (requests/s)`);
+  console.log('| concurrency | req/s | vs concurrency 1 |');
+  console.log('|---|---|---|');
+  const throughput: Record<number, number> = {};
+  for (const concurrency of [1, 4, 8]) {
+    let next = 0;
+    const elapsed = await timed(() =>
+      Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next++ < THROUGHPUT_REQUESTS) await graphql(photos[0]);
+        }),
+      ),
+    );
+    throughput[concurrency] = (THROUGHPUT_REQUESTS / elapsed) * 1000;
+    console.log(`| ${concurrency} | ${throughput[concurrency].toFixed(2)} | ${(throughput[concurrency] / throughput[1]).toFixed(2)}x |`);
+  }
+
+  const peak = service.peakRssMb();
+  console.log(`\nPeak RSS of the service process: ${peak.toFixed(0)} MB`);
+  service.child.kill('SIGTERM');
+
+  const results = { date: new Date().toISOString(), node: process.version, cores: os.cpus().length, threads, latency, throughput, peakRssMb: peak };
+  fs.writeFileSync(path.join(ROOT, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
