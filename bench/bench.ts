@@ -11,8 +11,9 @@ import { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DATASETS = path.resolve(ROOT, '..', 'shared', 'datasets');
-const LATENCY_RUNS = Number(process.env.BENCH_RUNS ?? 30);
-const THROUGHPUT_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 32);
+const LATENCY_RUNS = Number(process.env.BENCH_RUNS ?? 40);
+const THROUGHPUT_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 48);
+const SOAK_REQUESTS = Number(process.env.BENCH_SOAK ?? 1000);
 const SETTINGS = { minConfidence: 0.3, maxFaces: 100 };
 const LIMITS = { maxPixels: 40_000_000, maxSide: 1280 };
 
@@ -129,11 +130,26 @@ async function main(): Promise<void> {
     console.log(`| ${concurrency} | ${throughput[concurrency].toFixed(2)} | ${(throughput[concurrency] / throughput[1]).toFixed(2)}x |`);
   }
 
+  const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${service.child.pid}/status`, 'utf8'))![1]) / 1024;
+  const small = await photo('soak', 'photos/surprised.jpg');
+  const rssBefore = rssMb();
+  let sent = 0;
+  const soakMs = await timed(() =>
+    Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (sent++ < SOAK_REQUESTS) await graphql(small);
+      }),
+    ),
+  );
+  const rssAfter = rssMb();
+  console.log(`\nSoak: ${SOAK_REQUESTS} requests (500x333 photo, concurrency 4) in ${(soakMs / 1000).toFixed(0)} s: RSS ${rssBefore.toFixed(0)} MB before, ${rssAfter.toFixed(0)} MB after`);
+
   const peak = service.peakRssMb();
-  console.log(`\nPeak RSS of the service process: ${peak.toFixed(0)} MB`);
+  console.log(`Peak RSS of the service process: ${peak.toFixed(0)} MB`);
   service.child.kill('SIGTERM');
 
-  const results = { date: new Date().toISOString(), node: process.version, cores: os.cpus().length, threads, latency, throughput, peakRssMb: peak };
+  const soak = { requests: SOAK_REQUESTS, seconds: soakMs / 1000, rssBeforeMb: rssBefore, rssAfterMb: rssAfter };
+  const results = { date: new Date().toISOString(), node: process.version, cores: os.cpus().length, threads, latency, throughput, soak, peakRssMb: peak };
   fs.writeFileSync(path.join(ROOT, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
 }
 
