@@ -14,7 +14,7 @@ const DATASETS = path.resolve(ROOT, '..', 'shared', 'datasets');
 const LATENCY_RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const THROUGHPUT_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 48);
 const SOAK_REQUESTS = Number(process.env.BENCH_SOAK ?? 1000);
-const SETTINGS = { minConfidence: 0.3, maxFaces: 100 };
+const SETTINGS = { minConfidence: 0.3, maxFaces: 100, provider: 'embedded' as const };
 const LIMITS = { maxPixels: 40_000_000, maxSide: 1280 };
 
 const QUERY = `mutation($image: ImageInput!) { detectLandmarks(image: $image) {

@@ -15,7 +15,7 @@ export class DetectLandmarksResolver {
     options: DetectionOptions | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<DetectLandmarksPayload> {
-    return detectLandmarks(ctx.loaders, { image, options, field: ['image'], maxImageBytes: ctx.config.limits.maxImageBytes });
+    return detectLandmarks(ctx.loaders, { providers: ctx.providers, image, options, field: ['image'], maxImageBytes: ctx.config.limits.maxImageBytes });
   }
 
   @Mutation(() => [DetectLandmarksPayload], {
@@ -35,7 +35,7 @@ export class DetectLandmarksResolver {
       });
     }
     return Promise.all(
-      images.map((image, i) => detectLandmarks(ctx.loaders, { image, options, field: ['images', String(i)], maxImageBytes })),
+      images.map((image, i) => detectLandmarks(ctx.loaders, { providers: ctx.providers, image, options, field: ['images', String(i)], maxImageBytes })),
     );
   }
 }

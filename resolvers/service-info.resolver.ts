@@ -13,8 +13,9 @@ export class ServiceInfoResolver {
     const { limits } = ctx.config;
     return {
       version,
-      provider: ctx.provider.name as ProviderName,
-      ready: ctx.provider.isReady(),
+      provider: ctx.providers.defaultProvider.name as ProviderName,
+      providers: ctx.providers.names as ProviderName[],
+      ready: ctx.providers.isReady(),
       supportedFormats: Object.values(ImageFileFormat),
       limits: {
         maxImageBytes: limits.maxImageBytes,

@@ -3,12 +3,16 @@ import { z } from 'zod';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const keyList = z.string().transform((v) => v.split(',').map((k) => k.trim()).filter(Boolean));
+
+export const PROVIDER_NAMES = ['embedded', 'mxface'] as const;
 
 const envSchema = z.object({
   NODE_ENV: z.string().default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: int(0, 65535).default(4000),
-  LANDMARK_PROVIDER: z.enum(['embedded']).default('embedded'),
+  LANDMARK_PROVIDER: z.enum(PROVIDER_NAMES).default('embedded'),
+  EMBEDDED_ENABLED: bool.default(true),
   WORKER_THREADS: int(1, 64).default(os.availableParallelism()),
   MAX_IMAGE_BYTES: int(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
   MAX_IMAGE_PIXELS: int(1024, 200_000_000).default(40_000_000),
@@ -21,16 +25,46 @@ const envSchema = z.object({
   MAX_QUERY_TOKENS: int(100, 1_000_000).default(5000),
   INTROSPECTION: bool.optional(),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(15_000),
+  MXFACE_URL: z.url({ protocol: /^https?$/ }).default('https://faceapi.mxface.ai'),
+  MXFACE_API_PREFIX: z.string().regex(/^(\/[\w.-]+)*$/, 'a path such as /api or /api/v3').default('/api'),
+  MXFACE_SUBSCRIPTION_KEY: z.string().min(1).optional(),
+  MXFACE_ATTEMPT_TIMEOUT_MS: int(100, 300_000).default(10_000),
+  MXFACE_TOTAL_TIMEOUT_MS: int(100, 600_000).default(30_000),
+  MXFACE_MAX_ATTEMPTS: int(1, 10).default(3),
+  MXFACE_RETRY_BASE_MS: int(1, 60_000).default(200),
+  MXFACE_CONCURRENCY: int(1, 256).default(4),
+  MXFACE_BREAKER_FAILURES: int(1, 1000).default(5),
+  MXFACE_BREAKER_COOLDOWN_MS: int(100, 3_600_000).default(15_000),
+  MXFACE_COMPAT_KEYS: keyList.optional(),
 });
 
-export type ProviderName = z.infer<typeof envSchema>['LANDMARK_PROVIDER'];
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+export interface MxfaceConfig {
+  url: string;
+  apiPrefix: string;
+  subscriptionKey: string;
+  attemptTimeoutMs: number;
+  totalTimeoutMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  concurrency: number;
+  breakerFailures: number;
+  breakerCooldownMs: number;
+}
 
 export interface Config {
   env: string;
   host: string;
   port: number;
+  /** The provider used when a request does not pick one. */
   provider: ProviderName;
+  embeddedEnabled: boolean;
   workerThreads: number;
+  /** Set when an MXFace subscription key is configured. */
+  mxface?: MxfaceConfig;
+  /** Keys accepted by the MXFace-compatible REST endpoint; undefined = open. */
+  mxfaceCompatKeys?: string[];
   limits: { maxImageBytes: number; maxImagePixels: number; maxBatchSize: number; bodyLimitBytes: number };
   detectionMaxSide: number;
   graphql: { maxDepth: number; maxAliases: number; maxCost: number; maxTokens: number; introspection: boolean };
@@ -47,12 +81,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${problems}`);
   }
   const e = parsed.data;
+  if (e.LANDMARK_PROVIDER === 'mxface' && !e.MXFACE_SUBSCRIPTION_KEY) {
+    throw new ConfigError('Invalid configuration:\n  MXFACE_SUBSCRIPTION_KEY: required when LANDMARK_PROVIDER=mxface');
+  }
+  if (e.LANDMARK_PROVIDER === 'embedded' && !e.EMBEDDED_ENABLED) {
+    throw new ConfigError('Invalid configuration:\n  EMBEDDED_ENABLED: cannot be false while LANDMARK_PROVIDER=embedded');
+  }
   return {
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
     provider: e.LANDMARK_PROVIDER,
+    embeddedEnabled: e.EMBEDDED_ENABLED,
     workerThreads: e.WORKER_THREADS,
+    mxface: e.MXFACE_SUBSCRIPTION_KEY
+      ? {
+          url: e.MXFACE_URL.replace(/\/+$/, ''),
+          apiPrefix: e.MXFACE_API_PREFIX,
+          subscriptionKey: e.MXFACE_SUBSCRIPTION_KEY,
+          attemptTimeoutMs: e.MXFACE_ATTEMPT_TIMEOUT_MS,
+          totalTimeoutMs: e.MXFACE_TOTAL_TIMEOUT_MS,
+          maxAttempts: e.MXFACE_MAX_ATTEMPTS,
+          retryBaseMs: e.MXFACE_RETRY_BASE_MS,
+          concurrency: e.MXFACE_CONCURRENCY,
+          breakerFailures: e.MXFACE_BREAKER_FAILURES,
+          breakerCooldownMs: e.MXFACE_BREAKER_COOLDOWN_MS,
+        }
+      : undefined,
+    mxfaceCompatKeys: e.MXFACE_COMPAT_KEYS?.length ? e.MXFACE_COMPAT_KEYS : undefined,
     limits: {
       maxImageBytes: e.MAX_IMAGE_BYTES,
       maxImagePixels: e.MAX_IMAGE_PIXELS,

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig, type Config } from './config';
-import { createProvider } from './providers/create-provider';
+import { createProviders } from './providers/create-provider';
 import { startServer } from './server/create-server';
 import { describeError, log } from './logger';
 
@@ -15,12 +15,12 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const provider = createProvider(config);
-  const server = await startServer(config, provider);
-  log.info('listening', { url: `${server.url}/graphql`, provider: provider.name });
+  const providers = createProviders(config);
+  const server = await startServer(config, providers);
+  log.info('listening', { url: `${server.url}/graphql`, providers: providers.names, defaultProvider: config.provider });
   const started = Date.now();
-  provider.start().then(
-    () => log.info('ready', { provider: provider.name, loadMs: Date.now() - started }),
+  providers.start().then(
+    () => log.info('ready', { loadMs: Date.now() - started }),
     (error: unknown) => {
       log.fatal('provider failed to start', { error: describeError(error) });
       process.exit(1);

@@ -15,7 +15,7 @@ test('live tensors in every worker stay constant over hundreds of detections', a
       return decodeImage({ bytes, sha256: file }, { maxPixels: 40_000_000, maxSide: 1280 });
     }),
   );
-  const settings = { minConfidence: 0.3, maxFaces: 100 };
+  const settings = { minConfidence: 0.3, maxFaces: 100, provider: 'embedded' as const };
   await provider.detect(images, settings);
   const before = await provider.tensorCounts();
   let faces = 0;

@@ -13,10 +13,11 @@ const bbt1 = readBase64('photos', 'bbt1.jpg');
 const happy = readBase64('photos', 'happy.jpg');
 
 test('serviceInfo tells the version, provider and limits', async () => {
-  const { body } = await server.graphql('{ serviceInfo { version provider ready supportedFormats limits { maxImageBytes maxImagePixels maxBatchSize maxRequestBytes maxFaces } } }');
+  const { body } = await server.graphql('{ serviceInfo { version provider providers ready supportedFormats limits { maxImageBytes maxImagePixels maxBatchSize maxRequestBytes maxFaces } } }');
   expect(body.data.serviceInfo).toEqual({
     version,
     provider: 'EMBEDDED',
+    providers: ['EMBEDDED'],
     ready: true,
     supportedFormats: ['JPEG', 'PNG', 'WEBP', 'GIF', 'TIFF', 'AVIF', 'BMP'],
     limits: {

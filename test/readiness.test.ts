@@ -6,9 +6,9 @@ test('/ready answers 503 until the models are loaded and warmed up, /health answ
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
     const before = await fetch(`${server.url}/ready`);
     expect(before.status).toBe(503);
-    expect(await before.json()).toEqual({ status: 'starting', provider: 'embedded' });
+    expect(await before.json()).toEqual({ status: 'starting', providers: ['embedded'] });
     expect((await server.graphql('{ serviceInfo { ready } }')).body.data.serviceInfo.ready).toBe(false);
-    await server.provider.start();
+    await server.providers.start();
     expect((await fetch(`${server.url}/ready`)).status).toBe(200);
     expect((await server.graphql('{ serviceInfo { ready } }')).body.data.serviceInfo.ready).toBe(true);
   } finally {

@@ -1,4 +1,5 @@
 import { Field, Float, InputType, Int } from 'type-graphql';
+import { ProviderName } from '../enums/provider-name.enum';
 import { DEFAULT_MAX_FACES, DEFAULT_MIN_CONFIDENCE, MAX_FACES_LIMIT } from '../../src/detection/detection-options';
 
 @InputType({ description: 'Tuning for one detection call. Out-of-range values give an INVALID_OPTION user error.' })
@@ -14,4 +15,10 @@ export class DetectionOptions {
     description: `Most faces to return (1..${MAX_FACES_LIMIT}), the most confident first. Default ${DEFAULT_MAX_FACES}.`,
   })
   maxFaces?: number | null;
+
+  @Field(() => ProviderName, {
+    nullable: true,
+    description: 'Which provider answers: any of `serviceInfo.providers`. Default: `serviceInfo.provider`.',
+  })
+  provider?: ProviderName | null;
 }

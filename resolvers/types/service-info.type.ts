@@ -25,10 +25,13 @@ export class ServiceInfo {
   @Field(() => String, { description: 'The facemark version (semver).' })
   version!: string;
 
-  @Field(() => ProviderName, { description: 'The landmark provider answering detections.' })
+  @Field(() => ProviderName, { description: 'The landmark provider used when `DetectionOptions.provider` is not set.' })
   provider!: ProviderName;
 
-  @Field(() => Boolean, { description: 'True once the provider is loaded and warmed up.' })
+  @Field(() => [ProviderName], { description: 'Every provider enabled on this server; `DetectionOptions.provider` may name any of them.' })
+  providers!: ProviderName[];
+
+  @Field(() => Boolean, { description: 'True once every enabled provider is loaded and warmed up.' })
   ready!: boolean;
 
   @Field(() => [ImageFileFormat], { description: 'Image file formats this server decodes.' })

@@ -1,6 +1,7 @@
 import { DetectionError, ErrorCode } from '../errors';
 import type { ImageInfo } from '../image/image-decoder';
 import { readImageInput, type ImageSource } from '../image/image-input';
+import type { Providers } from '../providers/providers';
 import type { DetectionLoaders } from './detection-loaders';
 import { resolveDetectionSettings, type DetectionOptionsInput } from './detection-options';
 import type { DetectedFace } from './landmark-detector';
@@ -19,6 +20,7 @@ export interface DetectLandmarksOutcome {
 }
 
 export interface DetectLandmarksArgs {
+  providers: Providers;
   image: ImageSource;
   options?: DetectionOptionsInput | null;
   /** Where this image sits in the request, for `UserError.field`. */
@@ -29,9 +31,9 @@ export interface DetectLandmarksArgs {
 /** One image through the request's loaders; bugs still throw (they are top-level errors). */
 export async function detectLandmarks(loaders: DetectionLoaders, args: DetectLandmarksArgs): Promise<DetectLandmarksOutcome> {
   try {
-    const settings = resolveDetectionSettings(args.options);
+    const settings = resolveDetectionSettings(args.options, args.providers);
     const image = readImageInput(args.image, args.maxImageBytes, args.field);
-    const result = await loaders.detections.load({ image, settings });
+    const result = await loaders.detect({ image, settings });
     return { faces: result.faces, image: result.image, userErrors: [] };
   } catch (error) {
     if (!(error instanceof DetectionError)) throw error;

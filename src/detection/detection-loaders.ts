@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { ProviderName } from '../config';
 import { asDetectionError, DetectionError, ErrorCode } from '../errors';
 import type { DecodedImage } from '../image/image-decoder';
 import type { ImageBytes } from '../image/image-input';
@@ -17,7 +18,8 @@ export interface DetectionKey {
  */
 export interface DetectionLoaders {
   images: DataLoader<ImageBytes, DecodedImage, string>;
-  detections: DataLoader<DetectionKey, DetectionResult, string>;
+  /** Detects through the loader of the provider the settings name. */
+  detect(key: DetectionKey): Promise<DetectionResult>;
 }
 
 export function createDetectionLoaders(detector: LandmarkDetector): DetectionLoaders {
@@ -26,7 +28,10 @@ export function createDetectionLoaders(detector: LandmarkDetector): DetectionLoa
     { cacheKeyFn: (key) => key.sha256 },
   );
 
-  const detections = new DataLoader<DetectionKey, DetectionResult, string>(
+  // One loader per provider, so each batches to its own provider's size.
+  const byProvider = new Map<ProviderName, DataLoader<DetectionKey, DetectionResult, string>>();
+  const detectionLoader = (maxBatchSize: number) =>
+    new DataLoader<DetectionKey, DetectionResult, string>(
     async (keys) => {
       const decoded = await Promise.all(keys.map((key) => images.load(key.image).catch((error: Error) => error)));
       const ready = keys.flatMap((key, i) => (decoded[i] instanceof Error ? [] : [{ index: i, image: decoded[i] as DecodedImage, settings: key.settings }]));
@@ -37,10 +42,20 @@ export function createDetectionLoaders(detector: LandmarkDetector): DetectionLoa
       });
       return results;
     },
-    { cacheKeyFn: (key) => `${key.image.sha256}:${settingsKey(key.settings)}`, maxBatchSize: detector.maxBatchSize },
+    { cacheKeyFn: (key) => `${key.image.sha256}:${settingsKey(key.settings)}`, maxBatchSize },
   );
 
-  return { images, detections };
+  return {
+    images,
+    detect: (key) => {
+      let loader = byProvider.get(key.settings.provider);
+      if (!loader) {
+        loader = detectionLoader(detector.provider(key.settings).maxBatchSize);
+        byProvider.set(key.settings.provider, loader);
+      }
+      return loader.load(key);
+    },
+  };
 }
 
 function toImageError(error: unknown): DetectionError {

@@ -1,5 +1,7 @@
 import { DetectionError, ErrorCode } from '../errors';
+import type { ProviderName } from '../config';
 import type { DetectionSettings } from '../providers/provider';
+import type { Providers } from '../providers/providers';
 
 export const DEFAULT_MIN_CONFIDENCE = 0.3;
 export const DEFAULT_MAX_FACES = 100;
@@ -8,10 +10,11 @@ export const MAX_FACES_LIMIT = 1000;
 export interface DetectionOptionsInput {
   minConfidence?: number | null;
   maxFaces?: number | null;
+  provider?: ProviderName | null;
 }
 
 /** Applies defaults and range checks; a bad value is the client's error, named by its field. */
-export function resolveDetectionSettings(options: DetectionOptionsInput | null | undefined): DetectionSettings {
+export function resolveDetectionSettings(options: DetectionOptionsInput | null | undefined, providers: Providers): DetectionSettings {
   const minConfidence = options?.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   const maxFaces = options?.maxFaces ?? DEFAULT_MAX_FACES;
   if (!Number.isFinite(minConfidence) || minConfidence < 0 || minConfidence > 1) {
@@ -20,9 +23,13 @@ export function resolveDetectionSettings(options: DetectionOptionsInput | null |
   if (!Number.isInteger(maxFaces) || maxFaces < 1 || maxFaces > MAX_FACES_LIMIT) {
     throw new DetectionError(ErrorCode.INVALID_OPTION, `maxFaces must be an integer from 1 to ${MAX_FACES_LIMIT} (got ${maxFaces}).`, ['options', 'maxFaces']);
   }
-  return { minConfidence, maxFaces };
+  const provider = options?.provider ?? providers.defaultProvider.name;
+  if (!providers.get(provider)) {
+    throw new DetectionError(ErrorCode.INVALID_OPTION, `The ${provider} provider is not enabled on this server (enabled: ${providers.names.join(', ')}).`, ['options', 'provider']);
+  }
+  return { minConfidence, maxFaces, provider };
 }
 
 export function settingsKey(settings: DetectionSettings): string {
-  return `${settings.minConfidence}/${settings.maxFaces}`;
+  return `${settings.provider}/${settings.minConfidence}/${settings.maxFaces}`;
 }

@@ -5,6 +5,7 @@ import { describeError, log } from '../logger';
 import { decodeImage, type DecodedImage, type DecodeLimits, type ImageInfo } from '../image/image-decoder';
 import type { ImageBytes } from '../image/image-input';
 import type { DetectionSettings, LandmarkProvider, ProviderFace } from '../providers/provider';
+import type { Providers } from '../providers/providers';
 import { settingsKey } from './detection-options';
 
 /** One face in the client's upright image coordinates. */
@@ -32,12 +33,15 @@ export interface DetectionItem {
  */
 export class LandmarkDetector {
   constructor(
-    private readonly provider: LandmarkProvider,
+    readonly providers: Providers,
     private readonly limits: DecodeLimits,
   ) {}
 
-  get maxBatchSize(): number {
-    return this.provider.maxBatchSize;
+  /** The provider named by the settings (validated earlier by resolveDetectionSettings). */
+  provider(settings: DetectionSettings): LandmarkProvider {
+    const provider = this.providers.get(settings.provider);
+    if (!provider) throw new Error(`provider ${settings.provider} is not enabled`);
+    return provider;
   }
 
   decode(image: ImageBytes): Promise<DecodedImage> {
@@ -55,7 +59,9 @@ export class LandmarkDetector {
       [...groups.values()].map(async (indexes) => {
         const images = indexes.map((i) => items[i].image);
         const settings = items[indexes[0]].settings;
-        const answers = await this.provider.detect(images, settings).catch((error: unknown) => images.map(() => error));
+        const answers = await this.provider(settings)
+          .detect(images, settings)
+          .catch((error: unknown) => images.map(() => error));
         indexes.forEach((itemIndex, k) => {
           results[itemIndex] = toResult(answers[k], images[k], settings);
         });

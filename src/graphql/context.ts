@@ -1,10 +1,10 @@
 import type { Config } from '../config';
 import type { DetectionLoaders } from '../detection/detection-loaders';
-import type { LandmarkProvider } from '../providers/provider';
+import type { Providers } from '../providers/providers';
 
 /** Built fresh for every HTTP request, so loaders never share results across requests. */
 export interface GraphQLContext {
   config: Config;
-  provider: LandmarkProvider;
+  providers: Providers;
   loaders: DetectionLoaders;
 }

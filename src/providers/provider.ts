@@ -18,6 +18,7 @@ export interface ProviderFace {
 export interface DetectionSettings {
   minConfidence: number;
   maxFaces: number;
+  provider: ProviderName;
 }
 
 /**

@@ -11,24 +11,25 @@ import type { Config } from '../config';
 import { createDetectionLoaders } from '../detection/detection-loaders';
 import { LandmarkDetector } from '../detection/landmark-detector';
 import { buildFacemarkSchema } from '../graphql/build-schema';
+import { createMxfaceRouter } from '../mxface-compat/mxface-router';
 import type { GraphQLContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
-import type { LandmarkProvider } from '../providers/provider';
+import type { Providers } from '../providers/providers';
 
 export interface FacemarkServer {
   /** The bound address, e.g. http://127.0.0.1:4000 */
   url: string;
   httpServer: http.Server;
-  /** Stops accepting connections, lets in-flight requests finish, then closes the provider. */
+  /** Stops accepting connections, lets in-flight requests finish, then closes the providers. */
   stop(): Promise<void>;
 }
 
 /** Builds and starts the HTTP server: GraphQL at /graphql, /health and /ready. */
-export async function startServer(config: Config, provider: LandmarkProvider): Promise<FacemarkServer> {
+export async function startServer(config: Config, providers: Providers): Promise<FacemarkServer> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
-  const detector = new LandmarkDetector(provider, { maxPixels: config.limits.maxImagePixels, maxSide: config.detectionMaxSide });
+  const detector = new LandmarkDetector(providers, { maxPixels: config.limits.maxImagePixels, maxSide: config.detectionMaxSide });
 
   const armor = new ApolloArmor({
     maxDepth: { n: config.graphql.maxDepth, ignoreIntrospection: true },
@@ -63,16 +64,17 @@ export async function startServer(config: Config, provider: LandmarkProvider): P
     res.json({ status: 'ok' });
   });
   app.get('/ready', (_req, res) => {
-    const ready = provider.isReady();
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting', provider: provider.name });
+    const ready = providers.isReady();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting', providers: providers.names });
   });
   app.use(
     '/graphql',
     express.json({ limit: config.limits.bodyLimitBytes }),
     expressMiddleware(apollo, {
-      context: async () => ({ config, provider, loaders: createDetectionLoaders(detector) }),
+      context: async () => ({ config, providers, loaders: createDetectionLoaders(detector) }),
     }),
   );
+  app.use(createMxfaceRouter({ detector, keys: config.mxfaceCompatKeys, maxImageBytes: config.limits.maxImageBytes }));
   app.use(bodyErrorHandler);
 
   await new Promise<void>((resolve, reject) => {
@@ -87,7 +89,7 @@ export async function startServer(config: Config, provider: LandmarkProvider): P
     url: `http://${host}:${address.port}`,
     httpServer,
     stop: () => {
-      stopping ??= apollo.stop().then(() => provider.close());
+      stopping ??= apollo.stop().then(() => providers.close());
       return stopping;
     },
   };

@@ -1,11 +1,12 @@
 import { loadConfig, type Config } from '../../src/config';
 import { EmbeddedProvider } from '../../src/providers/embedded/embedded.provider';
 import type { LandmarkProvider } from '../../src/providers/provider';
+import { Providers } from '../../src/providers/providers';
 import { startServer, type FacemarkServer } from '../../src/server/create-server';
 
 export interface TestServer extends FacemarkServer {
   config: Config;
-  provider: LandmarkProvider;
+  providers: Providers;
   /** POSTs a GraphQL operation as a browser-less client would. */
   graphql(query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: GraphQLBody }>;
 }
@@ -19,16 +20,16 @@ export interface GraphQLBody {
 /** A real server on a loopback port, with the real embedded engine unless a provider is given. */
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: { provider?: LandmarkProvider; start?: boolean } = {},
+  options: { provider?: LandmarkProvider; others?: LandmarkProvider[]; start?: boolean } = {},
 ): Promise<TestServer> {
   const config = loadConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', WORKER_THREADS: '2', ...env });
-  const provider = options.provider ?? new EmbeddedProvider({ threads: config.workerThreads });
-  const server = await startServer(config, provider);
-  if (options.start !== false) await provider.start();
+  const providers = new Providers(options.provider ?? new EmbeddedProvider({ threads: config.workerThreads }), options.others);
+  const server = await startServer(config, providers);
+  if (options.start !== false) await providers.start();
   return {
     ...server,
     config,
-    provider,
+    providers,
     graphql: async (query, variables) => {
       const response = await fetch(`${server.url}/graphql`, {
         method: 'POST',

@@ -46,7 +46,7 @@ export class EmbeddedProvider implements LandmarkProvider {
   async detect(images: readonly DecodedImage[], settings: DetectionSettings): Promise<Array<ProviderFace[] | Error>> {
     return Promise.all(
       images.map(async (image) => {
-        const task: EngineTask = { ...image.pixels, scale: image.scale, ...settings };
+        const task: EngineTask = { ...image.pixels, scale: image.scale, minConfidence: settings.minConfidence, maxFaces: settings.maxFaces };
         try {
           return (await this.pool.run(task)) as EngineFace[];
         } catch (error) {

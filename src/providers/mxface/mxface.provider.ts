@@ -1,0 +1,160 @@
+import sharp from 'sharp';
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  bulkhead,
+  circuitBreaker,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  handleWhen,
+  retry,
+  TaskCancelledError,
+  timeout,
+  TimeoutStrategy,
+  wrap,
+  type IPolicy,
+} from 'cockatiel';
+import type { MxfaceConfig } from '../../config';
+import { DetectionError, ErrorCode } from '../../errors';
+import type { DecodedImage } from '../../image/image-decoder';
+import { describeError, log } from '../../logger';
+import type { DetectionSettings, LandmarkProvider, ProviderFace } from '../provider';
+import { MXFACE_KEY_HEADER, MXFACE_LANDMARK_PATH, MXFACE_MAX_BODY_BYTES, parseMxfaceErrorMessage, parseMxfaceResponse, type MxfaceRequest } from './mxface-contract';
+import { UpstreamError } from './upstream-error';
+
+// Room for the JSON around the base64 inside the vendor's body limit.
+const MAX_BASE64_CHARS = MXFACE_MAX_BODY_BYTES - 1024;
+const MAX_UPSTREAM_MESSAGE = 200;
+
+export interface MxfaceCallStats {
+  attempts: number;
+}
+
+/**
+ * The MXFace cloud as a provider: each image becomes one upstream call, made under a total timeout,
+ * retried with exponential backoff and jitter (network errors, timeouts, 429, 5xx), through a circuit
+ * breaker that fails fast while MXFace is down, within a limit on calls in flight, each attempt
+ * under its own timeout. The subscription key goes in one header and nowhere else.
+ */
+export class MxfaceProvider implements LandmarkProvider {
+  readonly name = 'mxface' as const;
+  readonly maxBatchSize: number;
+  readonly endpoint: string;
+  /** Attempts made so far (for tests and the benchmark). */
+  readonly stats: MxfaceCallStats = { attempts: 0 };
+  private readonly policy: IPolicy;
+  private readonly breakerState: () => string;
+
+  constructor(private readonly config: MxfaceConfig) {
+    this.endpoint = `${config.url}${config.apiPrefix}${MXFACE_LANDMARK_PATH}`;
+    this.maxBatchSize = Math.max(16, config.concurrency * 4);
+    const breaker = circuitBreaker(
+      handleWhen((e) => e instanceof UpstreamError ? e.countsAgainstHealth : e instanceof TaskCancelledError),
+      { halfOpenAfter: config.breakerCooldownMs, breaker: new ConsecutiveBreaker(config.breakerFailures) },
+    );
+    breaker.onBreak(() => log.warn('mxface circuit opened', { endpoint: this.endpoint, cooldownMs: config.breakerCooldownMs }));
+    breaker.onReset(() => log.info('mxface circuit closed', { endpoint: this.endpoint }));
+    this.breakerState = () => String(breaker.state);
+    const retries = retry(
+      handleWhen((e) => (e instanceof UpstreamError ? e.retryable : e instanceof TaskCancelledError)),
+      { maxAttempts: config.maxAttempts - 1, backoff: new ExponentialBackoff({ initialDelay: config.retryBaseMs, maxDelay: 5_000 }) },
+    );
+    this.policy = wrap(
+      timeout(config.totalTimeoutMs, TimeoutStrategy.Aggressive),
+      retries,
+      breaker,
+      bulkhead(config.concurrency, Number.MAX_SAFE_INTEGER),
+      timeout(config.attemptTimeoutMs, TimeoutStrategy.Aggressive),
+    );
+  }
+
+  /** Nothing to load; the cloud is not probed at start (a probe would spend the customer's quota). */
+  async start(): Promise<void> {}
+
+  isReady(): boolean {
+    return true;
+  }
+
+  async close(): Promise<void> {}
+
+  /** Circuit breaker state, for tests and operators. */
+  get circuit(): string {
+    return this.breakerState();
+  }
+
+  detect(images: readonly DecodedImage[], _settings: DetectionSettings): Promise<Array<ProviderFace[] | Error>> {
+    return Promise.all(images.map((image) => this.detectOne(image).catch((error: unknown) => this.toDetectionError(error))));
+  }
+
+  private async detectOne(image: DecodedImage): Promise<ProviderFace[]> {
+    const body = JSON.stringify({ encoded_image: await encodeForMxface(image) } satisfies MxfaceRequest);
+    const answer = await this.policy.execute(({ signal }) => this.attempt(body, signal));
+    // MXFace reports no detection score: every face it returns is a face to it.
+    return answer.map((face) => ({ box: face.box, confidence: 1, quality: face.quality, fivePoints: face.fivePoints }));
+  }
+
+  private async attempt(body: string, signal: AbortSignal) {
+    this.stats.attempts++;
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(this.endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [MXFACE_KEY_HEADER]: this.config.subscriptionKey },
+        body,
+        signal,
+      });
+      text = await response.text();
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw new UpstreamError('unavailable', 'MXFace could not be reached or dropped the connection.');
+    }
+    const json = parseJson(text);
+    if (!response.ok) throw UpstreamError.fromStatus(response.status, this.scrub(parseMxfaceErrorMessage(json)));
+    if (json === undefined) throw new UpstreamError('protocol', 'MXFace answered with a body that is not JSON.');
+    const parsed = parseMxfaceResponse(json);
+    if (!parsed.ok) throw new UpstreamError('protocol', `MXFace answered outside its contract: ${parsed.reason}.`);
+    return parsed.faces;
+  }
+
+  private toDetectionError(error: unknown): DetectionError {
+    if (error instanceof UpstreamError) return new DetectionError(error.code, error.message);
+    if (error instanceof BrokenCircuitError) {
+      return new DetectionError(ErrorCode.UPSTREAM_UNAVAILABLE, `MXFace is failing; calls are paused for up to ${Math.round(this.config.breakerCooldownMs / 1000)} s.`);
+    }
+    if (error instanceof TaskCancelledError) return new DetectionError(ErrorCode.UPSTREAM_TIMEOUT, 'MXFace did not answer in time.');
+    if (error instanceof BulkheadRejectedError) return new DetectionError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Too many MXFace calls are queued; retry later.');
+    if (error instanceof DetectionError) return error;
+    log.error('mxface call failed unexpectedly', { error: this.scrub(describeError(error)) });
+    return new DetectionError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The MXFace call failed.');
+  }
+
+  /** Upstream text shown to clients: bounded, and never carrying the key. */
+  private scrub(text: string | undefined): string | undefined {
+    return text?.split(this.config.subscriptionKey).join('***').slice(0, MAX_UPSTREAM_MESSAGE);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What MXFace can read: the upright (EXIF-applied) picture. PNG keeps the pixels exact; when that is
+ * too large for the vendor's body limit, JPEG, then smaller JPEG.
+ */
+export async function encodeForMxface(image: DecodedImage): Promise<string> {
+  const { data, width, height } = image.pixels;
+  const raw = () => sharp(data, { raw: { width, height, channels: 3 } });
+  const png = (await raw().png({ compressionLevel: 1 }).toBuffer()).toString('base64');
+  if (png.length <= MAX_BASE64_CHARS) return png;
+  for (const quality of [92, 80, 60]) {
+    const jpeg = (await raw().jpeg({ quality }).toBuffer()).toString('base64');
+    if (jpeg.length <= MAX_BASE64_CHARS) return jpeg;
+  }
+  throw new DetectionError(ErrorCode.IMAGE_TOO_LARGE, 'The image cannot be made small enough for MXFace\'s 10 MB request limit.');
+}
