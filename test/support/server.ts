@@ -1,5 +1,5 @@
 import { loadConfig, type Config } from '../../src/config';
-import { EmbeddedProvider } from '../../src/providers/embedded/embedded.provider';
+import { createProviders } from '../../src/providers/create-provider';
 import type { LandmarkProvider } from '../../src/providers/provider';
 import { Providers } from '../../src/providers/providers';
 import { startServer, type FacemarkServer } from '../../src/server/create-server';
@@ -17,13 +17,13 @@ export interface GraphQLBody {
   errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
 }
 
-/** A real server on a loopback port, with the real embedded engine unless a provider is given. */
+/** A real server on a loopback port with the providers the environment configures, or the one given. */
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: { provider?: LandmarkProvider; others?: LandmarkProvider[]; start?: boolean } = {},
+  options: { provider?: LandmarkProvider; start?: boolean } = {},
 ): Promise<TestServer> {
   const config = loadConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', WORKER_THREADS: '2', ...env });
-  const providers = new Providers(options.provider ?? new EmbeddedProvider({ threads: config.workerThreads }), options.others);
+  const providers = options.provider ? new Providers(options.provider) : createProviders(config);
   const server = await startServer(config, providers);
   if (options.start !== false) await providers.start();
   return {
