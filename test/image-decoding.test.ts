@@ -8,7 +8,11 @@ import { dataset } from './support/datasets';
 
 const LIMITS = { maxPixels: 40_000_000, maxSide: 1280 };
 const asImage = (bytes: Buffer) => ({ bytes, sha256: createHash('sha256').update(bytes).digest('hex') });
-const decode = (bytes: Buffer, limits = LIMITS) => decodeImage(asImage(bytes), limits);
+/** Header checks, then the pixel decode (which the service defers until a provider needs it). */
+const decode = async (bytes: Buffer, limits = LIMITS) => {
+  const image = await decodeImage(asImage(bytes), limits);
+  return { info: image.info, pixels: await image.pixels() };
+};
 
 async function failureCode(bytes: Buffer, limits = LIMITS): Promise<string> {
   try {
@@ -84,7 +88,16 @@ test('downscales large images for detection and reports the scale back to full s
   const decoded = await decode(big);
   expect(decoded.info.width).toBe(2400);
   expect(decoded.pixels.width).toBe(1280);
-  expect(decoded.scale).toBeCloseTo(2400 / 1280, 5);
+  expect(decoded.pixels.scale).toBeCloseTo(2400 / 1280, 5);
+});
+
+test('the header is checked at once; pixels are decoded only when asked for, once', async () => {
+  const jpeg = await raw().jpeg().toBuffer();
+  const truncated = await decodeImage(asImage(jpeg.subarray(0, Math.floor(jpeg.length / 2))), LIMITS);
+  expect(truncated.info).toMatchObject({ format: 'JPEG', width: photo.width, height: photo.height });
+  await expect(truncated.pixels()).rejects.toMatchObject({ code: ErrorCode.CORRUPT_IMAGE });
+  const whole = await decodeImage(asImage(jpeg), LIMITS);
+  expect(whole.pixels()).toBe(whole.pixels());
 });
 
 describe('bad files get a typed error', () => {

@@ -1,5 +1,6 @@
 // The mxface provider against the local MXFace server: the wire contract, every response variation,
 // every fault kind, retries, the circuit breaker, the concurrency limit, and the key kept secret.
+import fs from 'node:fs';
 import sharp from 'sharp';
 import { decodeImage, type DecodedImage } from '../src/image/image-decoder';
 import type { ResponseVariant } from '../src/mxface-compat/fault-injection';
@@ -65,10 +66,20 @@ test('sends the contract: path, key header, JSON body with the upright image as 
   const sent = await sharp(Buffer.from(body.encoded_image, 'base64')).metadata();
   expect({ format: sent.format, width: sent.width, height: sent.height, orientation: sent.orientation }).toEqual({
     format: 'png',
-    width: happy.pixels.width,
-    height: happy.pixels.height,
+    width: (await happy.pixels()).width,
+    height: (await happy.pixels()).height,
     orientation: undefined,
   });
+});
+
+test('an upright JPEG is sent byte for byte, without decoding it', async () => {
+  const bytes = fs.readFileSync(dataset('photos', 'bbt1.jpg'));
+  const image = await decodeImage({ bytes, sha256: 'bbt1' }, { maxPixels: 40_000_000, maxSide: 1280 });
+  const pixels = jest.spyOn(image, 'pixels');
+  const [faces] = await provider().detect([image], SETTINGS);
+  expect(faces).toHaveLength(4);
+  expect((upstream.requests[0].body as { encoded_image: string }).encoded_image).toBe(bytes.toString('base64'));
+  expect(pixels).not.toHaveBeenCalled();
 });
 
 test('no face is an empty list, not an error', async () => {

@@ -1,5 +1,5 @@
 import { asDetectionError, DetectionError, ErrorCode } from '../errors';
-import { scaleBox, scalePixelPoint, type Box, type Point } from '../geometry/geometry';
+import type { Box, Point } from '../geometry/geometry';
 import { fivePointsFrom68, type FivePoints } from '../geometry/landmarks';
 import { describeError, log } from '../logger';
 import { decodeImage, type DecodedImage, type DecodeLimits, type ImageInfo } from '../image/image-decoder';
@@ -74,27 +74,21 @@ export class LandmarkDetector {
 function toResult(answer: ProviderFace[] | unknown, image: DecodedImage, settings: DetectionSettings): DetectionResult | DetectionError {
   try {
     if (!Array.isArray(answer)) throw answer;
-    return { image: image.info, faces: toClientFaces(answer, image.scale, settings) };
+    return { image: image.info, faces: toClientFaces(answer, settings) };
   } catch (error) {
     if (!(error instanceof DetectionError)) log.error('provider failed on an image', { sha256: image.info.sha256, error: describeError(error) });
     return asDetectionError(error, ErrorCode.ENGINE_FAILURE, 'The face engine failed on this image.');
   }
 }
 
-function toClientFaces(faces: ProviderFace[], scale: number, settings: DetectionSettings): DetectedFace[] {
+function toClientFaces(faces: ProviderFace[], settings: DetectionSettings): DetectedFace[] {
   return faces
     .filter((f) => f.confidence >= settings.minConfidence)
     .sort((a, b) => b.confidence - a.confidence)
     .slice(0, settings.maxFaces)
     .map((f) => {
-      const points68 = f.points68?.map((p) => scalePixelPoint(p, scale));
-      const five = f.fivePoints ? scaleFivePoints(f.fivePoints, scale) : points68 && fivePointsFrom68(points68);
-      if (!five) throw new Error('provider returned a face without landmarks');
-      return { rectangle: scaleBox(f.box, scale), confidence: f.confidence, quality: f.quality, fivePoints: five, points68 };
+      const fivePoints = f.fivePoints ?? (f.points68 && fivePointsFrom68(f.points68));
+      if (!fivePoints) throw new Error('provider returned a face without landmarks');
+      return { rectangle: f.box, confidence: f.confidence, quality: f.quality, fivePoints, points68: f.points68 };
     });
 }
-
-function scaleFivePoints(p: FivePoints, scale: number): FivePoints {
-  return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, v && scalePixelPoint(v, scale)])) as unknown as FivePoints;
-}
-

@@ -13,6 +13,17 @@ export interface FivePoints {
   mouthRight?: Point;
 }
 
+/** Applies `fn` to every point present. */
+export function mapFivePoints(points: FivePoints, fn: (p: Point) => Point): FivePoints {
+  return {
+    leftEye: fn(points.leftEye),
+    rightEye: fn(points.rightEye),
+    noseTip: fn(points.noseTip),
+    ...(points.mouthLeft ? { mouthLeft: fn(points.mouthLeft) } : {}),
+    ...(points.mouthRight ? { mouthRight: fn(points.mouthRight) } : {}),
+  };
+}
+
 /** Number of points in the iBUG 300-W 68-point scheme. */
 export const IBUG_68_COUNT = 68;
 

@@ -23,14 +23,21 @@ export interface RgbImage {
   height: number;
 }
 
+/** The upright picture downscaled so its longer side is at most the detection size. */
+export interface DetectionPixels extends RgbImage {
+  /** Client (upright image) pixels per pixel here. */
+  scale: number;
+}
+
 /**
- * An image ready for a provider: the upright picture downscaled so its longer side is at most
- * the detection size. `scale` converts its pixel coordinates to the client's upright image.
+ * An image whose header passed every check. Pixels are decoded on first use and shared after, so a
+ * provider that can send the file as it is (MXFace, for an upright JPEG) never pays for a decode.
  */
 export interface DecodedImage {
   info: ImageInfo;
-  pixels: RgbImage;
-  scale: number;
+  /** The file as received. */
+  bytes: Buffer;
+  pixels(): Promise<DetectionPixels>;
 }
 
 export interface DecodeLimits {
@@ -40,7 +47,7 @@ export interface DecodeLimits {
 
 const isSwapped = (orientation: number) => orientation >= 5 && orientation <= 8;
 
-/** Decodes one image file with every limit checked from the header before any pixel is decoded. */
+/** Reads one image file's header and checks every limit; pixels are decoded later, on demand. */
 export async function decodeImage(image: ImageBytes, limits: DecodeLimits): Promise<DecodedImage> {
   const format = sniffImageFormat(image.bytes);
   if (!format) {
@@ -56,9 +63,18 @@ export async function decodeImage(image: ImageBytes, limits: DecodeLimits): Prom
     throw tooManyPixels(header.width, header.height, limits.maxPixels);
   }
   const { width, height } = isSwapped(header.orientation) ? { width: header.height, height: header.width } : header;
+  let pixels: Promise<DetectionPixels> | undefined;
+  return {
+    info: { sha256: image.sha256, byteLength: image.bytes.length, format, orientation: header.orientation, width, height },
+    bytes: image.bytes,
+    pixels: () => (pixels ??= decodePixels(source, format, width, limits.maxSide)),
+  };
+}
+
+async function decodePixels(source: Sharp, format: ImageFileFormat, uprightWidth: number, maxSide: number): Promise<DetectionPixels> {
   const pixels = await source
     .rotate()
-    .resize({ width: limits.maxSide, height: limits.maxSide, fit: 'inside', withoutEnlargement: true })
+    .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
     .flatten({ background: '#ffffff' })
     .toColourspace('srgb')
     .raw()
@@ -69,11 +85,7 @@ export async function decodeImage(image: ImageBytes, limits: DecodeLimits): Prom
   if (pixels.info.channels !== 3) {
     throw new DetectionError(ErrorCode.UNSUPPORTED_FORMAT, `Images with ${pixels.info.channels} colour channels are not supported.`);
   }
-  return {
-    info: { sha256: image.sha256, byteLength: image.bytes.length, format, orientation: header.orientation, width, height },
-    pixels: { data: pixels.data, width: pixels.info.width, height: pixels.info.height },
-    scale: width / pixels.info.width,
-  };
+  return { data: pixels.data, width: pixels.info.width, height: pixels.info.height, scale: uprightWidth / pixels.info.width };
 }
 
 function sharpSource(bytes: Buffer, maxPixels: number): Sharp {

@@ -46,7 +46,8 @@ export interface MxfaceServer {
 export async function startMxfaceServer(options: MxfaceServerOptions): Promise<MxfaceServer> {
   const providers = new Providers(options.provider ?? new EmbeddedProvider({ threads: options.threads ?? 1 }));
   await providers.start();
-  const detector = new LandmarkDetector(providers, { maxPixels: 40_000_000, maxSide: 4096 });
+  // The service's default detection size, so the stand-in sees what the embedded provider sees.
+  const detector = new LandmarkDetector(providers, { maxPixels: 40_000_000, maxSide: 1280 });
   const faults = new FaultInjector();
   faults.set(options.faults ?? {});
   const requests: RecordedRequest[] = [];

@@ -3,7 +3,7 @@ import type { Box, Point } from '../geometry/geometry';
 import type { FivePoints } from '../geometry/landmarks';
 import type { DecodedImage } from '../image/image-decoder';
 
-/** One face as a provider reports it, in the pixel space of `DecodedImage.pixels`. */
+/** One face as a provider reports it, in the client's upright-image coordinates. */
 export interface ProviderFace {
   box: Box;
   confidence: number;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Piscina } from 'piscina';
+import { scaleBox, scalePixelPoint } from '../../geometry/geometry';
 import type { DecodedImage } from '../../image/image-decoder';
 import type { DetectionSettings, LandmarkProvider, ProviderFace } from '../provider';
 import type { EngineFace, EngineTask } from './face-engine';
@@ -46,9 +47,11 @@ export class EmbeddedProvider implements LandmarkProvider {
   async detect(images: readonly DecodedImage[], settings: DetectionSettings): Promise<Array<ProviderFace[] | Error>> {
     return Promise.all(
       images.map(async (image) => {
-        const task: EngineTask = { ...image.pixels, scale: image.scale, minConfidence: settings.minConfidence, maxFaces: settings.maxFaces };
         try {
-          return (await this.pool.run(task)) as EngineFace[];
+          const pixels = await image.pixels();
+          const task: EngineTask = { ...pixels, minConfidence: settings.minConfidence, maxFaces: settings.maxFaces };
+          const faces = (await this.pool.run(task)) as EngineFace[];
+          return faces.map((f) => ({ ...f, box: scaleBox(f.box, pixels.scale), points68: f.points68.map((p) => scalePixelPoint(p, pixels.scale)) }));
         } catch (error) {
           return error instanceof Error ? error : new Error(String(error));
         }

@@ -16,7 +16,10 @@ import {
 } from 'cockatiel';
 import type { MxfaceConfig } from '../../config';
 import { DetectionError, ErrorCode } from '../../errors';
+import { scaleBox, scalePixelPoint } from '../../geometry/geometry';
+import { mapFivePoints } from '../../geometry/landmarks';
 import type { DecodedImage } from '../../image/image-decoder';
+import { ImageFileFormat } from '../../image/image-format';
 import { describeError, log } from '../../logger';
 import type { DetectionSettings, LandmarkProvider, ProviderFace } from '../provider';
 import { MXFACE_KEY_HEADER, MXFACE_LANDMARK_PATH, MXFACE_MAX_BODY_BYTES, parseMxfaceErrorMessage, parseMxfaceResponse, type MxfaceRequest } from './mxface-contract';
@@ -87,10 +90,16 @@ export class MxfaceProvider implements LandmarkProvider {
   }
 
   private async detectOne(image: DecodedImage): Promise<ProviderFace[]> {
-    const body = JSON.stringify({ encoded_image: await encodeForMxface(image) } satisfies MxfaceRequest);
+    const sent = await encodeForMxface(image);
+    const body = JSON.stringify({ encoded_image: sent.base64 } satisfies MxfaceRequest);
     const answer = await this.policy.execute(({ signal }) => this.attempt(body, signal));
     // MXFace reports no detection score: every face it returns is a face to it.
-    return answer.map((face) => ({ box: face.box, confidence: 1, quality: face.quality, fivePoints: face.fivePoints }));
+    return answer.map((face) => ({
+      box: scaleBox(face.box, sent.scale),
+      confidence: 1,
+      quality: face.quality,
+      fivePoints: mapFivePoints(face.fivePoints, (p) => scalePixelPoint(p, sent.scale)),
+    }));
   }
 
   private async attempt(body: string, signal: AbortSignal) {
@@ -144,17 +153,24 @@ function parseJson(text: string): unknown {
 }
 
 /**
- * What MXFace can read: the upright (EXIF-applied) picture. PNG keeps the pixels exact; when that is
- * too large for the vendor's body limit, JPEG, then smaller JPEG.
+ * What MXFace can read: the upright (EXIF-applied) picture. An upright JPEG or PNG within the vendor's
+ * body limit goes as it came (no decode, full resolution). Anything else is re-encoded from the
+ * detection pixels: PNG keeps them exact; when that is too large, JPEG, then smaller JPEG.
+ * `scale` maps the sent image's coordinates to the client's.
  */
-export async function encodeForMxface(image: DecodedImage): Promise<string> {
-  const { data, width, height } = image.pixels;
+export async function encodeForMxface(image: DecodedImage): Promise<{ base64: string; scale: number }> {
+  const { format, orientation } = image.info;
+  if ((format === ImageFileFormat.JPEG || format === ImageFileFormat.PNG) && orientation === 1) {
+    const original = image.bytes.toString('base64');
+    if (original.length <= MAX_BASE64_CHARS) return { base64: original, scale: 1 };
+  }
+  const { data, width, height, scale } = await image.pixels();
   const raw = () => sharp(data, { raw: { width, height, channels: 3 } });
   const png = (await raw().png({ compressionLevel: 1 }).toBuffer()).toString('base64');
-  if (png.length <= MAX_BASE64_CHARS) return png;
+  if (png.length <= MAX_BASE64_CHARS) return { base64: png, scale };
   for (const quality of [92, 80, 60]) {
     const jpeg = (await raw().jpeg({ quality }).toBuffer()).toString('base64');
-    if (jpeg.length <= MAX_BASE64_CHARS) return jpeg;
+    if (jpeg.length <= MAX_BASE64_CHARS) return { base64: jpeg, scale };
   }
   throw new DetectionError(ErrorCode.IMAGE_TOO_LARGE, 'The image cannot be made small enough for MXFace\'s 10 MB request limit.');
 }
