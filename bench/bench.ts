@@ -7,6 +7,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { decodeImage, type DecodedImage } from '../src/image/image-decoder';
+import { startMxfaceServer } from '../src/mxface-compat/mxface-server';
 import { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -71,6 +72,10 @@ async function main(): Promise<void> {
   const threads = Number(process.env.WORKER_THREADS ?? os.availableParallelism());
   console.log(`facemark benchmark: node ${process.version}, ${os.cpus().length} cores, ${threads} engine threads, ${LATENCY_RUNS} runs per latency figure\n`);
   const photos = [await photo('single face, 640 px', 'dlib-faces/Tom_Cruise_avp_2014_4.jpg', 640), await photo('group bbt1.jpg, 1366x768', 'photos/bbt1.jpg')];
+  if (process.env.BENCH_ONLY === 'mxface') {
+    console.log(JSON.stringify(await benchMxface(photos[0])));
+    return;
+  }
 
   const service = await startService({ WORKER_THREADS: String(threads) });
   const direct = new EmbeddedProvider({ threads: 1 });
@@ -149,8 +154,81 @@ async function main(): Promise<void> {
   service.child.kill('SIGTERM');
 
   const soak = { requests: SOAK_REQUESTS, seconds: soakMs / 1000, rssBeforeMb: rssBefore, rssAfterMb: rssAfter };
-  const results = { date: new Date().toISOString(), node: process.version, cores: os.cpus().length, threads, latency, throughput, soak, peakRssMb: peak };
+  const mxface = await benchMxface(photos[0]);
+  const results = { date: new Date().toISOString(), node: process.version, cores: os.cpus().length, threads, latency, throughput, soak, peakRssMb: peak, mxface };
   fs.writeFileSync(path.join(ROOT, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+}
+
+const KEY = 'bench-key';
+const BATCH_QUERY = `mutation($images: [ImageInput!]!) { detectLandmarksBatch(images: $images) { faces { confidence } userErrors { code } } }`;
+
+/**
+ * The mxface path against the local MXFace server (in this process). The service runs as its own
+ * process with no embedded engine. "canned" = the local server answers a fixed face without running
+ * its engine, so what is measured is the service's own cost and the client's concurrency.
+ */
+async function benchMxface(single: Photo) {
+  const upstream = await startMxfaceServer({ keys: [KEY], threads: 1 });
+  const service = await startService({
+    LANDMARK_PROVIDER: 'mxface',
+    EMBEDDED_ENABLED: 'false',
+    MXFACE_URL: upstream.url,
+    MXFACE_SUBSCRIPTION_KEY: KEY,
+    MXFACE_CONCURRENCY: '4',
+  });
+  const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(async (r) => {
+      if (r.status !== 200) throw new Error(`HTTP ${r.status}: ${await r.text()}`);
+      return r.json();
+    });
+  const viaService = () => post(`${service.url}/graphql`, { query: QUERY, variables: { image: { base64: single.base64 } } });
+  const direct = () => post(`${upstream.url}/api/face/landmark`, { encoded_image: single.base64 }, { subscriptionkey: KEY });
+
+  console.log('\nmxface provider against the local MXFace server (ms), concurrency 1');
+  console.log('| upstream mode | GraphQL over HTTP p50 / p95 | direct HTTP to the local server p50 / p95 | service adds at p50 |');
+  console.log('|---|---|---|---|');
+  const rows: Record<string, unknown> = {};
+  for (const canned of [true, false]) {
+    upstream.faults.set({ canned });
+    const runs = canned ? LATENCY_RUNS * 5 : LATENCY_RUNS;
+    for (let i = 0; i < 5; i++) await Promise.all([viaService(), direct()]);
+    const g: number[] = [];
+    const d: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      g.push(await timed(viaService));
+      d.push(await timed(direct));
+    }
+    const row = { graphql: [percentile(g, 50), percentile(g, 95)], direct: [percentile(d, 50), percentile(d, 95)], addedP50: percentile(g, 50) - percentile(d, 50) };
+    rows[canned ? 'canned' : 'engine'] = row;
+    const f = ([a, b]: number[]) => `${a.toFixed(1)} / ${b.toFixed(1)}`;
+    console.log(`| ${canned ? 'canned answer' : 'real engine'} | ${f(row.graphql)} | ${f(row.direct)} | ${row.addedP50.toFixed(1)} ms |`);
+  }
+
+  upstream.faults.set({ canned: true, latencyMs: 50 });
+  const distinct = await Promise.all(
+    Array.from({ length: 16 }, async (_, i) => (await sharp(single.bytes).resize(400 + i * 4).jpeg().toBuffer()).toString('base64')),
+  );
+  const runBatch = () => post(`${service.url}/graphql`, { query: BATCH_QUERY, variables: { images: distinct.map((base64) => ({ base64 })) } });
+  await runBatch(); // opens the connections
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    upstream.clearRequests();
+    times.push(await timed(runBatch));
+  }
+  const batchMs = percentile(times, 50);
+  const batch = { images: 16, concurrency: 4, latencyMs: 50, medianMs: batchMs, rounds: batchMs / 50, upstreamCalls: upstream.requests.length, maxInFlight: upstream.maxInFlight() };
+  console.log(
+    `Batch of 16 distinct images, MXFACE_CONCURRENCY=4, 50 ms injected latency: median of 7 ${batchMs.toFixed(0)} ms = ${batch.rounds.toFixed(2)} rounds of latency (ideal 4), ${batch.upstreamCalls} upstream calls, at most ${batch.maxInFlight} in flight`,
+  );
+
+  upstream.clearRequests();
+  await post(`${service.url}/graphql`, { query: BATCH_QUERY, variables: { images: Array.from({ length: 10 }, () => ({ base64: distinct[0] })) } });
+  const identicalCalls = upstream.requests.length;
+  console.log(`Batch of 10 identical images: ${identicalCalls} upstream call(s)`);
+
+  service.child.kill('SIGTERM');
+  await upstream.stop();
+  return { latency: rows, batch, identicalCalls };
 }
 
 main().catch((error) => {

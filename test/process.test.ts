@@ -42,6 +42,12 @@ test('invalid configuration stops the start with every problem named', async () 
   expect(stderr).toMatch(/MAX_BATCH_SIZE/);
 });
 
+test('the mxface provider without a subscription key refuses to start, and says why', async () => {
+  const { exited, output } = run({ LANDMARK_PROVIDER: 'mxface' });
+  expect(await exited).toBe(2);
+  expect(output().stderr).toMatch(/MXFACE_SUBSCRIPTION_KEY: required when LANDMARK_PROVIDER=mxface/);
+});
+
 test('serves, reports readiness, and on SIGTERM finishes the request in flight before exiting', async () => {
   const server = run({ PORT: '0', HOST: '127.0.0.1', WORKER_THREADS: '1', NODE_ENV: 'production' });
   running = server.child;
