@@ -7,7 +7,11 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { decodeImage, type DecodedImage } from '../src/image/image-decoder';
+import 'reflect-metadata';
+import { loadConfig } from '../src/config';
 import { startMxfaceServer } from '../src/mxface-compat/mxface-server';
+import { Providers } from '../src/providers/providers';
+import { startServer } from '../src/server/create-server';
 import { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -77,12 +81,15 @@ async function main(): Promise<void> {
     return;
   }
 
-  const service = await startService({ WORKER_THREADS: String(threads) });
-  const direct = new EmbeddedProvider({ threads: 1 });
-  await direct.start();
+  // Latency: the service in this process, over HTTP on loopback, and direct calls to the same engine
+  // pool, so both paths share workers and caches and the ratio is the service's own overhead.
+  const engine = new EmbeddedProvider({ threads });
+  const inProcess = await startServer(loadConfig({ NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0' }), new Providers(engine));
+  await engine.start();
+  let serviceUrl = inProcess.url;
 
   const graphql = (p: Photo) =>
-    fetch(`${service.url}/graphql`, {
+    fetch(`${serviceUrl}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: QUERY, variables: { image: { base64: p.base64 } } }),
@@ -90,10 +97,10 @@ async function main(): Promise<void> {
       const body = (await r.json()) as { data?: { detectLandmarks: { faces: unknown[] } } };
       if (!body.data?.detectLandmarks.faces) throw new Error(`request failed: ${JSON.stringify(body)}`);
     });
-  const engineOnly = (p: Photo) => direct.detect([p.decoded], SETTINGS);
-  const decodeAndEngine = async (p: Photo) => direct.detect([await decodeImage({ bytes: p.bytes, sha256: p.name }, LIMITS)], SETTINGS);
+  const engineOnly = (p: Photo) => engine.detect([p.decoded], SETTINGS);
+  const decodeAndEngine = async (p: Photo) => engine.detect([await decodeImage({ bytes: p.bytes, sha256: p.name }, LIMITS)], SETTINGS);
 
-  console.log('Latency, concurrency 1 (ms). Runs are interleaved so drift hits every column alike.');
+  console.log('Latency, concurrency 1 (ms): GraphQL over HTTP vs direct calls to the same engine pool, interleaved.');
   console.log('| photo | GraphQL over HTTP p50 / p95 | direct decode+engine p50 / p95 | direct engine p50 / p95 | ratio p50 vs decode+engine | ratio p50 vs engine |');
   console.log('|---|---|---|---|---|---|');
   const latency: Record<string, unknown> = {};
@@ -116,7 +123,12 @@ async function main(): Promise<void> {
     const f = ([a, b]: number[]) => `${a.toFixed(0)} / ${b.toFixed(0)}`;
     console.log(`| ${p.name} | ${f(row.graphql)} | ${f(row.decodeEngine)} | ${f(row.engine)} | ${(row.graphql[0] / row.decodeEngine[0]).toFixed(3)} | ${(row.graphql[0] / row.engine[0]).toFixed(3)} |`);
   }
-  await direct.close();
+  await inProcess.stop();
+  if (process.env.BENCH_ONLY === 'latency') return;
+
+  // Throughput, memory: the service as its own process, as in production.
+  const service = await startService({ WORKER_THREADS: String(threads) });
+  serviceUrl = service.url;
 
   console.log(`\nThroughput, GraphQL over HTTP, ${THROUGHPUT_REQUESTS} requests of the single-face photo (requests/s)`);
   console.log('| concurrency | req/s | vs concurrency 1 |');
