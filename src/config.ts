@@ -24,6 +24,7 @@ const envSchema = z.object({
   MAX_QUERY_COST: int(1, 1_000_000).default(5000),
   MAX_QUERY_TOKENS: int(100, 1_000_000).default(5000),
   INTROSPECTION: bool.optional(),
+  CORS_ORIGINS: keyList.default(['*']),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(15_000),
   MXFACE_URL: z.url({ protocol: /^https?$/ }).default('https://faceapi.mxface.ai'),
   MXFACE_API_PREFIX: z.string().regex(/^(\/[\w.-]+)*$/, 'a path such as /api or /api/v3').default('/api'),
@@ -68,6 +69,8 @@ export interface Config {
   limits: { maxImageBytes: number; maxImagePixels: number; maxBatchSize: number; bodyLimitBytes: number };
   detectionMaxSide: number;
   graphql: { maxDepth: number; maxAliases: number; maxCost: number; maxTokens: number; introspection: boolean };
+  /** Browser origins allowed to call the API; ['*'] = any. */
+  corsOrigins: string[];
   shutdownTimeoutMs: number;
 }
 
@@ -123,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxTokens: e.MAX_QUERY_TOKENS,
       introspection: e.INTROSPECTION ?? true,
     },
+    corsOrigins: e.CORS_ORIGINS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }

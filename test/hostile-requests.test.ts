@@ -94,6 +94,16 @@ test('CSRF prevention: a simple (non-preflighted) request is refused', async () 
   expect(preflighted.status).toBe(200);
 });
 
+test('CORS: a browser preflight from another origin is answered (Apollo Sandbox, web apps)', async () => {
+  const response = await fetch(`${server.url}/graphql`, {
+    method: 'OPTIONS',
+    headers: { origin: 'https://studio.apollographql.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+  });
+  expect(response.status).toBe(204);
+  expect(response.headers.get('access-control-allow-origin')).toBe('*');
+  expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+});
+
 test('mutations are refused over GET', async () => {
   const response = await fetch(`${server.url}/graphql?query=${encodeURIComponent('mutation { detectLandmarks(image: {base64: "x"}) { userErrors { code } } }')}`, {
     headers: { 'apollo-require-preflight': 'true' },

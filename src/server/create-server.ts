@@ -6,6 +6,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import cors from 'cors';
 import express, { type ErrorRequestHandler } from 'express';
 import type { Config } from '../config';
 import { createDetectionLoaders } from '../detection/detection-loaders';
@@ -67,8 +68,11 @@ export async function startServer(config: Config, providers: Providers): Promise
     const ready = providers.isReady();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting', providers: providers.names });
   });
+  // Browsers (Apollo Sandbox, web apps) need CORS; no cookies are used, so credentials stay off.
+  const allowOrigins = cors({ origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins, maxAge: 600 });
   app.use(
     '/graphql',
+    allowOrigins,
     express.json({ limit: config.limits.bodyLimitBytes }),
     expressMiddleware(apollo, {
       context: async () => ({ config, providers, loaders: createDetectionLoaders(detector) }),
