@@ -1,26 +1,47 @@
-import { FieldResolver, Resolver, Root } from 'type-graphql';
-import type { FivePoints } from '../src/geometry/landmarks';
-import { LandmarkType } from './enums/landmark-type.enum';
+import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { Point } from '../src/geometry/geometry';
+import { estimateHeadPose } from '../src/geometry/head-pose';
+import { FIVE_POINT_PARTS, ibug68Part } from '../src/geometry/ibug68';
+import type { GraphQLContext } from '../src/graphql/context';
+import type { DetectedFace } from '../src/detection/landmark-detector';
+import { FaceRegion } from './enums/face-region.enum';
+import { LandmarkScheme } from './enums/landmark-scheme.enum';
+import { landmarkTypeOf } from './enums/landmark-type.enum';
 import { Face } from './types/face.type';
+import { HeadPose } from './types/head-pose.type';
 import { Landmark } from './types/landmark.type';
-
-const FIVE_POINT_ORDER: Array<[LandmarkType, keyof FivePoints]> = [
-  [LandmarkType.LEFT_EYE, 'leftEye'],
-  [LandmarkType.RIGHT_EYE, 'rightEye'],
-  [LandmarkType.NOSE_TIP, 'noseTip'],
-  [LandmarkType.MOUTH_LEFT, 'mouthLeft'],
-  [LandmarkType.MOUTH_RIGHT, 'mouthRight'],
-];
 
 @Resolver(() => Face)
 export class FaceResolver {
   @FieldResolver(() => [Landmark], {
-    description: 'The five MXFace points (eyes, nose tip, mouth corners), in that order. A point the provider did not report is left out.',
+    description:
+      'The landmark points of the scheme asked for, in index order. FIVE_POINT leaves out a mouth corner the provider did not report (MXFace may omit them).',
   })
-  landmarks(@Root() face: Face): Landmark[] {
-    return FIVE_POINT_ORDER.flatMap(([type, key]) => {
-      const point = face.fivePoints[key];
-      return point ? [{ type, point }] : [];
+  async landmarks(
+    @Root() face: DetectedFace,
+    @Arg('scheme', () => LandmarkScheme, { defaultValue: LandmarkScheme.FIVE_POINT, description: 'Which points: the five (default) or the 68 of iBUG 300-W.' })
+    scheme: LandmarkScheme,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<Landmark[]> {
+    if (scheme === LandmarkScheme.FIVE_POINT) {
+      return FIVE_POINT_PARTS.flatMap(({ key, part, region }, index) => {
+        const point = face.fivePoints[key];
+        return point ? [landmark(part, region, index, point)] : [];
+      });
+    }
+    const points = await ctx.loaders.landmarks68.load(face);
+    return (points ?? []).map((point, index) => {
+      const { part, region } = ibug68Part(index);
+      return landmark(part, region, index, point);
     });
   }
+
+  @FieldResolver(() => HeadPose, { description: 'Head orientation (yaw, pitch, roll) in degrees, from the five points.' })
+  pose(@Root() face: DetectedFace): HeadPose {
+    return estimateHeadPose(face.fivePoints);
+  }
+}
+
+function landmark(part: Parameters<typeof landmarkTypeOf>[0], region: string, index: number, point: Point): Landmark {
+  return { type: landmarkTypeOf(part), region: region as FaceRegion, index, point };
 }

@@ -59,6 +59,25 @@ test.each([
   });
 });
 
+test('MXFace faces get their 68 points from the embedded net on MXFace\'s box, and a pose', async () => {
+  const query = `mutation($image: ImageInput!, $options: DetectionOptions) { detectLandmarks(image: $image, options: $options) {
+    faces { rectangle { x } all: landmarks(scheme: IBUG_68) { point { x y } } pose { yaw pitch roll } } } }`;
+  const base64 = readBase64('photos', 'bbt3.jpg');
+  const run = async (provider: string) =>
+    ((await server.graphql(query, { image: { base64 }, options: { provider } })).body.data.detectLandmarks.faces as Array<{
+      rectangle: { x: number };
+      all: Array<{ point: { x: number; y: number } }>;
+      pose: { yaw: number; pitch: number; roll: number };
+    }>).sort((a, b) => a.rectangle.x - b.rectangle.x);
+  const [viaMxface, embedded] = [await run('MXFACE'), await run('EMBEDDED')];
+  expect(viaMxface).toHaveLength(embedded.length);
+  viaMxface.forEach((face, i) => {
+    expect(face.all).toHaveLength(68);
+    face.all.forEach((l, k) => expect(Math.hypot(l.point.x - embedded[i].all[k].point.x, l.point.y - embedded[i].all[k].point.y)).toBeLessThan(2));
+    expect(Math.abs(face.pose.roll - embedded[i].pose.roll)).toBeLessThan(2);
+  });
+});
+
 test('ten identical images in one batch cost one upstream call', async () => {
   const base64 = readBase64('photos', 'neutral.jpg');
   const { body } = await server.graphql(DETECT_BATCH, { images: Array.from({ length: 10 }, () => ({ base64 })) });

@@ -1,23 +1,45 @@
 import { registerEnumType } from 'type-graphql';
+import type { LandmarkPart } from '../../src/geometry/ibug68';
 
-/** The five MXFace landmark points. */
+/** What a landmark point marks, in the five-point and the iBUG 68-point schemes. */
 export enum LandmarkType {
   LEFT_EYE = 'LEFT_EYE',
   RIGHT_EYE = 'RIGHT_EYE',
   NOSE_TIP = 'NOSE_TIP',
   MOUTH_LEFT = 'MOUTH_LEFT',
   MOUTH_RIGHT = 'MOUTH_RIGHT',
+  JAW_CONTOUR = 'JAW_CONTOUR',
+  LEFT_BROW = 'LEFT_BROW',
+  RIGHT_BROW = 'RIGHT_BROW',
+  NOSE_BRIDGE = 'NOSE_BRIDGE',
+  NOSTRILS = 'NOSTRILS',
+  LEFT_EYE_CONTOUR = 'LEFT_EYE_CONTOUR',
+  RIGHT_EYE_CONTOUR = 'RIGHT_EYE_CONTOUR',
+  OUTER_LIPS = 'OUTER_LIPS',
+  INNER_LIPS = 'INNER_LIPS',
 }
+
+// Every part the geometry module names is a value here (checked by the compiler).
+export const landmarkTypeOf = (part: LandmarkPart): LandmarkType => LandmarkType[part];
 
 registerEnumType(LandmarkType, {
   name: 'LandmarkType',
   description:
     'What a landmark point marks. Left and right are the image\'s left and right (MXFace\'s convention), not the subject\'s: LEFT_EYE is the eye nearer the left edge of the picture.',
   valuesConfig: {
-    LEFT_EYE: { description: 'Centre of the eye nearer the image\'s left edge (the subject\'s right eye).' },
-    RIGHT_EYE: { description: 'Centre of the eye nearer the image\'s right edge (the subject\'s left eye).' },
-    NOSE_TIP: { description: 'Tip of the nose.' },
-    MOUTH_LEFT: { description: 'Mouth corner nearer the image\'s left edge.' },
-    MOUTH_RIGHT: { description: 'Mouth corner nearer the image\'s right edge.' },
+    LEFT_EYE: { description: 'Centre of the eye nearer the image\'s left edge (the subject\'s right eye). Five-point scheme.' },
+    RIGHT_EYE: { description: 'Centre of the eye nearer the image\'s right edge (the subject\'s left eye). Five-point scheme.' },
+    NOSE_TIP: { description: 'Tip of the nose (iBUG point 30).' },
+    MOUTH_LEFT: { description: 'Mouth corner nearer the image\'s left edge (iBUG point 48).' },
+    MOUTH_RIGHT: { description: 'Mouth corner nearer the image\'s right edge (iBUG point 54).' },
+    JAW_CONTOUR: { description: 'Jaw line from the image-left ear to the image-right ear (iBUG 0-16).' },
+    LEFT_BROW: { description: 'Brow nearer the image\'s left edge (iBUG 17-21).' },
+    RIGHT_BROW: { description: 'Brow nearer the image\'s right edge (iBUG 22-26).' },
+    NOSE_BRIDGE: { description: 'Bridge of the nose, top down (iBUG 27-29).' },
+    NOSTRILS: { description: 'Base of the nose, image-left to image-right (iBUG 31-35).' },
+    LEFT_EYE_CONTOUR: { description: 'Outline of the eye nearer the image\'s left edge (iBUG 36-41).' },
+    RIGHT_EYE_CONTOUR: { description: 'Outline of the eye nearer the image\'s right edge (iBUG 42-47).' },
+    OUTER_LIPS: { description: 'Outer lip contour other than the corners (iBUG 49-53, 55-59).' },
+    INNER_LIPS: { description: 'Inner lip contour (iBUG 60-67).' },
   },
 });

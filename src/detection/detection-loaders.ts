@@ -5,7 +5,8 @@ import type { DecodedImage } from '../image/image-decoder';
 import type { ImageBytes } from '../image/image-input';
 import type { DetectionSettings } from '../providers/provider';
 import { settingsKey } from './detection-options';
-import type { DetectionResult, LandmarkDetector } from './landmark-detector';
+import type { Point } from '../geometry/geometry';
+import type { DetectedFace, DetectionResult, LandmarkDetector } from './landmark-detector';
 
 export interface DetectionKey {
   image: ImageBytes;
@@ -20,6 +21,11 @@ export interface DetectionLoaders {
   images: DataLoader<ImageBytes, DecodedImage, string>;
   /** Detects through the loader of the provider the settings name. */
   detect(key: DetectionKey): Promise<DetectionResult>;
+  /**
+   * The 68 iBUG points of a face: its own, or computed by the embedded engine on its box (MXFace
+   * faces); null when no enabled provider can. One engine task per image for all its faces.
+   */
+  landmarks68: DataLoader<DetectedFace, Point[] | null, DetectedFace>;
 }
 
 export function createDetectionLoaders(detector: LandmarkDetector): DetectionLoaders {
@@ -45,8 +51,30 @@ export function createDetectionLoaders(detector: LandmarkDetector): DetectionLoa
     { cacheKeyFn: (key) => `${key.image.sha256}:${settingsKey(key.settings)}`, maxBatchSize },
   );
 
+  const landmarks68 = new DataLoader<DetectedFace, Point[] | null, DetectedFace>(async (faces) => {
+    const engine = detector.providers.get('embedded');
+    const results: Array<Point[] | null | Error> = faces.map((f) => f.points68 ?? null);
+    if (!engine?.landmarks68) return results;
+    const missing = new Map<DecodedImage, number[]>();
+    faces.forEach((f, i) => {
+      if (!f.points68) missing.set(f.image, [...(missing.get(f.image) ?? []), i]);
+    });
+    await Promise.all(
+      [...missing].map(async ([image, indexes]) => {
+        try {
+          const points = await engine.landmarks68!(image, indexes.map((i) => faces[i].rectangle));
+          indexes.forEach((faceIndex, k) => (results[faceIndex] = points[k]));
+        } catch (error) {
+          indexes.forEach((faceIndex) => (results[faceIndex] = error as Error));
+        }
+      }),
+    );
+    return results;
+  });
+
   return {
     images,
+    landmarks68,
     detect: (key) => {
       let loader = byProvider.get(key.settings.provider);
       if (!loader) {

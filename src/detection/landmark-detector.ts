@@ -10,6 +10,8 @@ import { settingsKey } from './detection-options';
 
 /** One face in the client's upright image coordinates. */
 export interface DetectedFace {
+  /** The image the face is in (for work asked of it later, e.g. 68 points of an MXFace face). */
+  image: DecodedImage;
   rectangle: Box;
   confidence: number;
   quality: number;
@@ -74,14 +76,14 @@ export class LandmarkDetector {
 function toResult(answer: ProviderFace[] | unknown, image: DecodedImage, settings: DetectionSettings): DetectionResult | DetectionError {
   try {
     if (!Array.isArray(answer)) throw answer;
-    return { image: image.info, faces: toClientFaces(answer, settings) };
+    return { image: image.info, faces: toClientFaces(answer, settings, image) };
   } catch (error) {
     if (!(error instanceof DetectionError)) log.error('provider failed on an image', { sha256: image.info.sha256, error: describeError(error) });
     return asDetectionError(error, ErrorCode.ENGINE_FAILURE, 'The face engine failed on this image.');
   }
 }
 
-function toClientFaces(faces: ProviderFace[], settings: DetectionSettings): DetectedFace[] {
+function toClientFaces(faces: ProviderFace[], settings: DetectionSettings, image: DecodedImage): DetectedFace[] {
   return faces
     .filter((f) => f.confidence >= settings.minConfidence)
     .sort((a, b) => b.confidence - a.confidence)
@@ -89,6 +91,6 @@ function toClientFaces(faces: ProviderFace[], settings: DetectionSettings): Dete
     .map((f) => {
       const fivePoints = f.fivePoints ?? (f.points68 && fivePointsFrom68(f.points68));
       if (!fivePoints) throw new Error('provider returned a face without landmarks');
-      return { rectangle: f.box, confidence: f.confidence, quality: f.quality, fivePoints, points68: f.points68 };
+      return { image, rectangle: f.box, confidence: f.confidence, quality: f.quality, fivePoints, points68: f.points68 };
     });
 }

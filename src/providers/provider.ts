@@ -33,5 +33,7 @@ export interface LandmarkProvider {
   start(): Promise<void>;
   isReady(): boolean;
   detect(images: readonly DecodedImage[], settings: DetectionSettings): Promise<Array<ProviderFace[] | Error>>;
+  /** The 68 iBUG points for faces found elsewhere (client coordinates), when this provider can. */
+  landmarks68?(image: DecodedImage, boxes: Box[]): Promise<Point[][]>;
   close(): Promise<void>;
 }

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Piscina } from 'piscina';
-import { scaleBox, scalePixelPoint } from '../../geometry/geometry';
+import { scaleBox, scalePixelPoint, type Box, type Point } from '../../geometry/geometry';
 import type { DecodedImage } from '../../image/image-decoder';
 import type { DetectionSettings, LandmarkProvider, ProviderFace } from '../provider';
-import type { EngineFace, EngineTask } from './face-engine';
+import type { EngineFace, EngineTask, LandmarksTask } from './face-engine';
 
 export interface EmbeddedProviderOptions {
   /** Worker threads, each with its own model instance. */
@@ -57,6 +57,17 @@ export class EmbeddedProvider implements LandmarkProvider {
         }
       }),
     );
+  }
+
+  /**
+   * The 68 iBUG points of faces another provider found, one list per box; boxes and points in the
+   * client's upright-image coordinates.
+   */
+  async landmarks68(image: DecodedImage, boxes: Box[]): Promise<Point[][]> {
+    const pixels = await image.pixels();
+    const task: LandmarksTask = { kind: 'landmarks', ...pixels, boxes: boxes.map((b) => scaleBox(b, 1 / pixels.scale)) };
+    const points = (await this.pool.run(task)) as Point[][];
+    return points.map((face) => face.map((p) => scalePixelPoint(p, pixels.scale)));
   }
 
   /** Live tfjs tensors in each worker (a leak check for tests). */

@@ -1,6 +1,7 @@
 // Piscina worker: one FaceEngine (one model set) per thread, loaded before the first task.
-import { FaceEngine, type EngineTask } from './face-engine';
+import { FaceEngine, type EngineTask, type LandmarksTask } from './face-engine';
 
-export = FaceEngine.load().then((engine) => (task: EngineTask | 'tensor-count') =>
-  task === 'tensor-count' ? engine.tensorCount() : engine.detect(task),
-);
+export = FaceEngine.load().then((engine) => (task: EngineTask | LandmarksTask | 'tensor-count') => {
+  if (task === 'tensor-count') return engine.tensorCount();
+  return 'kind' in task ? engine.landmarksFor(task) : engine.detect(task);
+});

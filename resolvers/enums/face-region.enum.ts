@@ -1,0 +1,21 @@
+import { registerEnumType } from 'type-graphql';
+
+export enum FaceRegion {
+  JAW = 'JAW',
+  BROWS = 'BROWS',
+  NOSE = 'NOSE',
+  EYES = 'EYES',
+  LIPS = 'LIPS',
+}
+
+registerEnumType(FaceRegion, {
+  name: 'FaceRegion',
+  description: 'The part of the face a landmark belongs to.',
+  valuesConfig: {
+    JAW: { description: 'The jaw line.' },
+    BROWS: { description: 'Both eyebrows.' },
+    NOSE: { description: 'Nose bridge, tip and nostrils.' },
+    EYES: { description: 'Both eyes.' },
+    LIPS: { description: 'Mouth corners and lip contours.' },
+  },
+});
