@@ -26,6 +26,11 @@ export interface DetectionLoaders {
    * faces); null when no enabled provider can. One engine task per image for all its faces.
    */
   landmarks68: DataLoader<DetectedFace, Point[] | null, DetectedFace>;
+  /**
+   * Expression probabilities (EXPRESSIONS order) of a face, by the embedded engine; null when it is
+   * disabled. All faces asked for in one tick, across images, go to one batched inference.
+   */
+  expressions: DataLoader<DetectedFace, number[] | null, DetectedFace>;
 }
 
 export function createDetectionLoaders(detector: LandmarkDetector): DetectionLoaders {
@@ -55,10 +60,7 @@ export function createDetectionLoaders(detector: LandmarkDetector): DetectionLoa
     const engine = detector.providers.get('embedded');
     const results: Array<Point[] | null | Error> = faces.map((f) => f.points68 ?? null);
     if (!engine?.landmarks68) return results;
-    const missing = new Map<DecodedImage, number[]>();
-    faces.forEach((f, i) => {
-      if (!f.points68) missing.set(f.image, [...(missing.get(f.image) ?? []), i]);
-    });
+    const missing = groupByImage(faces, (f) => !f.points68);
     await Promise.all(
       [...missing].map(async ([image, indexes]) => {
         try {
@@ -72,9 +74,20 @@ export function createDetectionLoaders(detector: LandmarkDetector): DetectionLoa
     return results;
   });
 
+  const expressions = new DataLoader<DetectedFace, number[] | null, DetectedFace>(async (faces) => {
+    const engine = detector.providers.get('embedded');
+    if (!engine?.expressions) return faces.map(() => null);
+    const byImage = groupByImage(faces);
+    const scores = await engine.expressions([...byImage].map(([image, indexes]) => ({ image, boxes: indexes.map((i) => faces[i].rectangle) })));
+    const results: number[][] = new Array(faces.length);
+    [...byImage.values()].forEach((indexes, k) => indexes.forEach((faceIndex, j) => (results[faceIndex] = scores[k][j])));
+    return results;
+  });
+
   return {
     images,
     landmarks68,
+    expressions,
     detect: (key) => {
       let loader = byProvider.get(key.settings.provider);
       if (!loader) {
@@ -84,6 +97,15 @@ export function createDetectionLoaders(detector: LandmarkDetector): DetectionLoa
       return loader.load(key);
     },
   };
+}
+
+/** Indexes of the faces (that pass `want`) per image they are in. */
+function groupByImage(faces: readonly DetectedFace[], want: (f: DetectedFace) => boolean = () => true): Map<DecodedImage, number[]> {
+  const groups = new Map<DecodedImage, number[]>();
+  faces.forEach((face, i) => {
+    if (want(face)) groups.set(face.image, [...(groups.get(face.image) ?? []), i]);
+  });
+  return groups;
 }
 
 function toImageError(error: unknown): DetectionError {

@@ -35,5 +35,7 @@ export interface LandmarkProvider {
   detect(images: readonly DecodedImage[], settings: DetectionSettings): Promise<Array<ProviderFace[] | Error>>;
   /** The 68 iBUG points for faces found elsewhere (client coordinates), when this provider can. */
   landmarks68?(image: DecodedImage, boxes: Box[]): Promise<Point[][]>;
+  /** Expression probabilities for faces of several images (client coordinates), when this provider can. */
+  expressions?(requests: Array<{ image: DecodedImage; boxes: Box[] }>): Promise<number[][][]>;
   close(): Promise<void>;
 }

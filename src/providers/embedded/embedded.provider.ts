@@ -4,7 +4,7 @@ import { Piscina } from 'piscina';
 import { scaleBox, scalePixelPoint, type Box, type Point } from '../../geometry/geometry';
 import type { DecodedImage } from '../../image/image-decoder';
 import type { DetectionSettings, LandmarkProvider, ProviderFace } from '../provider';
-import type { EngineFace, EngineTask, LandmarksTask } from './face-engine';
+import type { EngineFace, EngineTask, ExpressionsTask, LandmarksTask } from './face-engine';
 
 export interface EmbeddedProviderOptions {
   /** Worker threads, each with its own model instance. */
@@ -21,6 +21,8 @@ export class EmbeddedProvider implements LandmarkProvider {
   readonly maxBatchSize: number;
   private readonly pool: Piscina;
   private ready = false;
+  /** Work counters, for tests that prove batching. */
+  readonly stats = { expressionInferences: 0 };
 
   constructor(private readonly options: EmbeddedProviderOptions) {
     this.maxBatchSize = Math.max(4, options.threads * 4);
@@ -68,6 +70,21 @@ export class EmbeddedProvider implements LandmarkProvider {
     const task: LandmarksTask = { kind: 'landmarks', ...pixels, boxes: boxes.map((b) => scaleBox(b, 1 / pixels.scale)) };
     const points = (await this.pool.run(task)) as Point[][];
     return points.map((face) => face.map((p) => scalePixelPoint(p, pixels.scale)));
+  }
+
+  /**
+   * Expression probabilities (EXPRESSIONS order) for faces in several images, boxes in client
+   * coordinates: one worker task, one batched inference.
+   */
+  async expressions(requests: Array<{ image: DecodedImage; boxes: Box[] }>): Promise<number[][][]> {
+    const images = await Promise.all(
+      requests.map(async ({ image, boxes }) => {
+        const pixels = await image.pixels();
+        return { data: pixels.data, width: pixels.width, height: pixels.height, boxes: boxes.map((b) => scaleBox(b, 1 / pixels.scale)) };
+      }),
+    );
+    this.stats.expressionInferences++;
+    return (await this.pool.run({ kind: 'expressions', images } satisfies ExpressionsTask)) as number[][][];
   }
 
   /** Live tfjs tensors in each worker (a leak check for tests). */

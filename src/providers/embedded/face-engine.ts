@@ -1,6 +1,7 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as faceapi from '@vladmandic/face-api/dist/face-api.node-wasm.js';
+import { EXPRESSIONS } from '../../detection/expressions';
 import { centroid, clipBox, squareAround, type Box, type Point } from '../../geometry/geometry';
 
 /** One image for the engine: packed RGB pixels plus the detection settings. */
@@ -21,6 +22,12 @@ export interface LandmarksTask {
   width: number;
   height: number;
   boxes: Box[];
+}
+
+/** Faces of several images whose expressions are wanted: one batched inference for all of them. */
+export interface ExpressionsTask {
+  kind: 'expressions';
+  images: Array<{ data: Uint8Array; width: number; height: number; boxes: Box[] }>;
 }
 
 interface ImageSize {
@@ -66,6 +73,7 @@ export class FaceEngine {
       faceapi.nets.ssdMobilenetv1.loadFromDisk(MODEL_DIR),
       faceapi.nets.tinyFaceDetector.loadFromDisk(MODEL_DIR),
       faceapi.nets.faceLandmark68Net.loadFromDisk(MODEL_DIR),
+      faceapi.nets.faceExpressionNet.loadFromDisk(MODEL_DIR),
     ]);
     return new FaceEngine();
   }
@@ -108,6 +116,27 @@ export class FaceEngine {
       return result;
     } finally {
       input.dispose();
+    }
+  }
+
+  /** Expression probabilities (EXPRESSIONS order) per box per image, from one batched inference. */
+  async expressionsFor(task: ExpressionsTask): Promise<number[][][]> {
+    const crops: tf.Tensor3D[] = [];
+    try {
+      for (const image of task.images) {
+        const input = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
+        for (const box of image.boxes) {
+          const region = pixelRegion(squareAround(box), image) ?? { x: 0, y: 0, width: 1, height: 1 };
+          crops.push(tf.slice(input, [region.y, region.x, 0], [region.height, region.width, 3]) as tf.Tensor3D);
+        }
+        input.dispose();
+      }
+      const predicted = crops.length ? ((await faceapi.nets.faceExpressionNet.predictExpressions(crops as never)) as faceapi.FaceExpressions[]) : [];
+      const scores = predicted.map((p) => EXPRESSIONS.map((name) => p[name]));
+      let next = 0;
+      return task.images.map((image) => image.boxes.map(() => scores[next++]));
+    } finally {
+      crops.forEach((c) => c.dispose());
     }
   }
 

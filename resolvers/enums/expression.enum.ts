@@ -1,0 +1,25 @@
+import { registerEnumType } from 'type-graphql';
+
+export enum Expression {
+  NEUTRAL = 'NEUTRAL',
+  HAPPY = 'HAPPY',
+  SAD = 'SAD',
+  ANGRY = 'ANGRY',
+  FEARFUL = 'FEARFUL',
+  DISGUSTED = 'DISGUSTED',
+  SURPRISED = 'SURPRISED',
+}
+
+registerEnumType(Expression, {
+  name: 'Expression',
+  description: 'A facial expression class of the embedded expression model (face-api\'s, trained on the seven basic expressions).',
+  valuesConfig: {
+    NEUTRAL: { description: 'No marked expression.' },
+    HAPPY: { description: 'Smiling, laughing.' },
+    SAD: { description: 'Sadness.' },
+    ANGRY: { description: 'Anger.' },
+    FEARFUL: { description: 'Fear.' },
+    DISGUSTED: { description: 'Disgust.' },
+    SURPRISED: { description: 'Surprise.' },
+  },
+});
