@@ -49,6 +49,7 @@ test('expressions of every face across five group photos run as one batched infe
   const before = engine.stats.expressionInferences;
   const results = await batch(['bbt1.jpg', 'bbt2.jpg', 'bbt3.jpg', 'bbt4.jpg', 'bbt5.jpg']);
   const faces = results.flat();
+  console.log(`${faces.length} faces across bbt1-5.jpg`);
   expect(faces.length).toBeGreaterThanOrEqual(15);
   expect(faces.every((f) => f.expressions.length === 7)).toBe(true);
   expect(engine.stats.expressionInferences - before).toBe(1);
