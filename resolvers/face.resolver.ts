@@ -1,4 +1,6 @@
-import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { GraphQLError } from 'graphql';
+import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { cropImage, partBox } from '../src/crops/face-crops';
 import type { Point } from '../src/geometry/geometry';
 import { estimateHeadPose } from '../src/geometry/head-pose';
 import { FIVE_POINT_PARTS, ibug68Part } from '../src/geometry/ibug68';
@@ -6,12 +8,17 @@ import type { GraphQLContext } from '../src/graphql/context';
 import type { DetectedFace } from '../src/detection/landmark-detector';
 import { rankExpressions, type ExpressionName } from '../src/detection/expressions';
 import { Expression } from './enums/expression.enum';
+import { FacePart } from './enums/face-part.enum';
 import { FaceRegion } from './enums/face-region.enum';
+import { ImageFormat } from './enums/image-format.output.enum';
 import { LandmarkScheme } from './enums/landmark-scheme.enum';
 import { landmarkTypeOf } from './enums/landmark-type.enum';
 import { ExpressionScore } from './types/expression-score.type';
 import { Face } from './types/face.type';
 import { HeadPose } from './types/head-pose.type';
+import { ImageCrop } from './types/image-crop.type';
+
+const MIN_CROP_SIZE = 16;
 import { Landmark } from './types/landmark.type';
 
 @Resolver(() => Face)
@@ -55,9 +62,33 @@ export class FaceResolver {
     return probabilities && expressionOf(rankExpressions(probabilities)[0].expression);
   }
 
+  @FieldResolver(() => ImageCrop, {
+    nullable: true,
+    description:
+      'A crop of one part of the face, padded, scaled to `size` on its longer side. Null when the part cannot be located (MOUTH of an MXFace face without mouth corners) or lies outside the image.',
+  })
+  async region(
+    @Root() face: DetectedFace,
+    @Arg('part', () => FacePart, { description: 'Which part.' }) part: FacePart,
+    @Arg('size', () => Int, { defaultValue: 128, description: 'Longer side of the result in pixels, 16 to `MAX_CROP_SIZE` (default 1024).' }) size: number,
+    @Arg('format', () => ImageFormat, { defaultValue: ImageFormat.JPEG, description: 'Encoding of the result.' }) format: ImageFormat,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ImageCrop | null> {
+    checkSize(size, ctx.config.limits.maxCropSize);
+    const points68 = part === FacePart.FACE ? null : await ctx.loaders.landmarks68.load(face);
+    const box = partBox(part, face, points68);
+    return (box && (await cropImage(await face.image.upright(), box, size, format))) ?? null;
+  }
+
   @FieldResolver(() => HeadPose, { description: 'Head orientation (yaw, pitch, roll) in degrees, from the five points.' })
   pose(@Root() face: DetectedFace): HeadPose {
     return estimateHeadPose(face.fivePoints);
+  }
+}
+
+function checkSize(size: number, max: number): void {
+  if (!Number.isInteger(size) || size < MIN_CROP_SIZE || size > max) {
+    throw new GraphQLError(`size must be from ${MIN_CROP_SIZE} to ${max} (got ${size}).`, { extensions: { code: 'BAD_USER_INPUT', argument: 'size' } });
   }
 }
 

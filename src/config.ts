@@ -19,6 +19,7 @@ const envSchema = z.object({
   MAX_BATCH_SIZE: int(1, 256).default(16),
   BODY_LIMIT_BYTES: int(1024, 1024 * 1024 * 1024).default(64 * 1024 * 1024),
   DETECTION_MAX_SIDE: int(128, 8192).default(1280),
+  MAX_CROP_SIZE: int(16, 4096).default(1024),
   MAX_QUERY_DEPTH: int(2, 100).default(10),
   MAX_ALIASES: int(1, 1000).default(20),
   MAX_QUERY_COST: int(1, 1_000_000).default(5000),
@@ -66,7 +67,7 @@ export interface Config {
   mxface?: MxfaceConfig;
   /** Keys accepted by the MXFace-compatible REST endpoint; undefined = open. */
   mxfaceCompatKeys?: string[];
-  limits: { maxImageBytes: number; maxImagePixels: number; maxBatchSize: number; bodyLimitBytes: number };
+  limits: { maxImageBytes: number; maxImagePixels: number; maxBatchSize: number; bodyLimitBytes: number; maxCropSize: number };
   detectionMaxSide: number;
   graphql: { maxDepth: number; maxAliases: number; maxCost: number; maxTokens: number; introspection: boolean };
   /** Browser origins allowed to call the API; ['*'] = any. */
@@ -117,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxImagePixels: e.MAX_IMAGE_PIXELS,
       maxBatchSize: e.MAX_BATCH_SIZE,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      maxCropSize: e.MAX_CROP_SIZE,
     },
     detectionMaxSide: e.DETECTION_MAX_SIDE,
     graphql: {

@@ -38,6 +38,8 @@ export interface DecodedImage {
   /** The file as received. */
   bytes: Buffer;
   pixels(): Promise<DetectionPixels>;
+  /** The upright picture at full resolution (scale 1), for crops; the same decode as `pixels` when that was not downscaled. */
+  upright(): Promise<DetectionPixels>;
 }
 
 export interface DecodeLimits {
@@ -64,11 +66,16 @@ export async function decodeImage(image: ImageBytes, limits: DecodeLimits): Prom
   }
   const { width, height } = isSwapped(header.orientation) ? { width: header.height, height: header.width } : header;
   let pixels: Promise<DetectionPixels> | undefined;
-  return {
+  let upright: Promise<DetectionPixels> | undefined;
+  const fullSide = Math.max(width, height);
+  const decoded: DecodedImage = {
     info: { sha256: image.sha256, byteLength: image.bytes.length, format, orientation: header.orientation, width, height },
     bytes: image.bytes,
-    pixels: () => (pixels ??= decodePixels(source, format, width, limits.maxSide)),
+    // Each decode works on its own clone of the header-read source.
+    pixels: () => (pixels ??= decodePixels(source.clone(), format, width, limits.maxSide)),
+    upright: () => (upright ??= fullSide <= limits.maxSide ? decoded.pixels() : decodePixels(source.clone(), format, width, fullSide)),
   };
+  return decoded;
 }
 
 async function decodePixels(source: Sharp, format: ImageFileFormat, uprightWidth: number, maxSide: number): Promise<DetectionPixels> {

@@ -1,0 +1,89 @@
+import sharp from 'sharp';
+import { clipBox, distance, type Box, type Point } from '../geometry/geometry';
+import type { FivePoints } from '../geometry/landmarks';
+import type { DetectionPixels } from '../image/image-decoder';
+
+export type FacePartName = 'EYES' | 'LEFT_EYE' | 'RIGHT_EYE' | 'NOSE' | 'MOUTH' | 'FACE';
+export type CropFormat = 'JPEG' | 'PNG' | 'WEBP';
+
+export interface ImageCropData {
+  dataUrl: string;
+  width: number;
+  height: number;
+  /** What the crop covers in the upright image (integer pixels, inside the image). */
+  rectangle: Box;
+}
+
+// Each side of a part's box grows by this share of its longer side.
+const PART_PADDING = 0.35;
+const FACE_PADDING = 0.1;
+
+// iBUG 68 index ranges of each part.
+const PART_INDEXES: Record<Exclude<FacePartName, 'FACE'>, [number, number]> = {
+  EYES: [36, 47],
+  LEFT_EYE: [36, 41],
+  RIGHT_EYE: [42, 47],
+  NOSE: [27, 35],
+  MOUTH: [48, 67],
+};
+
+/**
+ * The box a part crop covers, padded, before clipping to the image: from the 68 points when there
+ * are some, else from the five (eye and nose boxes sized from the eye distance). Undefined when the
+ * points needed are missing (an MXFace face without mouth corners has no MOUTH).
+ */
+export function partBox(part: FacePartName, face: { rectangle: Box; fivePoints: FivePoints }, points68: Point[] | null): Box | undefined {
+  if (part === 'FACE') return pad(face.rectangle, FACE_PADDING);
+  if (points68?.length === 68) {
+    const [from, to] = PART_INDEXES[part];
+    return pad(boundingBox(points68.slice(from, to + 1)), PART_PADDING);
+  }
+  const f = face.fivePoints;
+  const unit = distance(f.leftEye, f.rightEye);
+  const around = (p: Point, side: number): Box => ({ x: p.x - side / 2, y: p.y - side / 2, width: side, height: side });
+  switch (part) {
+    case 'LEFT_EYE':
+      return around(f.leftEye, unit * 0.6);
+    case 'RIGHT_EYE':
+      return around(f.rightEye, unit * 0.6);
+    case 'EYES':
+      return pad(boundingBox([f.leftEye, f.rightEye]), PART_PADDING);
+    case 'NOSE':
+      return around(f.noseTip, unit * 0.7);
+    case 'MOUTH':
+      return f.mouthLeft && f.mouthRight ? pad(boundingBox([f.mouthLeft, f.mouthRight]), PART_PADDING) : undefined;
+  }
+}
+
+/** Cuts `box` out of the upright image and scales it to `size` on its longer side. */
+export async function cropImage(image: DetectionPixels, box: Box, size: number, format: CropFormat): Promise<ImageCropData | undefined> {
+  const clipped = clipBox(box, image.width, image.height);
+  if (!clipped) return undefined;
+  const left = Math.floor(clipped.x);
+  const top = Math.floor(clipped.y);
+  const rectangle = {
+    x: left,
+    y: top,
+    width: Math.max(1, Math.min(image.width - left, Math.round(clipped.x + clipped.width) - left)),
+    height: Math.max(1, Math.min(image.height - top, Math.round(clipped.y + clipped.height) - top)),
+  };
+  let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .extract({ left, top, width: rectangle.width, height: rectangle.height })
+    .resize({ width: size, height: size, fit: 'inside' });
+  pipeline = format === 'PNG' ? pipeline.png() : format === 'WEBP' ? pipeline.webp({ quality: 90 }) : pipeline.jpeg({ quality: 90 });
+  const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
+  return { dataUrl: `data:image/${format.toLowerCase()};base64,${data.toString('base64')}`, width: info.width, height: info.height, rectangle };
+}
+
+function boundingBox(points: readonly Point[]): Box {
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  const x = Math.min(...xs);
+  const y = Math.min(...ys);
+  return { x, y, width: Math.max(...xs) - x, height: Math.max(...ys) - y };
+}
+
+function pad(b: Box, share: number): Box {
+  const margin = Math.max(b.width, b.height) * share;
+  return { x: b.x - margin, y: b.y - margin, width: b.width + 2 * margin, height: b.height + 2 * margin };
+}
