@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import { cropImage, partBox } from '../src/crops/face-crops';
+import { alignFace, cropImage, partBox } from '../src/crops/face-crops';
 import type { Point } from '../src/geometry/geometry';
 import { estimateHeadPose } from '../src/geometry/head-pose';
 import { FIVE_POINT_PARTS, ibug68Part } from '../src/geometry/ibug68';
@@ -78,6 +78,24 @@ export class FaceResolver {
     const points68 = part === FacePart.FACE ? null : await ctx.loaders.landmarks68.load(face);
     const box = partBox(part, face, points68);
     return (box && (await cropImage(await face.image.upright(), box, size, format))) ?? null;
+  }
+
+  @FieldResolver(() => ImageCrop, {
+    nullable: true,
+    description:
+      'The face warped by the similarity transform that maps its five points onto the standard ArcFace 112x112 template (scaled to `size`), ready for recognition models, face swapping and averaging. Sampled bilinearly from the detection-size picture by the embedded engine; null when it is disabled.',
+  })
+  async aligned(
+    @Root() face: DetectedFace,
+    @Arg('size', () => Int, { defaultValue: 112, description: 'Side of the square result in pixels, 16 to `MAX_CROP_SIZE`.' }) size: number,
+    @Arg('format', () => ImageFormat, { defaultValue: ImageFormat.JPEG, description: 'Encoding of the result.' }) format: ImageFormat,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ImageCrop | null> {
+    checkSize(size, ctx.config.limits.maxCropSize);
+    const engine = ctx.providers.get('embedded');
+    if (!engine?.warp) return null;
+    const { dataUrl, width, height, rectangle } = await alignFace(face, size, format, engine.warp.bind(engine));
+    return { dataUrl, width, height, rectangle };
   }
 
   @FieldResolver(() => HeadPose, { description: 'Head orientation (yaw, pitch, roll) in degrees, from the five points.' })

@@ -1,7 +1,8 @@
-import sharp from 'sharp';
-import { clipBox, distance, type Box, type Point } from '../geometry/geometry';
+import sharp, { type Sharp } from 'sharp';
+import { clipBox, distance, scalePixelPoint, type Box, type Point } from '../geometry/geometry';
+import { ARCFACE_TEMPLATE_112, applySimilarity, fitSimilarity, invertSimilarity, type Similarity } from '../geometry/similarity';
 import type { FivePoints } from '../geometry/landmarks';
-import type { DetectionPixels } from '../image/image-decoder';
+import type { DecodedImage, DetectionPixels, RgbImage } from '../image/image-decoder';
 
 export type FacePartName = 'EYES' | 'LEFT_EYE' | 'RIGHT_EYE' | 'NOSE' | 'MOUTH' | 'FACE';
 export type CropFormat = 'JPEG' | 'PNG' | 'WEBP';
@@ -67,13 +68,51 @@ export async function cropImage(image: DetectionPixels, box: Box, size: number, 
     width: Math.max(1, Math.min(image.width - left, Math.round(clipped.x + clipped.width) - left)),
     height: Math.max(1, Math.min(image.height - top, Math.round(clipped.y + clipped.height) - top)),
   };
-  let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+  const pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
     .extract({ left, top, width: rectangle.width, height: rectangle.height })
     .resize({ width: size, height: size, fit: 'inside' });
-  pipeline = format === 'PNG' ? pipeline.png() : format === 'WEBP' ? pipeline.webp({ quality: 90 }) : pipeline.jpeg({ quality: 90 });
-  const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
-  return { dataUrl: `data:image/${format.toLowerCase()};base64,${data.toString('base64')}`, width: info.width, height: info.height, rectangle };
+  const { data, info } = await encode(pipeline, format);
+  return { dataUrl: dataUrl(data, format), width: info.width, height: info.height, rectangle };
 }
+
+export type Warp = (image: DecodedImage, toImage: Similarity, size: number) => Promise<RgbImage>;
+
+/**
+ * The face warped by the similarity that best maps its five points onto the ArcFace 112x112
+ * template (scaled to `size`); without mouth corners, eyes and nose only. `toChip` maps upright
+ * image points into the chip.
+ */
+export async function alignFace(
+  face: { image: DecodedImage; fivePoints: FivePoints },
+  size: number,
+  format: CropFormat,
+  warp: Warp,
+): Promise<ImageCropData & { toChip: Similarity }> {
+  const keys = ['leftEye', 'rightEye', 'noseTip', 'mouthLeft', 'mouthRight'] as const;
+  const pairs = keys.flatMap((key, i) => {
+    const p = face.fivePoints[key];
+    return p ? [{ from: p, to: scalePixelPoint(ARCFACE_TEMPLATE_112[i], size / 112) }] : [];
+  });
+  const toChip = fitSimilarity(pairs.map((p) => p.from), pairs.map((p) => p.to));
+  const toImage = invertSimilarity(toChip);
+  const rgb = await warp(face.image, toImage, size);
+  const corners = [
+    { x: -0.5, y: -0.5 },
+    { x: size - 0.5, y: -0.5 },
+    { x: -0.5, y: size - 0.5 },
+    { x: size - 0.5, y: size - 0.5 },
+  ].map((c) => applySimilarity(toImage, c));
+  const covered = clipBox(boundingBox(corners), face.image.info.width, face.image.info.height) ?? { x: 0, y: 0, width: 0, height: 0 };
+  const { data } = await encode(sharp(rgb.data, { raw: { width: size, height: size, channels: 3 } }), format);
+  return { dataUrl: dataUrl(data, format), width: size, height: size, rectangle: covered, toChip };
+}
+
+function encode(pipeline: Sharp, format: CropFormat) {
+  const encoded = format === 'PNG' ? pipeline.png() : format === 'WEBP' ? pipeline.webp({ quality: 90 }) : pipeline.jpeg({ quality: 90 });
+  return encoded.toBuffer({ resolveWithObject: true });
+}
+
+const dataUrl = (data: Buffer, format: CropFormat) => `data:image/${format.toLowerCase()};base64,${data.toString('base64')}`;
 
 function boundingBox(points: readonly Point[]): Box {
   const xs = points.map((p) => p.x);

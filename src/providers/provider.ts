@@ -1,7 +1,8 @@
 import type { ProviderName } from '../config';
 import type { Box, Point } from '../geometry/geometry';
 import type { FivePoints } from '../geometry/landmarks';
-import type { DecodedImage } from '../image/image-decoder';
+import type { Similarity } from '../geometry/similarity';
+import type { DecodedImage, RgbImage } from '../image/image-decoder';
 
 /** One face as a provider reports it, in the client's upright-image coordinates. */
 export interface ProviderFace {
@@ -37,5 +38,7 @@ export interface LandmarkProvider {
   landmarks68?(image: DecodedImage, boxes: Box[]): Promise<Point[][]>;
   /** Expression probabilities for faces of several images (client coordinates), when this provider can. */
   expressions?(requests: Array<{ image: DecodedImage; boxes: Box[] }>): Promise<number[][][]>;
+  /** A size x size square whose pixel p shows the upright image at toImage(p), when this provider can. */
+  warp?(image: DecodedImage, toImage: Similarity, size: number): Promise<RgbImage>;
   close(): Promise<void>;
 }

@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Piscina } from 'piscina';
 import { scaleBox, scalePixelPoint, type Box, type Point } from '../../geometry/geometry';
-import type { DecodedImage } from '../../image/image-decoder';
 import type { DetectionSettings, LandmarkProvider, ProviderFace } from '../provider';
-import type { EngineFace, EngineTask, ExpressionsTask, LandmarksTask } from './face-engine';
+import type { Similarity } from '../../geometry/similarity';
+import type { DecodedImage, RgbImage } from '../../image/image-decoder';
+import type { EngineFace, EngineTask, ExpressionsTask, LandmarksTask, WarpTask } from './face-engine';
 
 export interface EmbeddedProviderOptions {
   /** Worker threads, each with its own model instance. */
@@ -85,6 +86,22 @@ export class EmbeddedProvider implements LandmarkProvider {
     );
     this.stats.expressionInferences++;
     return (await this.pool.run({ kind: 'expressions', images } satisfies ExpressionsTask)) as number[][][];
+  }
+
+  /**
+   * A size x size RGB square whose pixel p shows the upright image at `toImage(p)` (pixel-index
+   * coordinates), sampled bilinearly from the detection pixels.
+   */
+  async warp(image: DecodedImage, toImage: Similarity, size: number): Promise<RgbImage> {
+    const pixels = await image.pixels();
+    // Output p -> upright q = a p + b -> detection pixels (q + 0.5) / scale - 0.5.
+    const { a, b } = toImage;
+    const k = 1 / pixels.scale;
+    const offset = 0.5 * k - 0.5;
+    const matrix: WarpTask['matrix'] = [a.x * k, -a.y * k, b.x * k + offset, a.y * k, a.x * k, b.y * k + offset];
+    const task: WarpTask = { kind: 'warp', data: pixels.data, width: pixels.width, height: pixels.height, matrix, size };
+    const data = (await this.pool.run(task)) as Uint8Array;
+    return { data: Buffer.from(data.buffer, data.byteOffset, data.byteLength), width: size, height: size };
   }
 
   /** Live tfjs tensors in each worker (a leak check for tests). */

@@ -1,8 +1,17 @@
 // Piscina worker: one FaceEngine (one model set) per thread, loaded before the first task.
-import { FaceEngine, type EngineTask, type ExpressionsTask, type LandmarksTask } from './face-engine';
+import { FaceEngine, type EngineTask, type ExpressionsTask, type LandmarksTask, type WarpTask } from './face-engine';
 
-export = FaceEngine.load().then((engine) => (task: EngineTask | LandmarksTask | ExpressionsTask | 'tensor-count') => {
+type Task = EngineTask | LandmarksTask | ExpressionsTask | WarpTask | 'tensor-count';
+
+export = FaceEngine.load().then((engine) => async (task: Task) => {
   if (task === 'tensor-count') return engine.tensorCount();
   if (!('kind' in task)) return engine.detect(task);
-  return task.kind === 'landmarks' ? engine.landmarksFor(task) : engine.expressionsFor(task);
+  switch (task.kind) {
+    case 'landmarks':
+      return engine.landmarksFor(task);
+    case 'expressions':
+      return engine.expressionsFor(task);
+    case 'warp':
+      return engine.warp(task);
+  }
 });

@@ -30,6 +30,19 @@ export interface ExpressionsTask {
   images: Array<{ data: Uint8Array; width: number; height: number; boxes: Box[] }>;
 }
 
+/**
+ * A square output of `size` pixels sampled bilinearly from the image: output pixel (x, y) reads the
+ * input at (m[0] x + m[1] y + m[2], m[3] x + m[4] y + m[5]), pixel-index coordinates.
+ */
+export interface WarpTask {
+  kind: 'warp';
+  data: Uint8Array;
+  width: number;
+  height: number;
+  matrix: [number, number, number, number, number, number];
+  size: number;
+}
+
 interface ImageSize {
   width: number;
   height: number;
@@ -138,6 +151,16 @@ export class FaceEngine {
     } finally {
       crops.forEach((c) => c.dispose());
     }
+  }
+
+  /** Packed RGB of the warped square (see WarpTask). */
+  warp(task: WarpTask): Uint8Array {
+    const values = tf.tidy(() => {
+      const batch = tf.expandDims(tf.cast(tf.tensor3d(task.data, [task.height, task.width, 3], 'int32'), 'float32'), 0) as tf.Tensor4D;
+      const warped = tf.image.transform(batch, tf.tensor2d([[...task.matrix, 0, 0]]), 'bilinear', 'constant', 0, [task.size, task.size]);
+      return tf.clipByValue(tf.round(warped), 0, 255).dataSync();
+    });
+    return Uint8Array.from(values);
   }
 
   private async confirm(input: tf.Tensor3D, box: Box, task: EngineTask): Promise<boolean> {

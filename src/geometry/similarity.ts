@@ -1,0 +1,51 @@
+import type { Point } from './geometry';
+
+/**
+ * A similarity transform (rotation, uniform scale, translation) as complex arithmetic:
+ * z' = a z + b with z = x + iy.
+ */
+export interface Similarity {
+  a: Point; // x = real part, y = imaginary part
+  b: Point;
+}
+
+/** The standard ArcFace 112x112 template for the five points (image-left eye first). */
+export const ARCFACE_TEMPLATE_112: readonly Point[] = [
+  { x: 38.2946, y: 51.6963 },
+  { x: 73.5318, y: 51.5014 },
+  { x: 56.0252, y: 71.7366 },
+  { x: 41.5493, y: 92.3655 },
+  { x: 70.7299, y: 92.2041 },
+];
+
+const mul = (p: Point, q: Point): Point => ({ x: p.x * q.x - p.y * q.y, y: p.x * q.y + p.y * q.x });
+
+/** Least-squares similarity mapping `from` onto `to` (Umeyama's closed form, in 2-D). */
+export function fitSimilarity(from: readonly Point[], to: readonly Point[]): Similarity {
+  const mean = (ps: readonly Point[]) => ({ x: ps.reduce((s, p) => s + p.x, 0) / ps.length, y: ps.reduce((s, p) => s + p.y, 0) / ps.length });
+  const mf = mean(from);
+  const mt = mean(to);
+  let num = { x: 0, y: 0 };
+  let den = 0;
+  from.forEach((p, i) => {
+    const f = { x: p.x - mf.x, y: p.y - mf.y };
+    const t = { x: to[i].x - mt.x, y: to[i].y - mt.y };
+    num = { x: num.x + t.x * f.x + t.y * f.y, y: num.y + t.y * f.x - t.x * f.y }; // t * conj(f)
+    den += f.x * f.x + f.y * f.y;
+  });
+  const a = { x: num.x / den, y: num.y / den };
+  const am = mul(a, mf);
+  return { a, b: { x: mt.x - am.x, y: mt.y - am.y } };
+}
+
+export function applySimilarity(t: Similarity, p: Point): Point {
+  const ap = mul(t.a, p);
+  return { x: ap.x + t.b.x, y: ap.y + t.b.y };
+}
+
+export function invertSimilarity(t: Similarity): Similarity {
+  const norm = t.a.x * t.a.x + t.a.y * t.a.y;
+  const inv = { x: t.a.x / norm, y: -t.a.y / norm };
+  const ib = mul(inv, t.b);
+  return { a: inv, b: { x: -ib.x, y: -ib.y } };
+}
