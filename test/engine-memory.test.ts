@@ -29,4 +29,15 @@ test('live tensors in every worker stay constant over hundreds of detections', a
   // The work really happened (faces in 3 of 4 photos per round, low-score candidates confirmed).
   expect(faces).toBeGreaterThan(60 * 5);
   expect(await provider.tensorCounts()).toEqual(before);
+
+  // The per-face work asked of the engine later (68 points for other boxes, expressions, warps).
+  const [first] = (await provider.detect([images[0]], settings)) as Array<Array<{ box: { x: number; y: number; width: number; height: number } }>>;
+  const boxes = first.map((f) => f.box);
+  const toImage = { a: { x: 1.5, y: 0.2 }, b: { x: 10, y: 5 } };
+  for (let round = 0; round < 20; round++) {
+    await provider.landmarks68(images[0], boxes);
+    await provider.expressions([{ image: images[0], boxes }, { image: images[1], boxes: boxes.slice(0, 1) }]);
+    await provider.warp(images[0], toImage, 112);
+  }
+  expect(await provider.tensorCounts()).toEqual(before);
 });
