@@ -6,6 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
+import { alignFace, cropImage, partBox } from '../src/crops/face-crops';
+import { estimateHeadPose } from '../src/geometry/head-pose';
+import { fivePointsFrom68 } from '../src/geometry/landmarks';
 import { decodeImage, type DecodedImage } from '../src/image/image-decoder';
 import 'reflect-metadata';
 import { loadConfig } from '../src/config';
@@ -123,6 +126,7 @@ async function main(): Promise<void> {
     const f = ([a, b]: number[]) => `${a.toFixed(0)} / ${b.toFixed(0)}`;
     console.log(`| ${p.name} | ${f(row.graphql)} | ${f(row.decodeEngine)} | ${f(row.engine)} | ${(row.graphql[0] / row.decodeEngine[0]).toFixed(3)} | ${(row.graphql[0] / row.engine[0]).toFixed(3)} |`);
   }
+  const fields = await benchFaceFields(engine, photos[1]);
   await inProcess.stop();
   if (process.env.BENCH_ONLY === 'latency') return;
 
@@ -167,8 +171,41 @@ async function main(): Promise<void> {
 
   const soak = { requests: SOAK_REQUESTS, seconds: soakMs / 1000, rssBeforeMb: rssBefore, rssAfterMb: rssAfter };
   const mxface = await benchMxface(photos[0]);
-  const results = { date: new Date().toISOString(), node: process.version, cores: os.cpus().length, threads, latency, throughput, soak, peakRssMb: peak, mxface };
+  const results = { date: new Date().toISOString(), node: process.version, cores: os.cpus().length, threads, latency, fields, throughput, soak, peakRssMb: peak, mxface };
   fs.writeFileSync(path.join(ROOT, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+}
+
+/**
+ * What each optional Face field costs per face: the work its resolver asks for, timed on its own
+ * (p50 of 20) against the engine pool, on the faces of the group photo. End-to-end differences of a
+ * few ms per face would drown in the run-to-run spread of a 500 ms request.
+ */
+async function benchFaceFields(engine: EmbeddedProvider, group: Photo) {
+  const [found] = await engine.detect([group.decoded], SETTINGS);
+  if (found instanceof Error) throw found;
+  const faces = found.map((f) => ({ image: group.decoded, rectangle: f.box, fivePoints: fivePointsFrom68(f.points68!), points68: f.points68! }));
+  const boxes = faces.map((f) => f.rectangle);
+  const upright = await group.decoded.upright();
+  const work: Record<string, () => Promise<unknown>> = {
+    'landmarks(scheme: IBUG_68), embedded faces (already computed)': async () => faces.map((f) => f.points68),
+    'landmarks(scheme: IBUG_68), MXFace faces (68-point net on the box)': () => engine.landmarks68(group.decoded, boxes),
+    pose: async () => faces.map((f) => estimateHeadPose(f.fivePoints)),
+    expressions: () => engine.expressions([{ image: group.decoded, boxes }]),
+    'region(part: EYES), 128 px JPEG': () => Promise.all(faces.map((f) => cropImage(upright, partBox('EYES', f, f.points68)!, 128, 'JPEG'))),
+    'aligned, 112 px JPEG': () => Promise.all(faces.map((f) => alignFace(f, 112, 'JPEG', engine.warp.bind(engine)))),
+  };
+  console.log(`\nCost of each optional Face field per face (${group.name}, ${faces.length} faces, p50 of 20)`);
+  console.log('| field | ms per face |');
+  console.log('|---|---|');
+  const rows: Record<string, number> = {};
+  for (const [name, fn] of Object.entries(work)) {
+    await fn(); // first use of a net in a worker
+    const times: number[] = [];
+    for (let i = 0; i < 20; i++) times.push(await timed(fn));
+    rows[name] = percentile(times, 50) / faces.length;
+    console.log(`| ${name} | ${rows[name].toFixed(2)} |`);
+  }
+  return { faces: faces.length, msPerFace: rows };
 }
 
 const KEY = 'bench-key';
