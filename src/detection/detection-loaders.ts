@@ -43,18 +43,18 @@ export function createDetectionLoaders(detector: LandmarkDetector): DetectionLoa
   const byProvider = new Map<ProviderName, DataLoader<DetectionKey, DetectionResult, string>>();
   const detectionLoader = (maxBatchSize: number) =>
     new DataLoader<DetectionKey, DetectionResult, string>(
-    async (keys) => {
-      const decoded = await Promise.all(keys.map((key) => images.load(key.image).catch((error: Error) => error)));
-      const ready = keys.flatMap((key, i) => (decoded[i] instanceof Error ? [] : [{ index: i, image: decoded[i] as DecodedImage, settings: key.settings }]));
-      const detected = await detector.detect(ready);
-      const results: Array<DetectionResult | Error> = decoded.map((d) => (d instanceof Error ? d : new Error('unreachable')));
-      ready.forEach((item, k) => {
-        results[item.index] = detected[k];
-      });
-      return results;
-    },
-    { cacheKeyFn: (key) => `${key.image.sha256}:${settingsKey(key.settings)}`, maxBatchSize },
-  );
+      async (keys) => {
+        const decoded = await Promise.all(keys.map((key) => images.load(key.image).catch((error: Error) => error)));
+        const ready = keys.flatMap((key, i) => (decoded[i] instanceof Error ? [] : [{ index: i, image: decoded[i] as DecodedImage, settings: key.settings }]));
+        const detected = await detector.detect(ready);
+        const results: Array<DetectionResult | Error> = decoded.map((d) => (d instanceof Error ? d : new Error('unreachable')));
+        ready.forEach((item, k) => {
+          results[item.index] = detected[k];
+        });
+        return results;
+      },
+      { cacheKeyFn: (key) => `${key.image.sha256}:${settingsKey(key.settings)}`, maxBatchSize },
+    );
 
   const landmarks68 = new DataLoader<DetectedFace, Point[] | null, DetectedFace>(async (faces) => {
     const engine = detector.providers.get('embedded');
