@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
-import { alignFace, cropImage, partBox } from '../src/crops/face-crops';
+import { alignFace, chipTransform, cropImage, partBox } from '../src/crops/face-crops';
+import { invertSimilarity } from '../src/geometry/similarity';
 import { estimateHeadPose } from '../src/geometry/head-pose';
 import { fivePointsFrom68 } from '../src/geometry/landmarks';
 import { decodeImage, type DecodedImage } from '../src/image/image-decoder';
@@ -193,6 +194,7 @@ async function benchFaceFields(engine: EmbeddedProvider, group: Photo) {
     expressions: () => engine.expressions([{ image: group.decoded, boxes }]),
     'region(part: EYES), 128 px JPEG': () => Promise.all(faces.map((f) => cropImage(upright, partBox('EYES', f, f.points68)!, 128, 'JPEG'))),
     'aligned, 112 px JPEG': () => Promise.all(faces.map((f) => alignFace(f, 112, 'JPEG', engine.warp.bind(engine)))),
+    descriptor: () => engine.descriptors([{ image: group.decoded, toImages: faces.map((f) => invertSimilarity(chipTransform(f.fivePoints, 150))) }], 150),
   };
   console.log(`\nCost of each optional Face field per face (${group.name}, ${faces.length} faces, p50 of 20)`);
   console.log('| field | ms per face |');

@@ -38,6 +38,7 @@ test('live tensors in every worker stay constant over hundreds of detections', a
     await provider.landmarks68(images[0], boxes);
     await provider.expressions([{ image: images[0], boxes }, { image: images[1], boxes: boxes.slice(0, 1) }]);
     await provider.warp(images[0], toImage, 112);
+    await provider.descriptors([{ image: images[0], toImages: boxes.map(() => toImage) }], 150);
   }
   expect(await provider.tensorCounts()).toEqual(before);
 });

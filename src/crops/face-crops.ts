@@ -88,12 +88,7 @@ export async function alignFace(
   format: CropFormat,
   warp: Warp,
 ): Promise<ImageCropData & { toChip: Similarity }> {
-  const keys = ['leftEye', 'rightEye', 'noseTip', 'mouthLeft', 'mouthRight'] as const;
-  const pairs = keys.flatMap((key, i) => {
-    const p = face.fivePoints[key];
-    return p ? [{ from: p, to: scalePixelPoint(ARCFACE_TEMPLATE_112[i], size / 112) }] : [];
-  });
-  const toChip = fitSimilarity(pairs.map((p) => p.from), pairs.map((p) => p.to));
+  const toChip = chipTransform(face.fivePoints, size);
   const toImage = invertSimilarity(toChip);
   const rgb = await warp(face.image, toImage, size);
   const corners = [
@@ -105,6 +100,16 @@ export async function alignFace(
   const covered = clipBox(boundingBox(corners), face.image.info.width, face.image.info.height) ?? { x: 0, y: 0, width: 0, height: 0 };
   const { data } = await encode(sharp(rgb.data, { raw: { width: size, height: size, channels: 3 } }), format);
   return { dataUrl: dataUrl(data, format), width: size, height: size, rectangle: covered, toChip };
+}
+
+/** The similarity taking upright-image points to the ArcFace template scaled to a `size` chip. */
+export function chipTransform(points: FivePoints, size: number): Similarity {
+  const keys = ['leftEye', 'rightEye', 'noseTip', 'mouthLeft', 'mouthRight'] as const;
+  const pairs = keys.flatMap((key, i) => {
+    const p = points[key];
+    return p ? [{ from: p, to: scalePixelPoint(ARCFACE_TEMPLATE_112[i], size / 112) }] : [];
+  });
+  return fitSimilarity(pairs.map((p) => p.from), pairs.map((p) => p.to));
 }
 
 function encode(pipeline: Sharp, format: CropFormat) {

@@ -5,8 +5,13 @@ import type { DecodedImage } from '../image/image-decoder';
 import type { ImageBytes } from '../image/image-input';
 import type { DetectionSettings } from '../providers/provider';
 import { settingsKey } from './detection-options';
+import { chipTransform } from '../crops/face-crops';
 import type { Point } from '../geometry/geometry';
+import { invertSimilarity } from '../geometry/similarity';
 import type { DetectedFace, DetectionResult, LandmarkDetector } from './landmark-detector';
+
+// The recognition net's input side: faces are aligned onto the ArcFace template at this size.
+const DESCRIPTOR_CHIP = 150;
 
 export interface DetectionKey {
   image: ImageBytes;
@@ -31,6 +36,8 @@ export interface DetectionLoaders {
    * disabled. All faces asked for in one tick, across images, go to one batched inference.
    */
   expressions: DataLoader<DetectedFace, number[] | null, DetectedFace>;
+  /** The 128-d descriptor of a face from its aligned chip, by the embedded engine; batched the same way. */
+  descriptors: DataLoader<DetectedFace, number[] | null, DetectedFace>;
 }
 
 export function createDetectionLoaders(detector: LandmarkDetector): DetectionLoaders {
@@ -84,10 +91,22 @@ export function createDetectionLoaders(detector: LandmarkDetector): DetectionLoa
     return results;
   });
 
+  const descriptors = new DataLoader<DetectedFace, number[] | null, DetectedFace>(async (faces) => {
+    const engine = detector.providers.get('embedded');
+    if (!engine?.descriptors) return faces.map(() => null);
+    const byImage = groupByImage(faces);
+    const requests = [...byImage].map(([image, indexes]) => ({ image, toImages: indexes.map((i) => invertSimilarity(chipTransform(faces[i].fivePoints, DESCRIPTOR_CHIP))) }));
+    const vectors = await engine.descriptors(requests, DESCRIPTOR_CHIP);
+    const results: number[][] = new Array(faces.length);
+    [...byImage.values()].forEach((indexes, k) => indexes.forEach((faceIndex, j) => (results[faceIndex] = vectors[k][j])));
+    return results;
+  });
+
   return {
     images,
     landmarks68,
     expressions,
+    descriptors,
     detect: (key) => {
       let loader = byProvider.get(key.settings.provider);
       if (!loader) {

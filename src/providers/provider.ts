@@ -40,5 +40,7 @@ export interface LandmarkProvider {
   expressions?(requests: Array<{ image: DecodedImage; boxes: Box[] }>): Promise<number[][][]>;
   /** A size x size square whose pixel p shows the upright image at toImage(p), when this provider can. */
   warp?(image: DecodedImage, toImage: Similarity, size: number): Promise<RgbImage>;
+  /** 128-d descriptors of faces of several images from aligned chips, when this provider can. */
+  descriptors?(requests: Array<{ image: DecodedImage; toImages: Similarity[] }>, size: number): Promise<number[][][]>;
   close(): Promise<void>;
 }

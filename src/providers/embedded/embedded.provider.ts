@@ -5,7 +5,7 @@ import { scaleBox, scalePixelPoint, type Box, type Point } from '../../geometry/
 import type { DetectionSettings, LandmarkProvider, ProviderFace } from '../provider';
 import type { Similarity } from '../../geometry/similarity';
 import type { DecodedImage, RgbImage } from '../../image/image-decoder';
-import type { EngineFace, EngineTask, ExpressionsTask, LandmarksTask, WarpTask } from './face-engine';
+import type { DescriptorsTask, EngineFace, EngineTask, ExpressionsTask, LandmarksTask, WarpTask } from './face-engine';
 
 export interface EmbeddedProviderOptions {
   /** Worker threads, each with its own model instance. */
@@ -23,7 +23,7 @@ export class EmbeddedProvider implements LandmarkProvider {
   private readonly pool: Piscina;
   private ready = false;
   /** Work counters, for tests that prove batching. */
-  readonly stats = { expressionInferences: 0 };
+  readonly stats = { expressionInferences: 0, descriptorInferences: 0 };
 
   constructor(private readonly options: EmbeddedProviderOptions) {
     this.maxBatchSize = Math.max(4, options.threads * 4);
@@ -94,14 +94,24 @@ export class EmbeddedProvider implements LandmarkProvider {
    */
   async warp(image: DecodedImage, toImage: Similarity, size: number): Promise<RgbImage> {
     const pixels = await image.pixels();
-    // Output p -> upright q = a p + b -> detection pixels (q + 0.5) / scale - 0.5.
-    const { a, b } = toImage;
-    const k = 1 / pixels.scale;
-    const offset = 0.5 * k - 0.5;
-    const matrix: WarpTask['matrix'] = [a.x * k, -a.y * k, b.x * k + offset, a.y * k, a.x * k, b.y * k + offset];
-    const task: WarpTask = { kind: 'warp', data: pixels.data, width: pixels.width, height: pixels.height, matrix, size };
+    const task: WarpTask = { kind: 'warp', data: pixels.data, width: pixels.width, height: pixels.height, matrix: warpMatrix(toImage, pixels.scale), size };
     const data = (await this.pool.run(task)) as Uint8Array;
     return { data: Buffer.from(data.buffer, data.byteOffset, data.byteLength), width: size, height: size };
+  }
+
+  /**
+   * 128-d descriptors of faces in several images, each from a size x size chip whose pixel p shows
+   * the upright image at toImage(p): one worker task, one batched inference.
+   */
+  async descriptors(requests: Array<{ image: DecodedImage; toImages: Similarity[] }>, size: number): Promise<number[][][]> {
+    const images = await Promise.all(
+      requests.map(async ({ image, toImages }) => {
+        const pixels = await image.pixels();
+        return { data: pixels.data, width: pixels.width, height: pixels.height, matrices: toImages.map((t) => warpMatrix(t, pixels.scale)) };
+      }),
+    );
+    this.stats.descriptorInferences++;
+    return (await this.pool.run({ kind: 'descriptors', size, images } satisfies DescriptorsTask)) as number[][][];
   }
 
   /** Live tfjs tensors in each worker (a leak check for tests). */
@@ -113,6 +123,13 @@ export class EmbeddedProvider implements LandmarkProvider {
     this.ready = false;
     await this.pool.destroy();
   }
+}
+
+/** Output pixel p -> upright q = a p + b -> detection pixels (q + 0.5) / scale - 0.5, as a WarpTask matrix. */
+function warpMatrix({ a, b }: Similarity, scale: number): WarpTask['matrix'] {
+  const k = 1 / scale;
+  const offset = 0.5 * k - 0.5;
+  return [a.x * k, -a.y * k, b.x * k + offset, a.y * k, a.x * k, b.y * k + offset];
 }
 
 /**

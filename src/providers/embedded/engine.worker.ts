@@ -1,7 +1,7 @@
 // Piscina worker: one FaceEngine (one model set) per thread, loaded before the first task.
-import { FaceEngine, type EngineTask, type ExpressionsTask, type LandmarksTask, type WarpTask } from './face-engine';
+import { FaceEngine, type DescriptorsTask, type EngineTask, type ExpressionsTask, type LandmarksTask, type WarpTask } from './face-engine';
 
-type Task = EngineTask | LandmarksTask | ExpressionsTask | WarpTask | 'tensor-count';
+type Task = EngineTask | LandmarksTask | ExpressionsTask | WarpTask | DescriptorsTask | 'tensor-count';
 
 export = FaceEngine.load().then((engine) => async (task: Task) => {
   if (task === 'tensor-count') return engine.tensorCount();
@@ -13,5 +13,7 @@ export = FaceEngine.load().then((engine) => async (task: Task) => {
       return engine.expressionsFor(task);
     case 'warp':
       return engine.warp(task);
+    case 'descriptors':
+      return engine.descriptorsFor(task);
   }
 });

@@ -43,6 +43,13 @@ export interface WarpTask {
   size: number;
 }
 
+/** Aligned chips of faces in several images, for the recognition net: one batched inference. */
+export interface DescriptorsTask {
+  kind: 'descriptors';
+  size: number;
+  images: Array<{ data: Uint8Array; width: number; height: number; matrices: WarpTask['matrix'][] }>;
+}
+
 interface ImageSize {
   width: number;
   height: number;
@@ -87,6 +94,7 @@ export class FaceEngine {
       faceapi.nets.tinyFaceDetector.loadFromDisk(MODEL_DIR),
       faceapi.nets.faceLandmark68Net.loadFromDisk(MODEL_DIR),
       faceapi.nets.faceExpressionNet.loadFromDisk(MODEL_DIR),
+      faceapi.nets.faceRecognitionNet.loadFromDisk(MODEL_DIR),
     ]);
     return new FaceEngine();
   }
@@ -157,10 +165,29 @@ export class FaceEngine {
   warp(task: WarpTask): Uint8Array {
     const values = tf.tidy(() => {
       const batch = tf.expandDims(tf.cast(tf.tensor3d(task.data, [task.height, task.width, 3], 'int32'), 'float32'), 0) as tf.Tensor4D;
-      const warped = tf.image.transform(batch, tf.tensor2d([[...task.matrix, 0, 0]]), 'bilinear', 'constant', 0, [task.size, task.size]);
-      return tf.clipByValue(tf.round(warped), 0, 255).dataSync();
+      return tf.clipByValue(tf.round(warpSquares(batch, [task.matrix], task.size)), 0, 255).dataSync();
     });
     return Uint8Array.from(values);
+  }
+
+  /** 128-d descriptors of the aligned chips, per chip per image. */
+  async descriptorsFor(task: DescriptorsTask): Promise<number[][][]> {
+    const chips: tf.Tensor3D[] = [];
+    try {
+      for (const image of task.images) {
+        if (!image.matrices.length) continue;
+        const warped = tf.tidy(() => {
+          const batch = tf.expandDims(tf.cast(tf.tensor3d(image.data, [image.height, image.width, 3], 'int32'), 'float32'), 0) as tf.Tensor4D;
+          return tf.unstack(warpSquares(batch, image.matrices, task.size)) as tf.Tensor3D[];
+        });
+        chips.push(...warped);
+      }
+      const descriptors = chips.length ? ((await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(chips as never)) as Float32Array[]) : [];
+      let next = 0;
+      return task.images.map((image) => image.matrices.map(() => Array.from(descriptors[next++])));
+    } finally {
+      chips.forEach((c) => c.dispose());
+    }
   }
 
   private async confirm(input: tf.Tensor3D, box: Box, task: EngineTask): Promise<boolean> {
@@ -265,6 +292,12 @@ async function runLandmarkNet(crop: tf.Tensor3D): Promise<Point[]> {
   const result = (await faceapi.nets.faceLandmark68Net.detectLandmarks(crop as never)) as faceapi.FaceLandmarks68;
   const shift = 0.5 * (1 - Math.max(width, height) / LANDMARK_INPUT_SIZE);
   return result.positions.map((p) => ({ x: p.x + shift, y: p.y + shift }));
+}
+
+/** Bilinear squares of `size` from one image (batch of 1), one per output-to-input matrix. */
+function warpSquares(batch: tf.Tensor4D, matrices: WarpTask['matrix'][], size: number): tf.Tensor4D {
+  const tiled = tf.tile(batch, [matrices.length, 1, 1, 1]) as tf.Tensor4D;
+  return tf.image.transform(tiled, tf.tensor2d(matrices.map((m) => [...m, 0, 0])), 'bilinear', 'constant', 0, [size, size]);
 }
 
 /** Angle of the line from the image-left to the image-right eye centre (radians, clockwise positive). */
