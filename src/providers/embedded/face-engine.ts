@@ -296,8 +296,9 @@ async function runLandmarkNet(crop: tf.Tensor3D): Promise<Point[]> {
 
 /** Bilinear squares of `size` from one image (batch of 1), one per output-to-input matrix. */
 function warpSquares(batch: tf.Tensor4D, matrices: WarpTask['matrix'][], size: number): tf.Tensor4D {
-  const tiled = tf.tile(batch, [matrices.length, 1, 1, 1]) as tf.Tensor4D;
-  return tf.image.transform(tiled, tf.tensor2d(matrices.map((m) => [...m, 0, 0])), 'bilinear', 'constant', 0, [size, size]);
+  // One transform per square: tiling the whole picture per face would copy it each time.
+  const squares = matrices.map((m) => tf.image.transform(batch, tf.tensor2d([[...m, 0, 0]]), 'bilinear', 'constant', 0, [size, size]));
+  return squares.length === 1 ? squares[0] : (tf.concat(squares) as tf.Tensor4D);
 }
 
 /** Angle of the line from the image-left to the image-right eye centre (radians, clockwise positive). */
