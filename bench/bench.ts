@@ -255,6 +255,12 @@ async function benchMxface(single: Photo) {
     console.log(`| ${canned ? 'canned answer' : 'real engine'} | ${f(row.graphql)} | ${f(row.direct)} | ${row.addedP50.toFixed(1)} ms |`);
   }
 
+  // The floor any GraphQL call pays on this stack: a query that does no work.
+  const trivial: number[] = [];
+  for (let i = 0; i < LATENCY_RUNS * 5; i++) trivial.push(await timed(() => post(`${service.url}/graphql`, { query: '{ serviceInfo { version } }' })));
+  rows.trivialQueryP50 = percentile(trivial, 50);
+  console.log(`A GraphQL query that does no work ({ serviceInfo { version } }): p50 ${percentile(trivial, 50).toFixed(1)} ms`);
+
   upstream.faults.set({ canned: true, latencyMs: 50 });
   const distinct = await Promise.all(
     Array.from({ length: 16 }, async (_, i) => (await sharp(single.bytes).resize(400 + i * 4).jpeg().toBuffer()).toString('base64')),
