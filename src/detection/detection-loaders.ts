@@ -52,54 +52,36 @@ export function createDetectionLoaders(detector: LandmarkDetector): DetectionLoa
     new DataLoader<DetectionKey, DetectionResult, string>(
       async (keys) => {
         const decoded = await Promise.all(keys.map((key) => images.load(key.image).catch((error: Error) => error)));
-        const ready = keys.flatMap((key, i) => (decoded[i] instanceof Error ? [] : [{ index: i, image: decoded[i] as DecodedImage, settings: key.settings }]));
+        const ready = keys.flatMap((key, i) => (decoded[i] instanceof Error ? [] : [{ image: decoded[i] as DecodedImage, settings: key.settings }]));
         const detected = await detector.detect(ready);
-        const results: Array<DetectionResult | Error> = decoded.map((d) => (d instanceof Error ? d : new Error('unreachable')));
-        ready.forEach((item, k) => {
-          results[item.index] = detected[k];
-        });
-        return results;
+        let next = 0;
+        return decoded.map((d) => (d instanceof Error ? d : detected[next++]));
       },
       { cacheKeyFn: (key) => `${key.image.sha256}:${settingsKey(key.settings)}`, maxBatchSize },
     );
 
   const landmarks68 = new DataLoader<DetectedFace, Point[] | null, DetectedFace>(async (faces) => {
     const engine = detector.providers.get('embedded');
-    const results: Array<Point[] | null | Error> = faces.map((f) => f.points68 ?? null);
-    if (!engine?.landmarks68) return results;
-    const missing = groupByImage(faces, (f) => !f.points68);
-    await Promise.all(
-      [...missing].map(async ([image, indexes]) => {
-        try {
-          const points = await engine.landmarks68!(image, indexes.map((i) => faces[i].rectangle));
-          indexes.forEach((faceIndex, k) => (results[faceIndex] = points[k]));
-        } catch (error) {
-          indexes.forEach((faceIndex) => (results[faceIndex] = error as Error));
-        }
-      }),
+    const missing = faces.filter((f) => !f.points68);
+    if (!engine?.landmarks68 || missing.length === 0) return faces.map((f) => f.points68 ?? null);
+    const computed = await answerByImage(missing, (groups) =>
+      Promise.all(groups.map(({ image, faces: inImage }) => engine.landmarks68!(image, inImage.map((f) => f.rectangle)))),
     );
-    return results;
+    let next = 0;
+    return faces.map((f) => f.points68 ?? computed[next++]);
   });
 
   const expressions = new DataLoader<DetectedFace, number[] | null, DetectedFace>(async (faces) => {
     const engine = detector.providers.get('embedded');
     if (!engine?.expressions) return faces.map(() => null);
-    const byImage = groupByImage(faces);
-    const scores = await engine.expressions([...byImage].map(([image, indexes]) => ({ image, boxes: indexes.map((i) => faces[i].rectangle) })));
-    const results: number[][] = new Array(faces.length);
-    [...byImage.values()].forEach((indexes, k) => indexes.forEach((faceIndex, j) => (results[faceIndex] = scores[k][j])));
-    return results;
+    return answerByImage(faces, (groups) => engine.expressions!(groups.map(({ image, faces: inImage }) => ({ image, boxes: inImage.map((f) => f.rectangle) }))));
   });
 
   const descriptors = new DataLoader<DetectedFace, number[] | null, DetectedFace>(async (faces) => {
     const engine = detector.providers.get('embedded');
     if (!engine?.descriptors) return faces.map(() => null);
-    const byImage = groupByImage(faces);
-    const requests = [...byImage].map(([image, indexes]) => ({ image, toImages: indexes.map((i) => invertSimilarity(chipTransform(faces[i].fivePoints, DESCRIPTOR_CHIP))) }));
-    const vectors = await engine.descriptors(requests, DESCRIPTOR_CHIP);
-    const results: number[][] = new Array(faces.length);
-    [...byImage.values()].forEach((indexes, k) => indexes.forEach((faceIndex, j) => (results[faceIndex] = vectors[k][j])));
-    return results;
+    const toImage = (f: DetectedFace) => invertSimilarity(chipTransform(f.fivePoints, DESCRIPTOR_CHIP));
+    return answerByImage(faces, (groups) => engine.descriptors!(groups.map(({ image, faces: inImage }) => ({ image, toImages: inImage.map(toImage) })), DESCRIPTOR_CHIP));
   });
 
   return {
@@ -118,13 +100,20 @@ export function createDetectionLoaders(detector: LandmarkDetector): DetectionLoa
   };
 }
 
-/** Indexes of the faces (that pass `want`) per image they are in. */
-function groupByImage(faces: readonly DetectedFace[], want: (f: DetectedFace) => boolean = () => true): Map<DecodedImage, number[]> {
+/**
+ * One engine call for the faces of a batch, grouped by the image they are in (answers per group,
+ * in group order), handed back to each face in the batch's order.
+ */
+async function answerByImage<T>(
+  faces: readonly DetectedFace[],
+  run: (groups: Array<{ image: DecodedImage; faces: DetectedFace[] }>) => Promise<T[][]>,
+): Promise<T[]> {
   const groups = new Map<DecodedImage, number[]>();
-  faces.forEach((face, i) => {
-    if (want(face)) groups.set(face.image, [...(groups.get(face.image) ?? []), i]);
-  });
-  return groups;
+  faces.forEach((face, i) => groups.set(face.image, [...(groups.get(face.image) ?? []), i]));
+  const answers = await run([...groups].map(([image, indexes]) => ({ image, faces: indexes.map((i) => faces[i]) })));
+  const results: T[] = new Array(faces.length);
+  [...groups.values()].forEach((indexes, k) => indexes.forEach((faceIndex, j) => (results[faceIndex] = answers[k][j])));
+  return results;
 }
 
 function toImageError(error: unknown): DetectionError {

@@ -141,24 +141,19 @@ export class FaceEngine {
   }
 
   /** Expression probabilities (EXPRESSIONS order) per box per image, from one batched inference. */
-  async expressionsFor(task: ExpressionsTask): Promise<number[][][]> {
-    const crops: tf.Tensor3D[] = [];
-    try {
-      for (const image of task.images) {
-        const input = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
-        for (const box of image.boxes) {
+  expressionsFor(task: ExpressionsTask): Promise<number[][][]> {
+    return netOverImages(
+      task.images,
+      (input, image) =>
+        image.boxes.map((box) => {
           const region = pixelRegion(squareAround(box), image) ?? { x: 0, y: 0, width: 1, height: 1 };
-          crops.push(tf.slice(input, [region.y, region.x, 0], [region.height, region.width, 3]) as tf.Tensor3D);
-        }
-        input.dispose();
-      }
-      const predicted = crops.length ? ((await faceapi.nets.faceExpressionNet.predictExpressions(crops as never)) as faceapi.FaceExpressions[]) : [];
-      const scores = predicted.map((p) => EXPRESSIONS.map((name) => p[name]));
-      let next = 0;
-      return task.images.map((image) => image.boxes.map(() => scores[next++]));
-    } finally {
-      crops.forEach((c) => c.dispose());
-    }
+          return tf.slice(input, [region.y, region.x, 0], [region.height, region.width, 3]) as tf.Tensor3D;
+        }),
+      async (crops) => {
+        const predicted = (await faceapi.nets.faceExpressionNet.predictExpressions(crops as never)) as faceapi.FaceExpressions[];
+        return predicted.map((p) => EXPRESSIONS.map((name) => p[name]));
+      },
+    );
   }
 
   /** Packed RGB of the warped square (see WarpTask). */
@@ -171,23 +166,18 @@ export class FaceEngine {
   }
 
   /** 128-d descriptors of the aligned chips, per chip per image. */
-  async descriptorsFor(task: DescriptorsTask): Promise<number[][][]> {
-    const chips: tf.Tensor3D[] = [];
-    try {
-      for (const image of task.images) {
-        if (!image.matrices.length) continue;
-        const warped = tf.tidy(() => {
-          const batch = tf.expandDims(tf.cast(tf.tensor3d(image.data, [image.height, image.width, 3], 'int32'), 'float32'), 0) as tf.Tensor4D;
-          return tf.unstack(warpSquares(batch, image.matrices, task.size)) as tf.Tensor3D[];
-        });
-        chips.push(...warped);
-      }
-      const descriptors = chips.length ? ((await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(chips as never)) as Float32Array[]) : [];
-      let next = 0;
-      return task.images.map((image) => image.matrices.map(() => Array.from(descriptors[next++])));
-    } finally {
-      chips.forEach((c) => c.dispose());
-    }
+  descriptorsFor(task: DescriptorsTask): Promise<number[][][]> {
+    return netOverImages(
+      task.images,
+      (input, image) =>
+        image.matrices.length === 0
+          ? []
+          : tf.tidy(() => tf.unstack(warpSquares(tf.expandDims(tf.cast(input, 'float32'), 0) as tf.Tensor4D, image.matrices, task.size)) as tf.Tensor3D[]),
+      async (chips) => {
+        const descriptors = (await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(chips as never)) as Float32Array[];
+        return descriptors.map((d) => Array.from(d));
+      },
+    );
   }
 
   private async confirm(input: tf.Tensor3D, box: Box, task: EngineTask): Promise<boolean> {
@@ -292,6 +282,36 @@ async function runLandmarkNet(crop: tf.Tensor3D): Promise<Point[]> {
   const result = (await faceapi.nets.faceLandmark68Net.detectLandmarks(crop as never)) as faceapi.FaceLandmarks68;
   const shift = 0.5 * (1 - Math.max(width, height) / LANDMARK_INPUT_SIZE);
   return result.positions.map((p) => ({ x: p.x + shift, y: p.y + shift }));
+}
+
+/**
+ * Cuts face tensors out of every image, runs `net` once over all of them (one batched inference),
+ * and splits its answers back per image.
+ */
+async function netOverImages<I extends ImageSize & { data: Uint8Array }>(
+  images: I[],
+  cut: (input: tf.Tensor3D, image: I) => tf.Tensor3D[],
+  net: (faces: tf.Tensor3D[]) => Promise<number[][]>,
+): Promise<number[][][]> {
+  const faces: tf.Tensor3D[] = [];
+  const counts: number[] = [];
+  try {
+    for (const image of images) {
+      const input = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
+      try {
+        const cutOut = cut(input, image);
+        faces.push(...cutOut);
+        counts.push(cutOut.length);
+      } finally {
+        input.dispose();
+      }
+    }
+    const answers = faces.length ? await net(faces) : [];
+    let next = 0;
+    return counts.map((n) => Array.from({ length: n }, () => answers[next++]));
+  } finally {
+    faces.forEach((f) => f.dispose());
+  }
 }
 
 /** Bilinear squares of `size` from one image (batch of 1), one per output-to-input matrix. */

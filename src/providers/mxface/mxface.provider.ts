@@ -158,7 +158,7 @@ function parseJson(text: string): unknown {
  * detection pixels: PNG keeps them exact; when that is too large, JPEG, then smaller JPEG.
  * `scale` maps the sent image's coordinates to the client's.
  */
-export async function encodeForMxface(image: DecodedImage): Promise<{ base64: string; scale: number }> {
+async function encodeForMxface(image: DecodedImage): Promise<{ base64: string; scale: number }> {
   const { format, orientation } = image.info;
   if ((format === ImageFileFormat.JPEG || format === ImageFileFormat.PNG) && orientation === 1) {
     const original = image.bytes.toString('base64');
