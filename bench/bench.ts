@@ -8,8 +8,10 @@ import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { alignFace, chipTransform, cropImage, partBox } from '../src/crops/face-crops';
 import { invertSimilarity } from '../src/geometry/similarity';
-import { estimateHeadPose } from '../src/geometry/head-pose';
+import { headPoseFromMesh } from '../src/geometry/head-pose';
 import { fivePointsFrom68 } from '../src/geometry/landmarks';
+import { ibug68FromMesh } from '../src/geometry/mesh-to-ibug68';
+import { EMBEDDED_ENGINES, type EmbeddedEngineName } from '../src/providers/embedded/engine-protocol';
 import { decodeImage, type DecodedImage } from '../src/image/image-decoder';
 import 'reflect-metadata';
 import { loadConfig } from '../src/config';
@@ -87,8 +89,8 @@ async function main(): Promise<void> {
 
   // Latency: the service in this process, over HTTP on loopback, and direct calls to the same engine
   // pool, so both paths share workers and caches and the ratio is the service's own overhead.
-  const engine = new EmbeddedProvider({ threads });
-  const inProcess = await startServer(loadConfig({ NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0' }), new Providers(engine));
+  const engine = new EmbeddedProvider({ threads, engine: 'mediapipe' });
+  const inProcess = await startServer(loadConfig({ NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0' }), new Providers(engine, [], engine));
   await engine.start();
   let serviceUrl = inProcess.url;
 
@@ -131,26 +133,11 @@ async function main(): Promise<void> {
   await inProcess.stop();
   if (process.env.BENCH_ONLY === 'latency') return;
 
-  // Throughput, memory: the service as its own process, as in production.
+  // The two embedded engines side by side, each as its own service process, as in production.
+  const engines = await benchEngines(photos[0], threads, (url) => (serviceUrl = url), graphql);
+
   const service = await startService({ WORKER_THREADS: String(threads) });
   serviceUrl = service.url;
-
-  console.log(`\nThroughput, GraphQL over HTTP, ${THROUGHPUT_REQUESTS} requests of the single-face photo (requests/s)`);
-  console.log('| concurrency | req/s | vs concurrency 1 |');
-  console.log('|---|---|---|');
-  const throughput: Record<number, number> = {};
-  for (const concurrency of [1, 4, 8]) {
-    let next = 0;
-    const elapsed = await timed(() =>
-      Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          while (next++ < THROUGHPUT_REQUESTS) await graphql(photos[0]);
-        }),
-      ),
-    );
-    throughput[concurrency] = (THROUGHPUT_REQUESTS / elapsed) * 1000;
-    console.log(`| ${concurrency} | ${throughput[concurrency].toFixed(2)} | ${(throughput[concurrency] / throughput[1]).toFixed(2)}x |`);
-  }
 
   const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${service.child.pid}/status`, 'utf8'))![1]) / 1024;
   const small = await photo('soak', 'photos/surprised.jpg');
@@ -172,7 +159,7 @@ async function main(): Promise<void> {
 
   const soak = { requests: SOAK_REQUESTS, seconds: soakMs / 1000, rssBeforeMb: rssBefore, rssAfterMb: rssAfter };
   const mxface = await benchMxface(photos[0]);
-  const results = { date: new Date().toISOString(), node: process.version, cores: os.cpus().length, threads, latency, fields, throughput, soak, peakRssMb: peak, mxface };
+  const results = { date: new Date().toISOString(), node: process.version, cores: os.cpus().length, threads, latency, fields, engines, soak, peakRssMb: peak, mxface };
   fs.writeFileSync(path.join(ROOT, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
 }
 
@@ -184,16 +171,18 @@ async function main(): Promise<void> {
 async function benchFaceFields(engine: EmbeddedProvider, group: Photo) {
   const [found] = await engine.detect([group.decoded], SETTINGS);
   if (found instanceof Error) throw found;
-  const faces = found.map((f) => ({ image: group.decoded, rectangle: f.box, fivePoints: fivePointsFrom68(f.points68!), points68: f.points68! }));
+  const faces = found.map((f) => ({ image: group.decoded, rectangle: f.box, fivePoints: fivePointsFrom68(f.points68!), points68: f.points68!, mesh: f.mesh! }));
   const boxes = faces.map((f) => f.rectangle);
+  const seeds = faces.map((f) => ({ box: f.rectangle, leftEye: f.fivePoints.leftEye, rightEye: f.fivePoints.rightEye }));
   const upright = await group.decoded.upright();
+  const warp = async (image: DecodedImage, toImage: Parameters<typeof invertSimilarity>[0], size: number) => (await engine.warps([{ image, squares: [{ toImage, size }] }]))[0][0];
   const work: Record<string, () => Promise<unknown>> = {
-    'landmarks(scheme: IBUG_68), embedded faces (already computed)': async () => faces.map((f) => f.points68),
-    'landmarks(scheme: IBUG_68), MXFace faces (68-point net on the box)': () => engine.landmarks68(group.decoded, boxes),
-    pose: async () => faces.map((f) => estimateHeadPose(f.fivePoints)),
+    'landmarks(scheme: IBUG_68), embedded faces (from the mesh already computed)': async () => faces.map((f) => ibug68FromMesh(f.mesh)),
+    'landmarks(scheme: IBUG_68 or MEDIAPIPE_478), MXFace faces (mesh on their box)': () => engine.meshes([{ image: group.decoded, seeds }]),
+    pose: async () => faces.map((f) => headPoseFromMesh(f.mesh)),
     expressions: () => engine.expressions([{ image: group.decoded, boxes }]),
     'region(part: EYES), 128 px JPEG': () => Promise.all(faces.map((f) => cropImage(upright, partBox('EYES', f, f.points68)!, 128, 'JPEG'))),
-    'aligned, 112 px JPEG': () => Promise.all(faces.map((f) => alignFace(f, 112, 'JPEG', engine.warp.bind(engine)))),
+    'aligned, 112 px JPEG (one face at a time)': () => Promise.all(faces.map((f) => alignFace(f, 112, 'JPEG', warp))),
     descriptor: () => engine.descriptors([{ image: group.decoded, toImages: faces.map((f) => invertSimilarity(chipTransform(f.fivePoints, 150))) }], 150),
   };
   console.log(`\nCost of each optional Face field per face (${group.name}, ${faces.length} faces, p50 of 20)`);
@@ -208,6 +197,60 @@ async function benchFaceFields(engine: EmbeddedProvider, group: Photo) {
     console.log(`| ${name} | ${rows[name].toFixed(2)} |`);
   }
   return { faces: faces.length, msPerFace: rows };
+}
+
+/**
+ * The embedded engines side by side: each as its own service process with the same threads, the
+ * single-face photo over GraphQL. Latency at concurrency 1, throughput at 1, 4 and 8, and the peak
+ * RSS of a process with one worker thread (what each further worker costs is at most that).
+ */
+async function benchEngines(single: Photo, threads: number, target: (url: string) => void, graphql: (p: Photo) => Promise<void>) {
+  const rows = {} as Record<EmbeddedEngineName, { p50: number; p95: number; throughput: Record<number, number>; peakRssMb: number; oneWorkerPeakRssMb: number }>;
+  for (const engine of EMBEDDED_ENGINES) {
+    const service = await startService({ WORKER_THREADS: String(threads), EMBEDDED_ENGINE: engine });
+    target(service.url);
+    for (let i = 0; i < 3; i++) await graphql(single);
+    const times: number[] = [];
+    for (let i = 0; i < LATENCY_RUNS; i++) times.push(await timed(() => graphql(single)));
+    const throughput: Record<number, number> = {};
+    for (const concurrency of [1, 4, 8]) {
+      let next = 0;
+      const elapsed = await timed(() =>
+        Promise.all(
+          Array.from({ length: concurrency }, async () => {
+            while (next++ < THROUGHPUT_REQUESTS) await graphql(single);
+          }),
+        ),
+      );
+      throughput[concurrency] = (THROUGHPUT_REQUESTS / elapsed) * 1000;
+    }
+    const peakRssMb = service.peakRssMb();
+    service.child.kill('SIGTERM');
+    const one = await startService({ WORKER_THREADS: '1', EMBEDDED_ENGINE: engine });
+    target(one.url);
+    for (let i = 0; i < 10; i++) await graphql(single);
+    const oneWorkerPeakRssMb = one.peakRssMb();
+    one.child.kill('SIGTERM');
+    rows[engine] = { p50: percentile(times, 50), p95: percentile(times, 95), throughput, peakRssMb, oneWorkerPeakRssMb };
+  }
+  const [fast, old] = [rows.mediapipe, rows.faceapi];
+  console.log(`\nEmbedded engines, ${single.name}, GraphQL over HTTP, ${threads} worker threads each (EMBEDDED_ENGINE)`);
+  console.log('| engine | p50 / p95 ms | req/s at concurrency 1 / 4 / 8 | peak RSS, service | peak RSS, service with 1 worker |');
+  console.log('|---|---|---|---|---|');
+  for (const engine of EMBEDDED_ENGINES) {
+    const r = rows[engine];
+    const t = [1, 4, 8].map((c) => r.throughput[c].toFixed(2)).join(' / ');
+    console.log(`| ${engine} | ${r.p50.toFixed(0)} / ${r.p95.toFixed(0)} | ${t} | ${r.peakRssMb.toFixed(0)} MB | ${r.oneWorkerPeakRssMb.toFixed(0)} MB |`);
+  }
+  const ratios = {
+    p50: old.p50 / fast.p50,
+    throughput8: fast.throughput[8] / old.throughput[8],
+    oneWorkerRss: fast.oneWorkerPeakRssMb / old.oneWorkerPeakRssMb,
+  };
+  console.log(
+    `mediapipe vs faceapi: p50 ${ratios.p50.toFixed(2)}x lower, throughput at concurrency 8 ${ratios.throughput8.toFixed(2)}x higher, peak RSS with 1 worker ${ratios.oneWorkerRss.toFixed(2)}x`,
+  );
+  return { ...rows, ratios };
 }
 
 const KEY = 'bench-key';

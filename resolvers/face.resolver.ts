@@ -2,7 +2,8 @@ import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, Float, Int, Resolver, Root } from 'type-graphql';
 import { alignFace, cropImage, partBox } from '../src/crops/face-crops';
 import type { Point } from '../src/geometry/geometry';
-import { estimateHeadPose } from '../src/geometry/head-pose';
+import { estimateHeadPose, headPoseFromMesh } from '../src/geometry/head-pose';
+import { meshPart } from '../src/providers/embedded/mediapipe/face-mesh';
 import { FIVE_POINT_PARTS, ibug68Part } from '../src/geometry/ibug68';
 import type { GraphQLContext } from '../src/graphql/context';
 import type { DetectedFace } from '../src/detection/landmark-detector';
@@ -25,11 +26,11 @@ import { Landmark } from './types/landmark.type';
 export class FaceResolver {
   @FieldResolver(() => [Landmark], {
     description:
-      'The landmark points of the scheme asked for, in index order. FIVE_POINT leaves out a mouth corner the provider did not report (MXFace may omit them).',
+      'The landmark points of the scheme asked for, in index order. FIVE_POINT leaves out a mouth corner the provider did not report (MXFace may omit them). IBUG_68 and MEDIAPIPE_478 are computed once per face and request, whichever of the two is asked for.',
   })
   async landmarks(
     @Root() face: DetectedFace,
-    @Arg('scheme', () => LandmarkScheme, { defaultValue: LandmarkScheme.FIVE_POINT, description: 'Which points: the five (default) or the 68 of iBUG 300-W.' })
+    @Arg('scheme', () => LandmarkScheme, { defaultValue: LandmarkScheme.FIVE_POINT, description: 'Which points: the five (default), the 68 of iBUG 300-W, or MediaPipe\'s 478-point mesh.' })
     scheme: LandmarkScheme,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Landmark[]> {
@@ -39,7 +40,14 @@ export class FaceResolver {
         return point ? [landmark(part, region, index, point)] : [];
       });
     }
-    const points = await ctx.loaders.landmarks68.load(face);
+    if (scheme === LandmarkScheme.MEDIAPIPE_478) {
+      const mesh = await ctx.loaders.mesh.load(face);
+      return (mesh ?? []).map((point, index) => {
+        const { part, region } = meshPart(index);
+        return landmark(part, region, index, point);
+      });
+    }
+    const points = await ctx.loaders.landmarks68(face);
     return (points ?? []).map((point, index) => {
       const { part, region } = ibug68Part(index);
       return landmark(part, region, index, point);
@@ -75,7 +83,7 @@ export class FaceResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<ImageCrop | null> {
     checkSize(size, ctx.config.limits.maxCropSize);
-    const points68 = part === FacePart.FACE ? null : await ctx.loaders.landmarks68.load(face);
+    const points68 = part === FacePart.FACE ? null : await ctx.loaders.landmarks68(face);
     const box = partBox(part, face, points68);
     return (box && (await cropImage(await face.image.upright(), box, size, format))) ?? null;
   }
@@ -83,7 +91,7 @@ export class FaceResolver {
   @FieldResolver(() => ImageCrop, {
     nullable: true,
     description:
-      'The face warped by the similarity transform that maps its five points onto the standard ArcFace 112x112 template (scaled to `size`), ready for recognition models, face swapping and averaging. Sampled bilinearly from the detection-size picture by the embedded engine; null when it is disabled.',
+      'The face warped by the similarity transform that maps its five points onto the standard ArcFace 112x112 template (scaled to `size`), ready for recognition models, face swapping and averaging. Sampled bilinearly from the detection-size picture by the embedded engine, all faces of a request in one worker task; null when the engine is disabled.',
   })
   async aligned(
     @Root() face: DetectedFace,
@@ -92,10 +100,8 @@ export class FaceResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<ImageCrop | null> {
     checkSize(size, ctx.config.limits.maxCropSize);
-    const engine = ctx.providers.get('embedded');
-    if (!engine?.warp) return null;
-    const { dataUrl, width, height, rectangle } = await alignFace(face, size, format, engine.warp.bind(engine));
-    return { dataUrl, width, height, rectangle };
+    const chip = await alignFace(face, size, format, (image, toImage, side) => ctx.loaders.warps.load({ image, toImage, size: side }));
+    return chip && { dataUrl: chip.dataUrl, width: chip.width, height: chip.height, rectangle: chip.rectangle };
   }
 
   @FieldResolver(() => [Float], {
@@ -107,9 +113,13 @@ export class FaceResolver {
     return ctx.loaders.descriptors.load(face);
   }
 
-  @FieldResolver(() => HeadPose, { description: 'Head orientation (yaw, pitch, roll) in degrees, from the five points.' })
-  pose(@Root() face: DetectedFace): HeadPose {
-    return estimateHeadPose(face.fivePoints);
+  @FieldResolver(() => HeadPose, {
+    description:
+      'Head orientation (yaw, pitch, roll) in degrees, from the face\'s 3-D mesh (the axes from ear to ear and from forehead to chin). From the five points, with average face proportions, when the embedded engine is disabled.',
+  })
+  async pose(@Root() face: DetectedFace, @Ctx() ctx: GraphQLContext): Promise<HeadPose> {
+    const mesh = await ctx.loaders.mesh.load(face);
+    return mesh ? headPoseFromMesh(mesh) : estimateHeadPose(face.fivePoints);
   }
 }
 
@@ -121,6 +131,6 @@ function checkSize(size: number, max: number): void {
 
 const expressionOf = (name: ExpressionName) => Expression[name.toUpperCase() as keyof typeof Expression];
 
-function landmark(part: Parameters<typeof landmarkTypeOf>[0], region: string, index: number, point: Point): Landmark {
-  return { type: landmarkTypeOf(part), region: region as FaceRegion, index, point };
+function landmark(part: Parameters<typeof landmarkTypeOf>[0], region: string, index: number, point: Point & { z?: number }): Landmark {
+  return { type: landmarkTypeOf(part), region: region as FaceRegion, index, point: { x: point.x, y: point.y, z: point.z ?? null } };
 }

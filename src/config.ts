@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { z } from 'zod';
+import { EMBEDDED_ENGINES, type EmbeddedEngineName } from './providers/embedded/engine-protocol';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -13,6 +14,7 @@ const envSchema = z.object({
   PORT: int(0, 65535).default(4000),
   LANDMARK_PROVIDER: z.enum(PROVIDER_NAMES).default('embedded'),
   EMBEDDED_ENABLED: bool.default(true),
+  EMBEDDED_ENGINE: z.enum(EMBEDDED_ENGINES).default('mediapipe'),
   WORKER_THREADS: int(1, 64).default(os.availableParallelism()),
   MAX_IMAGE_BYTES: int(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
   MAX_IMAGE_PIXELS: int(1024, 200_000_000).default(40_000_000),
@@ -62,6 +64,8 @@ export interface Config {
   /** The provider used when a request does not pick one. */
   provider: ProviderName;
   embeddedEnabled: boolean;
+  /** The embedded detector + landmark pipeline. */
+  embeddedEngine: EmbeddedEngineName;
   workerThreads: number;
   /** Set when an MXFace subscription key is configured. */
   mxface?: MxfaceConfig;
@@ -97,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     provider: e.LANDMARK_PROVIDER,
     embeddedEnabled: e.EMBEDDED_ENABLED,
+    embeddedEngine: e.EMBEDDED_ENGINE,
     workerThreads: e.WORKER_THREADS,
     mxface: e.MXFACE_SUBSCRIPTION_KEY
       ? {

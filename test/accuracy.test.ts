@@ -65,6 +65,10 @@ test('finds no human face in the dogs photo', async () => {
 
 test.each([
   ['photos/bbt1.jpg', 4],
+  ['photos/bbt2.jpg', 3],
+  ['photos/bbt3.jpg', 5],
+  ['photos/bbt4.jpg', 6],
+  ['photos/bbt5.jpg', 5],
   ['dlib-faces/Tom_Cruise_avp_2014_4.jpg', 1],
   ['photos/happy.jpg', 1],
 ])('finds the faces of %s', async (file, count) => {
@@ -80,6 +84,12 @@ test.each([
     expect(nose.y).toBeGreaterThan(Math.min(leftEye.y, rightEye.y));
     expect(mouthLeft.y).toBeGreaterThan(nose.y);
   }
+});
+
+test('finds at least 23 of the bald guys (1986x1545, about 24 small faces)', async () => {
+  const { faces } = await detect(readBase64('dlib-faces', 'bald_guys.jpg'));
+  expect(faces.length).toBeGreaterThanOrEqual(23);
+  expect(faces.length).toBeLessThanOrEqual(25);
 });
 
 test('a blurred copy of a face scores lower quality than the original', async () => {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { alignFace } from '../src/crops/face-crops';
 import type { Point } from '../src/geometry/geometry';
-import { applySimilarity, ARCFACE_TEMPLATE_112, fitSimilarity } from '../src/geometry/similarity';
+import { applySimilarity, ARCFACE_TEMPLATE_112, fitSimilarity, type Similarity } from '../src/geometry/similarity';
 import { decodeImage } from '../src/image/image-decoder';
 import type { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
 import { readBase64 } from './support/datasets';
@@ -55,7 +55,8 @@ test.each([
   const points = ARCFACE_TEMPLATE_112.map((p) => applySimilarity(place, p));
   const image = await marked(side, points);
   const [leftEye, rightEye, noseTip, mouthLeft, mouthRight] = points;
-  const chip = await alignFace({ image, fivePoints: { leftEye, rightEye, noseTip, mouthLeft, mouthRight } }, 112, 'PNG', engine.warp.bind(engine));
+  const warp = async (i: typeof image, toImage: Similarity, size: number) => (await engine.warps([{ image: i, squares: [{ toImage, size }] }]))[0][0];
+  const chip = (await alignFace({ image, fivePoints: { leftEye, rightEye, noseTip, mouthLeft, mouthRight } }, 112, 'PNG', warp))!;
   const rgb = await sharp(Buffer.from(chip.dataUrl.split(',')[1], 'base64')).raw().toBuffer();
   ARCFACE_TEMPLATE_112.forEach((target) => {
     const found = markCentre(rgb, 112, target);
@@ -71,10 +72,11 @@ const QUERY = /* GraphQL */ `
   }
 `;
 
-// A similarity (4 degrees of freedom) cannot bend a smile or an open mouth onto the template's
-// neutral mouth: only the neutral face is held to 2 px; the others to the least-squares optimum.
+// A similarity (4 degrees of freedom) cannot bend a face onto the template's proportions, let alone
+// a smile or an open mouth: each face is held to the least-squares optimum of its own five points
+// (neutral.jpg: 2.8 px with the mesh's points, where face-api's gave 2.0 px).
 test.each([
-  ['neutral.jpg', 2],
+  ['neutral.jpg', 3],
   ['happy.jpg', 6.5],
   ['surprised.jpg', 4],
 ])('%s: a 112x112 chip whose five points land within %d px of the template', async (file, tolerance) => {

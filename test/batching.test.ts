@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import * as decoder from '../src/image/image-decoder';
 import { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
 import type { DecodedImage } from '../src/image/image-decoder';
-import type { DetectionSettings, LandmarkProvider, ProviderFace } from '../src/providers/provider';
+import type { DetectionSettings, FaceDetector, ProviderFace } from '../src/providers/provider';
 import { CountingProvider } from './support/counting-provider';
 import { dataset, readBase64 } from './support/datasets';
 import { DETECT_BATCH, startTestServer, type TestServer } from './support/server';
@@ -11,7 +11,7 @@ import { DETECT_BATCH, startTestServer, type TestServer } from './support/server
 let server: TestServer;
 let counting: CountingProvider;
 beforeAll(async () => {
-  counting = new CountingProvider(new EmbeddedProvider({ threads: 2 }));
+  counting = new CountingProvider(new EmbeddedProvider({ threads: 2, engine: 'mediapipe' }));
   server = await startTestServer({ MAX_BATCH_SIZE: '16' }, { provider: counting });
 });
 afterAll(() => server?.stop());
@@ -64,7 +64,7 @@ test('images that fail to decode never reach the provider', async () => {
 });
 
 /** A provider that fails in the ways a real one can: per image, or the whole call. */
-class FailingProvider implements LandmarkProvider {
+class FailingProvider implements FaceDetector {
   readonly name = 'embedded' as const;
   readonly maxBatchSize = 8;
   async start() {}

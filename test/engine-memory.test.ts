@@ -4,7 +4,7 @@ import { decodeImage } from '../src/image/image-decoder';
 import { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
 import { dataset } from './support/datasets';
 
-const provider = new EmbeddedProvider({ threads: 2 });
+const provider = new EmbeddedProvider({ threads: 2, engine: 'mediapipe' });
 beforeAll(() => provider.start());
 afterAll(() => provider.close());
 
@@ -30,14 +30,14 @@ test('live tensors in every worker stay constant over hundreds of detections', a
   expect(faces).toBeGreaterThan(60 * 5);
   expect(await provider.tensorCounts()).toEqual(before);
 
-  // The per-face work asked of the engine later (68 points for other boxes, expressions, warps).
+  // The per-face work asked of the engine later (meshes for other boxes, expressions, warps).
   const [first] = (await provider.detect([images[0]], settings)) as Array<Array<{ box: { x: number; y: number; width: number; height: number } }>>;
   const boxes = first.map((f) => f.box);
   const toImage = { a: { x: 1.5, y: 0.2 }, b: { x: 10, y: 5 } };
   for (let round = 0; round < 20; round++) {
-    await provider.landmarks68(images[0], boxes);
+    await provider.meshes([{ image: images[0], seeds: boxes.map((box) => ({ box, leftEye: { x: box.x, y: box.y }, rightEye: { x: box.x + box.width, y: box.y } })) }]);
     await provider.expressions([{ image: images[0], boxes }, { image: images[1], boxes: boxes.slice(0, 1) }]);
-    await provider.warp(images[0], toImage, 112);
+    await provider.warps([{ image: images[0], squares: [{ toImage, size: 112 }, { toImage, size: 64 }] }]);
     await provider.descriptors([{ image: images[0], toImages: boxes.map(() => toImage) }], 150);
   }
   expect(await provider.tensorCounts()).toEqual(before);

@@ -17,6 +17,11 @@ export enum LandmarkType {
   RIGHT_EYE_CONTOUR = 'RIGHT_EYE_CONTOUR',
   OUTER_LIPS = 'OUTER_LIPS',
   INNER_LIPS = 'INNER_LIPS',
+  LEFT_PUPIL = 'LEFT_PUPIL',
+  RIGHT_PUPIL = 'RIGHT_PUPIL',
+  LEFT_IRIS = 'LEFT_IRIS',
+  RIGHT_IRIS = 'RIGHT_IRIS',
+  MESH = 'MESH',
 }
 
 // Every part the geometry module names is a value here (checked by the compiler).
@@ -41,5 +46,10 @@ registerEnumType(LandmarkType, {
     RIGHT_EYE_CONTOUR: { description: 'Outline of the eye nearer the image\'s right edge (iBUG 42-47).' },
     OUTER_LIPS: { description: 'Outer lip contour other than the corners (iBUG 49-53, 55-59).' },
     INNER_LIPS: { description: 'Inner lip contour (iBUG 60-67).' },
+    LEFT_PUPIL: { description: 'Centre of the iris nearer the image\'s left edge (MEDIAPIPE_478 point 468).' },
+    RIGHT_PUPIL: { description: 'Centre of the iris nearer the image\'s right edge (MEDIAPIPE_478 point 473).' },
+    LEFT_IRIS: { description: 'Edge of the iris nearer the image\'s left edge (MEDIAPIPE_478 points 469-472).' },
+    RIGHT_IRIS: { description: 'Edge of the iris nearer the image\'s right edge (MEDIAPIPE_478 points 474-477).' },
+    MESH: { description: 'Any other point of the MEDIAPIPE_478 mesh; its index says where it lies (MediaPipe\'s canonical face mesh).' },
   },
 });

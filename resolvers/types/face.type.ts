@@ -1,9 +1,15 @@
-import { Field, Float, ObjectType } from 'type-graphql';
+import { Field, Float, ID, ObjectType } from 'type-graphql';
 import type { FivePoints } from '../../src/geometry/landmarks';
 import { Rectangle } from './rectangle.type';
 
 @ObjectType({ description: 'One detected face.' })
 export class Face {
+  @Field(() => ID, {
+    description:
+      'Identifies this face for client caches: the same for the same face of the same image bytes with the same detection options, in any request. Not a person\'s identity: use `descriptor` to compare people.',
+  })
+  id!: string;
+
   @Field(() => Rectangle, { description: 'The face box in upright-image pixels.' })
   rectangle!: Rectangle;
 

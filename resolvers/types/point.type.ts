@@ -10,4 +10,11 @@ export class Point {
 
   @Field(() => Float, { description: 'Vertical position in pixels from the top edge.' })
   y!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Depth, for points of the MEDIAPIPE_478 mesh only (null otherwise): in pixels on the same scale as x and y, relative to the face\'s centre, smaller is nearer the camera. Relative depth within one face; not a distance from the camera.',
+  })
+  z?: number | null;
 }

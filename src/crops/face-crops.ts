@@ -75,7 +75,8 @@ export async function cropImage(image: DetectionPixels, box: Box, size: number, 
   return { dataUrl: dataUrl(data, format), width: info.width, height: info.height, rectangle };
 }
 
-export type Warp = (image: DecodedImage, toImage: Similarity, size: number) => Promise<RgbImage>;
+/** A warped square, or null when no engine can warp. */
+export type Warp = (image: DecodedImage, toImage: Similarity, size: number) => Promise<RgbImage | null>;
 
 /**
  * The face warped by the similarity that best maps its five points onto the ArcFace 112x112
@@ -87,10 +88,11 @@ export async function alignFace(
   size: number,
   format: CropFormat,
   warp: Warp,
-): Promise<ImageCropData & { toChip: Similarity }> {
+): Promise<(ImageCropData & { toChip: Similarity }) | null> {
   const toChip = chipTransform(face.fivePoints, size);
   const toImage = invertSimilarity(toChip);
   const rgb = await warp(face.image, toImage, size);
+  if (!rgb) return null;
   const corners = [
     { x: -0.5, y: -0.5 },
     { x: size - 0.5, y: -0.5 },

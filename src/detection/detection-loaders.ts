@@ -1,13 +1,15 @@
 import DataLoader from 'dataloader';
 import type { ProviderName } from '../config';
 import { asDetectionError, DetectionError, ErrorCode } from '../errors';
-import type { DecodedImage } from '../image/image-decoder';
+import type { DecodedImage, RgbImage } from '../image/image-decoder';
 import type { ImageBytes } from '../image/image-input';
-import type { DetectionSettings } from '../providers/provider';
+import type { DetectionSettings, FaceAnalyser } from '../providers/provider';
+import type { MeshPoint } from '../providers/embedded/engine-protocol';
 import { settingsKey } from './detection-options';
 import { chipTransform } from '../crops/face-crops';
 import type { Point } from '../geometry/geometry';
-import { invertSimilarity } from '../geometry/similarity';
+import { ibug68FromMesh } from '../geometry/mesh-to-ibug68';
+import { invertSimilarity, type Similarity } from '../geometry/similarity';
 import type { DetectedFace, DetectionResult, LandmarkDetector } from './landmark-detector';
 
 // The recognition net's input side: faces are aligned onto the ArcFace template at this size.
@@ -18,26 +20,32 @@ export interface DetectionKey {
   settings: DetectionSettings;
 }
 
+/** A square warped out of an image: pixel p of the size x size result shows the image at toImage(p). */
+export interface WarpKey {
+  image: DecodedImage;
+  toImage: Similarity;
+  size: number;
+}
+
 /**
  * The per-request loaders. Keys are the image's sha256 (plus the settings for detection), so an image
- * sent twice in one request is decoded once and detected once; a batch is one provider call.
+ * sent twice in one request is decoded once and detected once; a batch is one provider call. Per-face
+ * work goes to the analyser (the embedded engine): one worker task per kind of work per request.
  */
 export interface DetectionLoaders {
   images: DataLoader<ImageBytes, DecodedImage, string>;
   /** Detects through the loader of the provider the settings name. */
   detect(key: DetectionKey): Promise<DetectionResult>;
-  /**
-   * The 68 iBUG points of a face: its own, or computed by the embedded engine on its box (MXFace
-   * faces); null when no enabled provider can. One engine task per image for all its faces.
-   */
-  landmarks68: DataLoader<DetectedFace, Point[] | null, DetectedFace>;
-  /**
-   * Expression probabilities (EXPRESSIONS order) of a face, by the embedded engine; null when it is
-   * disabled. All faces asked for in one tick, across images, go to one batched inference.
-   */
+  /** The 478-point mesh of a face: its own, or computed on its box and eyes; null without an analyser. */
+  mesh: DataLoader<DetectedFace, MeshPoint[] | null, DetectedFace>;
+  /** The 68 iBUG points of a face: its provider's, or from its mesh; null when neither exists. */
+  landmarks68(face: DetectedFace): Promise<Point[] | null>;
+  /** Expression probabilities (EXPRESSIONS order) of a face; null without an analyser. */
   expressions: DataLoader<DetectedFace, number[] | null, DetectedFace>;
-  /** The 128-d descriptor of a face from its aligned chip, by the embedded engine; batched the same way. */
+  /** The 128-d descriptor of a face from its aligned chip; null without an analyser. */
   descriptors: DataLoader<DetectedFace, number[] | null, DetectedFace>;
+  /** Warped squares (aligned chips); null without an analyser. */
+  warps: DataLoader<WarpKey, RgbImage | null, WarpKey>;
 }
 
 export function createDetectionLoaders(detector: LandmarkDetector): DetectionLoaders {
@@ -60,35 +68,44 @@ export function createDetectionLoaders(detector: LandmarkDetector): DetectionLoa
       { cacheKeyFn: (key) => `${key.image.sha256}:${settingsKey(key.settings)}`, maxBatchSize },
     );
 
-  const landmarks68 = new DataLoader<DetectedFace, Point[] | null, DetectedFace>(async (faces) => {
-    const engine = detector.providers.get('embedded');
-    const missing = faces.filter((f) => !f.points68);
-    if (!engine?.landmarks68 || missing.length === 0) return faces.map((f) => f.points68 ?? null);
+  const analyser = detector.providers.analyser;
+  /** A loader whose batch goes to the analyser, or answers null for every key without one. */
+  const analysed = <K extends { image: DecodedImage }, T>(work: (analyser: FaceAnalyser, keys: readonly K[]) => Promise<T[]>) =>
+    new DataLoader<K, T | null, K>((keys) => (analyser ? work(analyser, keys) : Promise.resolve(keys.map(() => null))));
+
+  const mesh = analysed<DetectedFace, MeshPoint[]>(async (engine, faces) => {
+    const missing = faces.filter((f) => !f.mesh);
     const computed = await answerByImage(missing, (groups) =>
-      Promise.all(groups.map(({ image, faces: inImage }) => engine.landmarks68!(image, inImage.map((f) => f.rectangle)))),
+      engine.meshes(groups.map(({ image, items }) => ({ image, seeds: items.map((f) => ({ box: f.rectangle, leftEye: f.fivePoints.leftEye, rightEye: f.fivePoints.rightEye })) }))),
     );
     let next = 0;
-    return faces.map((f) => f.points68 ?? computed[next++]);
+    return faces.map((f) => f.mesh ?? computed[next++]);
   });
 
-  const expressions = new DataLoader<DetectedFace, number[] | null, DetectedFace>(async (faces) => {
-    const engine = detector.providers.get('embedded');
-    if (!engine?.expressions) return faces.map(() => null);
-    return answerByImage(faces, (groups) => engine.expressions!(groups.map(({ image, faces: inImage }) => ({ image, boxes: inImage.map((f) => f.rectangle) }))));
-  });
+  const expressions = analysed<DetectedFace, number[]>((engine, faces) =>
+    answerByImage(faces, (groups) => engine.expressions(groups.map(({ image, items }) => ({ image, boxes: items.map((f) => f.rectangle) })))),
+  );
 
-  const descriptors = new DataLoader<DetectedFace, number[] | null, DetectedFace>(async (faces) => {
-    const engine = detector.providers.get('embedded');
-    if (!engine?.descriptors) return faces.map(() => null);
+  const descriptors = analysed<DetectedFace, number[]>((engine, faces) => {
     const toImage = (f: DetectedFace) => invertSimilarity(chipTransform(f.fivePoints, DESCRIPTOR_CHIP));
-    return answerByImage(faces, (groups) => engine.descriptors!(groups.map(({ image, faces: inImage }) => ({ image, toImages: inImage.map(toImage) })), DESCRIPTOR_CHIP));
+    return answerByImage(faces, (groups) => engine.descriptors(groups.map(({ image, items }) => ({ image, toImages: items.map(toImage) })), DESCRIPTOR_CHIP));
   });
+
+  const warps = analysed<WarpKey, RgbImage>((engine, keys) =>
+    answerByImage(keys, (groups) => engine.warps(groups.map(({ image, items }) => ({ image, squares: items.map(({ toImage, size }) => ({ toImage, size })) })))),
+  );
 
   return {
     images,
-    landmarks68,
+    mesh,
     expressions,
     descriptors,
+    warps,
+    landmarks68: async (face) => {
+      if (face.points68) return face.points68;
+      const points = await mesh.load(face);
+      return points && ibug68FromMesh(points);
+    },
     detect: (key) => {
       let loader = byProvider.get(key.settings.provider);
       if (!loader) {
@@ -101,18 +118,24 @@ export function createDetectionLoaders(detector: LandmarkDetector): DetectionLoa
 }
 
 /**
- * One engine call for the faces of a batch, grouped by the image they are in (answers per group,
- * in group order), handed back to each face in the batch's order.
+ * One call for a batch's items grouped by the image they are in (answers per group, in group
+ * order), handed back to each item in the batch's order. Checks that every item got an answer,
+ * as DataLoader does for a batch.
  */
-async function answerByImage<T>(
-  faces: readonly DetectedFace[],
-  run: (groups: Array<{ image: DecodedImage; faces: DetectedFace[] }>) => Promise<T[][]>,
+async function answerByImage<K extends { image: DecodedImage }, T>(
+  items: readonly K[],
+  run: (groups: Array<{ image: DecodedImage; items: K[] }>) => Promise<T[][]>,
 ): Promise<T[]> {
+  if (items.length === 0) return [];
   const groups = new Map<DecodedImage, number[]>();
-  faces.forEach((face, i) => groups.set(face.image, [...(groups.get(face.image) ?? []), i]));
-  const answers = await run([...groups].map(([image, indexes]) => ({ image, faces: indexes.map((i) => faces[i]) })));
-  const results: T[] = new Array(faces.length);
-  [...groups.values()].forEach((indexes, k) => indexes.forEach((faceIndex, j) => (results[faceIndex] = answers[k][j])));
+  items.forEach((item, i) => groups.set(item.image, [...(groups.get(item.image) ?? []), i]));
+  const indexes = [...groups.values()];
+  const answers = await run([...groups].map(([image, members]) => ({ image, items: members.map((i) => items[i]) })));
+  const results: T[] = new Array(items.length);
+  indexes.forEach((members, k) => {
+    if (answers[k]?.length !== members.length) throw new Error(`image ${k} of the batch got ${answers[k]?.length ?? 0} answers for ${members.length} items`);
+    members.forEach((itemIndex, j) => (results[itemIndex] = answers[k][j]));
+  });
   return results;
 }
 

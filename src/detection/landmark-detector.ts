@@ -1,15 +1,19 @@
+import { createHash } from 'node:crypto';
 import { asDetectionError, DetectionError, ErrorCode } from '../errors';
 import type { Box, Point } from '../geometry/geometry';
 import { fivePointsFrom68, type FivePoints } from '../geometry/landmarks';
 import { describeError, log } from '../logger';
 import { decodeImage, type DecodedImage, type DecodeLimits, type ImageInfo } from '../image/image-decoder';
 import type { ImageBytes } from '../image/image-input';
-import type { DetectionSettings, LandmarkProvider, ProviderFace } from '../providers/provider';
+import type { MeshPoint } from '../providers/embedded/engine-protocol';
+import type { DetectionSettings, FaceDetector, ProviderFace } from '../providers/provider';
 import type { Providers } from '../providers/providers';
 import { settingsKey } from './detection-options';
 
 /** One face in the client's upright image coordinates. */
 export interface DetectedFace {
+  /** The same for the same face of the same image bytes and detection settings (a client cache key). */
+  id: string;
   /** The image the face is in (for work asked of it later, e.g. 68 points of an MXFace face). */
   image: DecodedImage;
   rectangle: Box;
@@ -17,6 +21,7 @@ export interface DetectedFace {
   quality: number;
   fivePoints: FivePoints;
   points68?: Point[];
+  mesh?: MeshPoint[];
 }
 
 export interface DetectionResult {
@@ -40,7 +45,7 @@ export class LandmarkDetector {
   ) {}
 
   /** The provider named by the settings (validated earlier by resolveDetectionSettings). */
-  provider(settings: DetectionSettings): LandmarkProvider {
+  provider(settings: DetectionSettings): FaceDetector {
     const provider = this.providers.get(settings.provider);
     if (!provider) throw new Error(`provider ${settings.provider} is not enabled`);
     return provider;
@@ -88,9 +93,15 @@ function toClientFaces(faces: ProviderFace[], settings: DetectionSettings, image
     .filter((f) => f.confidence >= settings.minConfidence)
     .sort((a, b) => b.confidence - a.confidence)
     .slice(0, settings.maxFaces)
-    .map((f) => {
+    .map((f, rank) => {
       const fivePoints = f.fivePoints ?? (f.points68 && fivePointsFrom68(f.points68));
       if (!fivePoints) throw new Error('provider returned a face without landmarks');
-      return { image, rectangle: f.box, confidence: f.confidence, quality: f.quality, fivePoints, points68: f.points68 };
+      const id = faceId(image.info.sha256, settings, rank);
+      return { id, image, rectangle: f.box, confidence: f.confidence, quality: f.quality, fivePoints, points68: f.points68, mesh: f.mesh };
     });
+}
+
+/** Rank within the image's answer, which is deterministic for the same bytes and settings. */
+function faceId(sha256: string, settings: DetectionSettings, rank: number): string {
+  return createHash('sha256').update(`${sha256}:${settingsKey(settings)}:${rank}`).digest('base64url').slice(0, 22);
 }

@@ -17,6 +17,46 @@ const FRONTAL_NOSE_DROP = 0.6;
 
 const degrees = (radians: number) => (radians * 180) / Math.PI;
 
+/** A point of a 3-D face mesh: x right, y down, z away from the camera (pixels). */
+export interface Point3 {
+  x: number;
+  y: number;
+  z: number;
+}
+
+// MediaPipe mesh indices: the face's image-left and image-right sides at the ears, the top of the
+// forehead and the chin.
+const MESH_LEFT_SIDE = 234;
+const MESH_RIGHT_SIDE = 454;
+const MESH_FOREHEAD = 10;
+const MESH_CHIN = 152;
+
+const sub = (a: Point3, b: Point3): Point3 => ({ x: a.x - b.x, y: a.y - b.y, z: a.z - b.z });
+const dot = (a: Point3, b: Point3) => a.x * b.x + a.y * b.y + a.z * b.z;
+const scale = (a: Point3, k: number): Point3 => ({ x: a.x * k, y: a.y * k, z: a.z * k });
+const unit = (a: Point3) => scale(a, 1 / Math.sqrt(dot(a, a)));
+const cross = (a: Point3, b: Point3): Point3 => ({ x: a.y * b.z - a.z * b.y, y: a.z * b.x - a.x * b.z, z: a.x * b.y - a.y * b.x });
+
+/**
+ * Head pose from a 3-D face mesh (MediaPipe's index order): the face's own axes (across from side to
+ * side, down from forehead to chin, and into the head) in camera space. Same conventions as
+ * estimateHeadPose: roll positive for a clockwise tilt, yaw positive with the nose towards the
+ * image's right, pitch positive looking up.
+ */
+export function headPoseFromMesh(mesh: readonly Point3[]): HeadPose {
+  const across = unit(sub(mesh[MESH_RIGHT_SIDE], mesh[MESH_LEFT_SIDE]));
+  const downRaw = sub(mesh[MESH_CHIN], mesh[MESH_FOREHEAD]);
+  const down = unit(sub(downRaw, scale(across, dot(downRaw, across))));
+  const inward = cross(across, down);
+  const roll = Math.atan2(across.y, across.x);
+  // The inward axis seen with the roll undone: its x and y then tell yaw and pitch.
+  const x = inward.x * Math.cos(roll) + inward.y * Math.sin(roll);
+  const y = -inward.x * Math.sin(roll) + inward.y * Math.cos(roll);
+  const yaw = Math.atan2(-x, inward.z);
+  const pitch = Math.atan2(y, Math.hypot(x, inward.z));
+  return { yaw: degrees(yaw), pitch: degrees(pitch), roll: degrees(roll) };
+}
+
 /**
  * A geometric head-pose estimate from the five points: roll from the eye line, yaw from how far the
  * nose tip sits off the eyes' midpoint, pitch from where it sits between the eye and mouth lines.

@@ -16,9 +16,14 @@ export type LandmarkPart =
   | 'MOUTH_LEFT'
   | 'MOUTH_RIGHT'
   | 'OUTER_LIPS'
-  | 'INNER_LIPS';
+  | 'INNER_LIPS'
+  | 'LEFT_PUPIL'
+  | 'RIGHT_PUPIL'
+  | 'LEFT_IRIS'
+  | 'RIGHT_IRIS'
+  | 'MESH';
 
-export type FaceRegionName = 'JAW' | 'BROWS' | 'NOSE' | 'EYES' | 'LIPS';
+export type FaceRegionName = 'JAW' | 'BROWS' | 'NOSE' | 'EYES' | 'LIPS' | 'FACE';
 
 export interface PartInfo {
   part: LandmarkPart;

@@ -4,7 +4,7 @@ import express, { type RequestHandler } from 'express';
 import { LandmarkDetector } from '../detection/landmark-detector';
 import { ImageFileFormat } from '../image/image-format';
 import { EmbeddedProvider } from '../providers/embedded/embedded.provider';
-import type { LandmarkProvider } from '../providers/provider';
+import type { FaceDetector } from '../providers/provider';
 import { Providers } from '../providers/providers';
 import { FaultInjector, type Faults } from './fault-injection';
 import { createMxfaceRouter } from './mxface-router';
@@ -22,7 +22,7 @@ export interface MxfaceServerOptions {
   keys: string[];
   /** Engine worker threads (ignored when `provider` is given). */
   threads?: number;
-  provider?: LandmarkProvider;
+  provider?: FaceDetector;
   faults?: Partial<Faults>;
 }
 
@@ -44,7 +44,7 @@ export interface MxfaceServer {
  * for tests: `PUT /__faults` (JSON patch of Faults), `DELETE /__faults`, `GET|DELETE /__requests`.
  */
 export async function startMxfaceServer(options: MxfaceServerOptions): Promise<MxfaceServer> {
-  const providers = new Providers(options.provider ?? new EmbeddedProvider({ threads: options.threads ?? 1 }));
+  const providers = new Providers(options.provider ?? new EmbeddedProvider({ threads: options.threads ?? 1, engine: 'mediapipe' }));
   await providers.start();
   // The service's default detection size, so the stand-in sees what the embedded provider sees.
   const detector = new LandmarkDetector(providers, { maxPixels: 40_000_000, maxSide: 1280 });

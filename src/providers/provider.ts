@@ -3,6 +3,7 @@ import type { Box, Point } from '../geometry/geometry';
 import type { FivePoints } from '../geometry/landmarks';
 import type { Similarity } from '../geometry/similarity';
 import type { DecodedImage, RgbImage } from '../image/image-decoder';
+import type { FaceSeed, MeshPoint } from './embedded/engine-protocol';
 
 /** One face as a provider reports it, in the client's upright-image coordinates. */
 export interface ProviderFace {
@@ -14,6 +15,8 @@ export interface ProviderFace {
   points68?: Point[];
   /** When the provider gives the five directly (otherwise derived from `points68`). */
   fivePoints?: FivePoints;
+  /** MediaPipe's 478-point refined mesh, when the provider computed it. */
+  mesh?: MeshPoint[];
 }
 
 export interface DetectionSettings {
@@ -23,10 +26,11 @@ export interface DetectionSettings {
 }
 
 /**
- * Something that finds faces and their landmarks. A call takes a whole batch so that a provider can
- * spread it over workers or over concurrent upstream calls; it answers one result or Error per image.
+ * Something that finds faces and their landmarks: the embedded engine or MXFace. A call takes a
+ * whole batch so that a provider can spread it over workers or over concurrent upstream calls; it
+ * answers one result or Error per image.
  */
-export interface LandmarkProvider {
+export interface FaceDetector {
   readonly name: ProviderName;
   /** The DataLoader batch size that suits this provider. */
   readonly maxBatchSize: number;
@@ -34,13 +38,22 @@ export interface LandmarkProvider {
   start(): Promise<void>;
   isReady(): boolean;
   detect(images: readonly DecodedImage[], settings: DetectionSettings): Promise<Array<ProviderFace[] | Error>>;
-  /** The 68 iBUG points for faces found elsewhere (client coordinates), when this provider can. */
-  landmarks68?(image: DecodedImage, boxes: Box[]): Promise<Point[][]>;
-  /** Expression probabilities for faces of several images (client coordinates), when this provider can. */
-  expressions?(requests: Array<{ image: DecodedImage; boxes: Box[] }>): Promise<number[][][]>;
-  /** A size x size square whose pixel p shows the upright image at toImage(p), when this provider can. */
-  warp?(image: DecodedImage, toImage: Similarity, size: number): Promise<RgbImage>;
-  /** 128-d descriptors of faces of several images from aligned chips, when this provider can. */
-  descriptors?(requests: Array<{ image: DecodedImage; toImages: Similarity[] }>, size: number): Promise<number[][][]>;
   close(): Promise<void>;
+}
+
+
+/**
+ * Per-face work on faces already found, whichever provider found them (embedded engine only).
+ * Every call takes several images so that one request costs one worker task per kind of work.
+ * Boxes, points and transforms are in client (upright-image) coordinates.
+ */
+export interface FaceAnalyser {
+  /** The 478-point refined mesh of each seed, per image. */
+  meshes(requests: Array<{ image: DecodedImage; seeds: FaceSeed[] }>): Promise<MeshPoint[][][]>;
+  /** Expression probabilities (EXPRESSIONS order) per box, per image. */
+  expressions(requests: Array<{ image: DecodedImage; boxes: Box[] }>): Promise<number[][][]>;
+  /** size x size squares whose pixel p shows the upright image at toImage(p), per square, per image. */
+  warps(requests: Array<{ image: DecodedImage; squares: Array<{ toImage: Similarity; size: number }> }>): Promise<RgbImage[][]>;
+  /** 128-d descriptors of the size x size chips whose pixel p shows the image at toImage(p). */
+  descriptors(requests: Array<{ image: DecodedImage; toImages: Similarity[] }>, size: number): Promise<number[][][]>;
 }

@@ -1,13 +1,15 @@
 import type { ProviderName } from '../config';
-import type { LandmarkProvider } from './provider';
+import type { FaceAnalyser, FaceDetector } from './provider';
 
-/** The providers this server runs, and the one used when a request names none. */
+/** The detectors this server runs, the one used when a request names none, and the analyser if enabled. */
 export class Providers {
-  private readonly byName: ReadonlyMap<ProviderName, LandmarkProvider>;
+  private readonly byName: ReadonlyMap<ProviderName, FaceDetector>;
 
   constructor(
-    readonly defaultProvider: LandmarkProvider,
-    others: LandmarkProvider[] = [],
+    readonly defaultProvider: FaceDetector,
+    others: FaceDetector[] = [],
+    /** Per-face work (meshes, expressions, warps, descriptors); undefined with the embedded engine disabled. */
+    readonly analyser?: FaceAnalyser,
   ) {
     this.byName = new Map([defaultProvider, ...others].map((p) => [p.name, p]));
   }
@@ -16,7 +18,7 @@ export class Providers {
     return [...this.byName.keys()];
   }
 
-  get(name: ProviderName): LandmarkProvider | undefined {
+  get(name: ProviderName): FaceDetector | undefined {
     return this.byName.get(name);
   }
 

@@ -1,11 +1,11 @@
 import type { DecodedImage } from '../../src/image/image-decoder';
-import type { DetectionSettings, LandmarkProvider, ProviderFace } from '../../src/providers/provider';
+import type { DetectionSettings, FaceDetector, ProviderFace } from '../../src/providers/provider';
 
 /** Wraps a real provider and records each batch it is asked to detect (image sha256s per call). */
-export class CountingProvider implements LandmarkProvider {
+export class CountingProvider implements FaceDetector {
   readonly calls: string[][] = [];
 
-  constructor(private readonly inner: LandmarkProvider) {}
+  constructor(private readonly inner: FaceDetector) {}
 
   get name() {
     return this.inner.name;

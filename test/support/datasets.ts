@@ -21,6 +21,9 @@ export interface GroundTruthImage {
   faces: GroundTruthFace[];
 }
 
-export function dlibGroundTruth(): GroundTruthImage[] {
-  return JSON.parse(fs.readFileSync(dataset('dlib-faces', 'groundtruth.json'), 'utf8')).images;
+/** The images of a dataset with landmark ground truth; `file` is relative to the dataset's folder. */
+export function groundTruth(set: 'dlib-faces' | 'helen-dev'): GroundTruthImage[] {
+  return JSON.parse(fs.readFileSync(dataset(set, 'groundtruth.json'), 'utf8')).images;
 }
+
+export const dlibGroundTruth = () => groundTruth('dlib-faces');

@@ -1,6 +1,6 @@
 import { loadConfig, type Config } from '../../src/config';
 import { createProviders } from '../../src/providers/create-provider';
-import type { LandmarkProvider } from '../../src/providers/provider';
+import type { FaceDetector } from '../../src/providers/provider';
 import { Providers } from '../../src/providers/providers';
 import { startServer, type FacemarkServer } from '../../src/server/create-server';
 
@@ -20,7 +20,7 @@ export interface GraphQLBody {
 /** A real server on a loopback port with the providers the environment configures, or the one given. */
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: { provider?: LandmarkProvider; start?: boolean } = {},
+  options: { provider?: FaceDetector; start?: boolean } = {},
 ): Promise<TestServer> {
   const config = loadConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', WORKER_THREADS: '2', ...env });
   const providers = options.provider ? new Providers(options.provider) : createProviders(config);

@@ -1,34 +1,38 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Piscina } from 'piscina';
-import { scaleBox, scalePixelPoint, type Box, type Point } from '../../geometry/geometry';
-import type { DetectionSettings, LandmarkProvider, ProviderFace } from '../provider';
+import { scaleBox, scalePixelPoint, type Box } from '../../geometry/geometry';
 import type { Similarity } from '../../geometry/similarity';
-import type { DecodedImage, RgbImage } from '../../image/image-decoder';
-import type { DescriptorsTask, EngineFace, EngineTask, ExpressionsTask, LandmarksTask, WarpTask } from './face-engine';
+import type { DecodedImage, DetectionPixels, RgbImage } from '../../image/image-decoder';
+import type { DetectionSettings, FaceAnalyser, FaceDetector, ProviderFace } from '../provider';
+import type { EmbeddedEngineName, EngineTaskName, EngineTasks, EngineWorkerData, FaceSeed, MeshPoint, WarpMatrix } from './engine-protocol';
 
 export interface EmbeddedProviderOptions {
   /** Worker threads, each with its own model instance. */
   threads: number;
+  /** The detector + landmark pipeline (`EMBEDDED_ENGINE`). */
+  engine: EmbeddedEngineName;
 }
 
 /**
- * The offline default: face-api models from the npm package, run in a pool of worker threads so
- * inference never blocks the event loop and every core works.
+ * The offline default: MediaPipe's face detector and mesh (or face-api's pipeline) from npm packages,
+ * in a pool of worker threads so inference never blocks the event loop and every core works.
+ * Detects faces, and does the per-face work (meshes, expressions, warps, descriptors) for every provider.
  */
-export class EmbeddedProvider implements LandmarkProvider {
+export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
   readonly name = 'embedded' as const;
   // Enough to keep every worker busy; larger batches only delay the first results.
   readonly maxBatchSize: number;
   private readonly pool: Piscina;
   private ready = false;
-  /** Work counters, for tests that prove batching. */
-  readonly stats = { expressionInferences: 0, descriptorInferences: 0 };
+  /** Worker tasks run, by name: tests use it to prove batching. */
+  readonly stats: Record<EngineTaskName, number> = { detect: 0, meshes: 0, expressions: 0, warps: 0, descriptors: 0, tensorCount: 0 };
 
   constructor(private readonly options: EmbeddedProviderOptions) {
     this.maxBatchSize = Math.max(4, options.threads * 4);
     this.pool = new Piscina({
       filename: workerFile(),
+      workerData: { engine: options.engine } satisfies EngineWorkerData,
       minThreads: options.threads,
       maxThreads: options.threads,
       idleTimeout: Number.MAX_SAFE_INTEGER,
@@ -36,10 +40,14 @@ export class EmbeddedProvider implements LandmarkProvider {
     });
   }
 
-  /** Loads the models in every worker and runs one warm-up inference in each. */
+  get engine(): EmbeddedEngineName {
+    return this.options.engine;
+  }
+
+  /** Loads the models in every worker and runs one warm-up detection in each. */
   async start(): Promise<void> {
-    const blank: EngineTask = { data: new Uint8Array(128 * 128 * 3), width: 128, height: 128, scale: 1, minConfidence: 0.5, maxFaces: 1 };
-    await Promise.all(Array.from({ length: this.options.threads }, () => this.pool.run(blank)));
+    const blank = { data: new Uint8Array(128 * 128 * 3), width: 128, height: 128, scale: 1, maxFaces: 1 };
+    await Promise.all(Array.from({ length: this.options.threads }, () => this.run('detect', blank)));
     this.ready = true;
   }
 
@@ -52,9 +60,14 @@ export class EmbeddedProvider implements LandmarkProvider {
       images.map(async (image) => {
         try {
           const pixels = await image.pixels();
-          const task: EngineTask = { ...pixels, minConfidence: settings.minConfidence, maxFaces: settings.maxFaces };
-          const faces = (await this.pool.run(task)) as EngineFace[];
-          return faces.map((f) => ({ ...f, box: scaleBox(f.box, pixels.scale), points68: f.points68.map((p) => scalePixelPoint(p, pixels.scale)) }));
+          const faces = await this.run('detect', { ...pixelImage(pixels), scale: pixels.scale, maxFaces: settings.maxFaces });
+          const toClient = (p: { x: number; y: number }) => scalePixelPoint(p, pixels.scale);
+          return faces.map((f) => ({
+            ...f,
+            box: scaleBox(f.box, pixels.scale),
+            points68: f.points68.map(toClient),
+            mesh: f.mesh && meshToClient(f.mesh, pixels.scale),
+          }));
         } catch (error) {
           return error instanceof Error ? error : new Error(String(error));
         }
@@ -62,71 +75,83 @@ export class EmbeddedProvider implements LandmarkProvider {
     );
   }
 
-  /**
-   * The 68 iBUG points of faces another provider found, one list per box; boxes and points in the
-   * client's upright-image coordinates.
-   */
-  async landmarks68(image: DecodedImage, boxes: Box[]): Promise<Point[][]> {
-    const pixels = await image.pixels();
-    const task: LandmarksTask = { kind: 'landmarks', ...pixels, boxes: boxes.map((b) => scaleBox(b, 1 / pixels.scale)) };
-    const points = (await this.pool.run(task)) as Point[][];
-    return points.map((face) => face.map((p) => scalePixelPoint(p, pixels.scale)));
+  async meshes(requests: Array<{ image: DecodedImage; seeds: FaceSeed[] }>): Promise<MeshPoint[][][]> {
+    return Promise.all(
+      requests.map(async ({ image, seeds }) => {
+        const pixels = await image.pixels();
+        const toPixels = (p: { x: number; y: number }) => scalePixelPoint(p, 1 / pixels.scale);
+        const inPixels = seeds.map((s) => ({ box: scaleBox(s.box, 1 / pixels.scale), leftEye: toPixels(s.leftEye), rightEye: toPixels(s.rightEye) }));
+        const meshes = await this.run('meshes', { ...pixelImage(pixels), seeds: inPixels });
+        return meshes.map((mesh) => meshToClient(mesh, pixels.scale));
+      }),
+    );
   }
 
-  /**
-   * Expression probabilities (EXPRESSIONS order) for faces in several images, boxes in client
-   * coordinates: one worker task, one batched inference.
-   */
   async expressions(requests: Array<{ image: DecodedImage; boxes: Box[] }>): Promise<number[][][]> {
     const images = await Promise.all(
       requests.map(async ({ image, boxes }) => {
         const pixels = await image.pixels();
-        return { data: pixels.data, width: pixels.width, height: pixels.height, boxes: boxes.map((b) => scaleBox(b, 1 / pixels.scale)) };
+        return { ...pixelImage(pixels), boxes: boxes.map((b) => scaleBox(b, 1 / pixels.scale)) };
       }),
     );
-    this.stats.expressionInferences++;
-    return (await this.pool.run({ kind: 'expressions', images } satisfies ExpressionsTask)) as number[][][];
+    return this.run('expressions', { images });
   }
 
-  /**
-   * A size x size RGB square whose pixel p shows the upright image at `toImage(p)` (pixel-index
-   * coordinates), sampled bilinearly from the detection pixels.
-   */
-  async warp(image: DecodedImage, toImage: Similarity, size: number): Promise<RgbImage> {
-    const pixels = await image.pixels();
-    const task: WarpTask = { kind: 'warp', data: pixels.data, width: pixels.width, height: pixels.height, matrix: warpMatrix(toImage, pixels.scale), size };
-    const data = (await this.pool.run(task)) as Uint8Array;
-    return { data: Buffer.from(data.buffer, data.byteOffset, data.byteLength), width: size, height: size };
-  }
-
-  /**
-   * 128-d descriptors of faces in several images, each from a size x size chip whose pixel p shows
-   * the upright image at toImage(p): one worker task, one batched inference.
-   */
-  async descriptors(requests: Array<{ image: DecodedImage; toImages: Similarity[] }>, size: number): Promise<number[][][]> {
+  async warps(requests: Array<{ image: DecodedImage; squares: Array<{ toImage: Similarity; size: number }> }>): Promise<RgbImage[][]> {
     const images = await Promise.all(
-      requests.map(async ({ image, toImages }) => {
+      requests.map(async ({ image, squares }) => {
         const pixels = await image.pixels();
-        return { data: pixels.data, width: pixels.width, height: pixels.height, matrices: toImages.map((t) => warpMatrix(t, pixels.scale)) };
+        return { ...pixelImage(pixels), squares: squares.map(({ toImage, size }) => ({ matrix: warpMatrix(toImage, pixels.scale), size })) };
       }),
     );
-    this.stats.descriptorInferences++;
-    return (await this.pool.run({ kind: 'descriptors', size, images } satisfies DescriptorsTask)) as number[][][];
+    const warped = await this.run('warps', { images });
+    return warped.map((perImage, i) =>
+      perImage.map((data, j) => {
+        const { size } = requests[i].squares[j];
+        return { data: Buffer.from(data.buffer, data.byteOffset, data.byteLength), width: size, height: size };
+      }),
+    );
+  }
+
+  async descriptors(requests: Array<{ image: DecodedImage; toImages: Similarity[] }>, size: number): Promise<number[][][]> {
+    return this.run('descriptors', { size, images: await withMatrices(requests) });
   }
 
   /** Live tfjs tensors in each worker (a leak check for tests). */
   async tensorCounts(): Promise<number[]> {
-    return Promise.all(Array.from({ length: this.options.threads }, () => this.pool.run('tensor-count') as Promise<number>));
+    return Promise.all(Array.from({ length: this.options.threads }, () => this.run('tensorCount', null)));
   }
 
   async close(): Promise<void> {
     this.ready = false;
     await this.pool.destroy();
   }
+
+  /** One task on a worker, typed by the protocol table. */
+  private run<K extends EngineTaskName>(name: K, input: EngineTasks[K]['input']): Promise<EngineTasks[K]['result']> {
+    this.stats[name]++;
+    return this.pool.run(input, { name }) as Promise<EngineTasks[K]['result']>;
+  }
 }
 
-/** Output pixel p -> upright q = a p + b -> detection pixels (q + 0.5) / scale - 0.5, as a WarpTask matrix. */
-function warpMatrix({ a, b }: Similarity, scale: number): WarpTask['matrix'] {
+const pixelImage = (p: DetectionPixels) => ({ data: p.data, width: p.width, height: p.height });
+
+/** Detection pixels -> client coordinates; depth scales with x and y. */
+function meshToClient(mesh: MeshPoint[], scale: number): MeshPoint[] {
+  return mesh.map((p) => ({ ...scalePixelPoint(p, scale), z: p.z * scale }));
+}
+
+async function withMatrices(requests: Array<{ image: DecodedImage; toImages: Similarity[] }>) {
+  return Promise.all(
+    requests.map(async ({ image, toImages }) => {
+      const pixels = await image.pixels();
+      return { ...pixelImage(pixels), matrices: toImages.map((t) => warpMatrix(t, pixels.scale)) };
+    }),
+  );
+}
+
+/** Output pixel p -> upright q = a p + b -> detection pixels (q + 0.5) / scale - 0.5. */
+function warpMatrix({ a, b }: Similarity, scale: number): WarpMatrix {
   const k = 1 / scale;
   const offset = 0.5 * k - 0.5;
   return [a.x * k, -a.y * k, b.x * k + offset, a.y * k, a.x * k, b.y * k + offset];

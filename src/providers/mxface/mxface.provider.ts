@@ -21,7 +21,7 @@ import { mapFivePoints } from '../../geometry/landmarks';
 import type { DecodedImage } from '../../image/image-decoder';
 import { ImageFileFormat } from '../../image/image-format';
 import { describeError, log } from '../../logger';
-import type { DetectionSettings, LandmarkProvider, ProviderFace } from '../provider';
+import type { DetectionSettings, FaceDetector, ProviderFace } from '../provider';
 import { MXFACE_KEY_HEADER, MXFACE_LANDMARK_PATH, MXFACE_MAX_BODY_BYTES, parseMxfaceErrorMessage, parseMxfaceResponse, type MxfaceRequest } from './mxface-contract';
 import { UpstreamError } from './upstream-error';
 
@@ -39,7 +39,7 @@ export interface MxfaceCallStats {
  * breaker that fails fast while MXFace is down, within a limit on calls in flight, each attempt
  * under its own timeout. The subscription key goes in one header and nowhere else.
  */
-export class MxfaceProvider implements LandmarkProvider {
+export class MxfaceProvider implements FaceDetector {
   readonly name = 'mxface' as const;
   readonly maxBatchSize: number;
   readonly endpoint: string;

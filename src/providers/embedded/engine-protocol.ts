@@ -1,0 +1,71 @@
+// The typed protocol between the embedded provider and its worker threads: each task is a named
+// export of engine.worker.ts, and this table gives its input and result types.
+import type { Box, Point } from '../../geometry/geometry';
+import type { MeshPoint } from './mediapipe/face-mesh';
+
+export type { MeshPoint };
+
+/** Packed 8-bit RGB pixels of one image, row-major. */
+export interface PixelImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** Where to look for a face: its box and eye centres, image-left first. */
+export interface FaceSeed {
+  box: Box;
+  leftEye: Point;
+  rightEye: Point;
+}
+
+/** The detector + landmark pipeline a worker runs for `detect`. */
+export const EMBEDDED_ENGINES = ['mediapipe', 'faceapi'] as const;
+export type EmbeddedEngineName = (typeof EMBEDDED_ENGINES)[number];
+
+/** Passed to every worker thread as piscina's workerData. */
+export interface EngineWorkerData {
+  engine: EmbeddedEngineName;
+}
+
+/**
+ * Output pixel (x, y) of a square reads the image at (m[0] x + m[1] y + m[2], m[3] x + m[4] y + m[5]),
+ * pixel-index coordinates, bilinearly.
+ */
+export type WarpMatrix = [number, number, number, number, number, number];
+
+export interface DetectInput extends PixelImage {
+  /** Upright-image pixels per pixel of `data`, so quality can judge the face's real resolution. */
+  scale: number;
+  maxFaces: number;
+}
+
+/** One face in the pixel-index coordinates of the task's pixels. */
+export interface EngineFace {
+  box: Box;
+  confidence: number;
+  quality: number;
+  /** iBUG 300-W order. */
+  points68: Point[];
+  /** The 478-point refined mesh, when the engine computed one (mediapipe). */
+  mesh?: MeshPoint[];
+}
+
+export interface EngineTasks {
+  detect: { input: DetectInput; result: EngineFace[] };
+  /** The 478-point mesh of faces found elsewhere (MXFace, or the faceapi engine). */
+  meshes: { input: PixelImage & { seeds: FaceSeed[] }; result: MeshPoint[][] };
+  /** Expression probabilities per box per image, one batched inference. */
+  expressions: { input: { images: Array<PixelImage & { boxes: Box[] }> }; result: number[][][] };
+  /** Packed RGB squares per requested square per image. */
+  warps: { input: { images: Array<PixelImage & { squares: Array<{ matrix: WarpMatrix; size: number }> }> }; result: Uint8Array[][] };
+  /** 128-d descriptors of aligned chips of `size` per matrix per image, one batched inference. */
+  descriptors: { input: { size: number; images: Array<PixelImage & { matrices: WarpMatrix[] }> }; result: number[][][] };
+  /** Live tfjs tensors in the worker, less the weights of nets loaded on first use (a leak check for tests). */
+  tensorCount: { input: null; result: number };
+}
+
+export type EngineTaskName = keyof EngineTasks;
+
+/** What engine.worker.ts must export. */
+export type EngineWorker = { [K in EngineTaskName]: (input: EngineTasks[K]['input']) => Promise<EngineTasks[K]['result']> };

@@ -1,0 +1,202 @@
+// face-api's nets on tfjs: the expression and recognition nets (used by every engine), and the
+// SSD + 68-point pipeline kept as the selectable `faceapi` engine. Loaded on first use, so that a
+// service that never asks for them does not hold their weights.
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as FaceApi from '@vladmandic/face-api/dist/face-api.node-wasm.js';
+import { EXPRESSIONS } from '../../detection/expressions';
+import { centroid, squareAround, type Box, type Point } from '../../geometry/geometry';
+import type { DetectInput, EngineFace, PixelImage, WarpMatrix } from './engine-protocol';
+import { faceQuality, imageTensor, pixelRegion, warpSquares } from './image-tensors';
+
+type NetName = 'ssdMobilenetv1' | 'tinyFaceDetector' | 'faceLandmark68Net' | 'faceExpressionNet' | 'faceRecognitionNet';
+
+// SSD candidates below this score must be confirmed by the second detector (cuts animal faces).
+const CONFIRM_BELOW = 0.9;
+const CONFIRM_MIN_SCORE = 0.6;
+const CONFIRM_CONTEXT = 4; // the confirming crop is this many face widths wide
+const CONFIRM_INPUT_SIZE = 224;
+// Faces tilted more than this (radians) get their landmarks again on a levelled crop.
+const REALIGN_ABOVE = (15 * Math.PI) / 180;
+
+const loading = new Map<NetName, Promise<void>>();
+let loadedWeightTensors = 0;
+
+/** Tensors held by the nets loaded so far (weights, not a leak). */
+export const faceapiWeightTensors = () => loadedWeightTensors;
+
+/** face-api with the named nets loaded from the package's model folder (once per thread). */
+async function faceapiWith(...nets: NetName[]): Promise<typeof FaceApi> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose
+  const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as typeof FaceApi;
+  const modelDir = path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
+  await Promise.all(
+    nets.map((net) => {
+      let loaded = loading.get(net);
+      if (!loaded) {
+        const before = tf.memory().numTensors;
+        loaded = faceapi.nets[net].loadFromDisk(modelDir).then(() => {
+          loadedWeightTensors += tf.memory().numTensors - before;
+        });
+        loading.set(net, loaded);
+      }
+      return loaded;
+    }),
+  );
+  return faceapi;
+}
+
+/** Expression probabilities (EXPRESSIONS order) per box per image, from one batched inference. */
+export async function expressionsOf(images: Array<PixelImage & { boxes: Box[] }>): Promise<number[][][]> {
+  const faceapi = await faceapiWith('faceExpressionNet');
+  return netOverImages(
+    images,
+    (input, image) =>
+      image.boxes.map((box) => {
+        const region = pixelRegion(squareAround(box), image.width, image.height) ?? { x: 0, y: 0, width: 1, height: 1 };
+        return tf.slice(input, [region.y, region.x, 0], [region.height, region.width, 3]) as tf.Tensor3D;
+      }),
+    async (crops) => {
+      const predicted = (await faceapi.nets.faceExpressionNet.predictExpressions(crops as never)) as FaceApi.FaceExpressions[];
+      return predicted.map((p) => EXPRESSIONS.map((name) => p[name]));
+    },
+  );
+}
+
+/** 128-d descriptors of the aligned chips, per chip per image, from one batched inference. */
+export async function descriptorsOf(images: Array<PixelImage & { matrices: WarpMatrix[] }>, size: number): Promise<number[][][]> {
+  const faceapi = await faceapiWith('faceRecognitionNet');
+  return netOverImages(
+    images,
+    (input, image) =>
+      image.matrices.length === 0
+        ? []
+        : tf.tidy(() => tf.unstack(warpSquares(tf.expandDims(tf.cast(input, 'float32'), 0) as tf.Tensor4D, image.matrices, size)) as tf.Tensor3D[]),
+    async (chips) => {
+      const descriptors = (await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(chips as never)) as Float32Array[];
+      return descriptors.map((d) => Array.from(d));
+    },
+  );
+}
+
+/**
+ * The `faceapi` engine: SSD MobileNet v1, confirmed by the tiny detector when unsure, and the
+ * 68-point net on a square crop around each face.
+ */
+export async function detectWithFaceapi(task: DetectInput): Promise<EngineFace[]> {
+  const faceapi = await faceapiWith('ssdMobilenetv1', 'tinyFaceDetector', 'faceLandmark68Net');
+  const input = imageTensor(task);
+  try {
+    const detections = await faceapi.detectAllFaces(input as never, new faceapi.SsdMobilenetv1Options({ minConfidence: 0.3, maxResults: 100 }));
+    const faces: EngineFace[] = [];
+    for (const detection of detections) {
+      const box = { x: detection.box.x, y: detection.box.y, width: detection.box.width, height: detection.box.height };
+      if (detection.score < CONFIRM_BELOW && !(await confirm(faceapi, input, box))) continue;
+      faces.push({ box, confidence: detection.score, quality: faceQuality(input, box, task.scale), points68: await landmarks(faceapi, input, box) });
+      if (faces.length >= task.maxFaces) break; // detections come sorted by score
+    }
+    return faces;
+  } finally {
+    input.dispose();
+  }
+}
+
+async function confirm(faceapi: typeof FaceApi, input: tf.Tensor3D, box: Box): Promise<boolean> {
+  const region = pixelRegion(squareAround(box, CONFIRM_CONTEXT), input.shape[1], input.shape[0]);
+  if (!region) return false;
+  const crop = tf.slice(input, [region.y, region.x, 0], [region.height, region.width, 3]) as tf.Tensor3D;
+  try {
+    const found = await faceapi.detectAllFaces(crop as never, new faceapi.TinyFaceDetectorOptions({ inputSize: CONFIRM_INPUT_SIZE, scoreThreshold: CONFIRM_MIN_SCORE }));
+    // The confirming face must be this face, not a neighbour inside the wider crop.
+    return found.some((f) => {
+      const cx = region.x + f.box.x + f.box.width / 2;
+      const cy = region.y + f.box.y + f.box.height / 2;
+      return cx >= box.x && cx <= box.x + box.width && cy >= box.y && cy <= box.y + box.height;
+    });
+  } finally {
+    crop.dispose();
+  }
+}
+
+/**
+ * The 68 points on a square crop of max(w, h) around the box (where the net does best), again on a
+ * levelled crop when the eyes come out tilted. The net's raw output is used: shifting it for tfjs'
+ * legacy resize fitted dlib-faces' predictor points but moved points away from human annotations
+ * (helen-dev 5-pt NME 5.07% -> 5.53%).
+ */
+async function landmarks(faceapi: typeof FaceApi, input: tf.Tensor3D, box: Box): Promise<Point[]> {
+  const [height, width] = input.shape;
+  const region = pixelRegion(squareAround(box), width, height) ?? pixelRegion(box, width, height);
+  if (!region) return [];
+  const crop = tf.slice(input, [region.y, region.x, 0], [region.height, region.width, 3]) as tf.Tensor3D;
+  const points = await runLandmarkNet(faceapi, crop).finally(() => crop.dispose());
+  const first = points.map((p) => ({ x: p.x + region.x, y: p.y + region.y }));
+  const roll = Math.atan2(centroid(first.slice(42, 48)).y - centroid(first.slice(36, 42)).y, centroid(first.slice(42, 48)).x - centroid(first.slice(36, 42)).x);
+  if (Math.abs(roll) < REALIGN_ABOVE) return first;
+  return levelledLandmarks(faceapi, input, box, roll);
+}
+
+/** Landmarks on the face turned by -roll (eyes level), mapped back to the image. */
+async function levelledLandmarks(faceapi: typeof FaceApi, input: tf.Tensor3D, box: Box, roll: number): Promise<Point[]> {
+  const outer = pixelRegion(squareAround(box, 1.5), input.shape[1], input.shape[0]);
+  const side = Math.round(Math.max(box.width, box.height));
+  if (!outer || side < 1) return [];
+  const centre = { x: (outer.width - 1) / 2, y: (outer.height - 1) / 2 };
+  const faceCentre = { x: box.x + box.width / 2 - outer.x, y: box.y + box.height / 2 - outer.y };
+  const inner = { x: Math.max(0, Math.round(faceCentre.x - side / 2)), y: Math.max(0, Math.round(faceCentre.y - side / 2)) };
+  const cropWidth = Math.min(side, outer.width - inner.x);
+  const cropHeight = Math.min(side, outer.height - inner.y);
+  if (cropWidth < 8 || cropHeight < 8) return [];
+  const cos = Math.cos(roll);
+  const sin = Math.sin(roll);
+  const levelled = tf.tidy(() => {
+    const crop = tf.slice(input, [outer.y, outer.x, 0], [outer.height, outer.width, 3]);
+    const batch = tf.expandDims(tf.cast(crop, 'float32'), 0) as tf.Tensor4D;
+    // Output pixel p samples the input at R(roll)(p - centre) + centre: the face turns level.
+    const matrix: WarpMatrix = [cos, -sin, centre.x - cos * centre.x + sin * centre.y, sin, cos, centre.y - sin * centre.x - cos * centre.y];
+    const turned = tf.image.transform(batch, tf.tensor2d([[...matrix, 0, 0]]), 'bilinear', 'nearest');
+    return tf.slice(tf.squeeze(turned, [0]), [inner.y, inner.x, 0], [cropHeight, cropWidth, 3]) as tf.Tensor3D;
+  });
+  const points = await runLandmarkNet(faceapi, levelled).finally(() => levelled.dispose());
+  return points.map((p) => {
+    const dx = p.x + inner.x - centre.x;
+    const dy = p.y + inner.y - centre.y;
+    return { x: centre.x + dx * cos - dy * sin + outer.x, y: centre.y + dx * sin + dy * cos + outer.y };
+  });
+}
+
+async function runLandmarkNet(faceapi: typeof FaceApi, crop: tf.Tensor3D): Promise<Point[]> {
+  const result = (await faceapi.nets.faceLandmark68Net.detectLandmarks(crop as never)) as FaceApi.FaceLandmarks68;
+  return result.positions.map((p) => ({ x: p.x, y: p.y }));
+}
+
+/**
+ * Cuts face tensors out of every image, runs `net` once over all of them (one batched inference),
+ * and splits its answers back per image.
+ */
+async function netOverImages<I extends PixelImage>(
+  images: I[],
+  cut: (input: tf.Tensor3D, image: I) => tf.Tensor3D[],
+  net: (faces: tf.Tensor3D[]) => Promise<number[][]>,
+): Promise<number[][][]> {
+  const faces: tf.Tensor3D[] = [];
+  const counts: number[] = [];
+  try {
+    for (const image of images) {
+      const input = imageTensor(image);
+      try {
+        const cutOut = cut(input, image);
+        faces.push(...cutOut);
+        counts.push(cutOut.length);
+      } finally {
+        input.dispose();
+      }
+    }
+    const answers = faces.length ? await net(faces) : [];
+    if (answers.length !== faces.length) throw new Error(`the net answered ${answers.length} of ${faces.length} faces`);
+    let next = 0;
+    return counts.map((n) => Array.from({ length: n }, () => answers[next++]));
+  } finally {
+    faces.forEach((f) => f.dispose());
+  }
+}
