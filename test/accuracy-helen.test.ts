@@ -1,7 +1,7 @@
 // Landmark accuracy on faces annotated by people (helen-dev), through GraphQL over HTTP: the figures
 // the default engine is tuned and judged on.
-import { distance, iou, type Point } from '../src/geometry/geometry';
-import { fivePointsFrom68 } from '../src/geometry/landmarks';
+import { iou, type Point } from '../src/geometry/geometry';
+import { landmarkErrors } from '../src/geometry/landmark-error';
 import { groundTruth, readBase64 } from './support/datasets';
 import { startTestServer, type TestServer } from './support/server';
 
@@ -42,15 +42,13 @@ test('helen-dev: every annotated face found, 5-point NME <= 3.7 % and 68-point N
         missed.push(image.file);
         continue;
       }
-      const expected = truth.landmarks68.map(([x, y]) => ({ x, y }));
-      const got = match.f.points.map((l) => l.point);
-      const t5 = fivePointsFrom68(expected);
-      const g5 = fivePointsFrom68(got);
-      const interocular = distance(t5.leftEye, t5.rightEye);
-      const keys = ['leftEye', 'rightEye', 'noseTip', 'mouthLeft', 'mouthRight'] as const;
-      five.push((mean(keys.map((k) => distance(t5[k]!, g5[k]!))) / interocular) * 100);
-      all.push((mean(expected.map((p, i) => distance(p, got[i]))) / interocular) * 100);
-      inner.push((mean(expected.slice(17).map((p, i) => distance(p, got[i + 17]))) / interocular) * 100);
+      const errors = landmarkErrors(
+        truth.landmarks68.map(([x, y]) => ({ x, y })),
+        match.f.points.map((l) => l.point),
+      );
+      five.push(errors.five);
+      all.push(errors.all68);
+      inner.push(errors.inner51);
     }
   }
   console.log(

@@ -1,0 +1,53 @@
+// `npm run accuracy`: recall and landmark error of both embedded engines on the annotated datasets,
+// in one run (the README's accuracy table). Detection = IoU >= 0.3 with the annotated box.
+import fs from 'node:fs';
+import path from 'node:path';
+import { iou, type Box } from '../src/geometry/geometry';
+import { landmarkErrors } from '../src/geometry/landmark-error';
+import { decodeImage } from '../src/image/image-decoder';
+import { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
+import { EMBEDDED_ENGINES } from '../src/providers/embedded/engine-protocol';
+
+const DATASETS = path.resolve(__dirname, '..', '..', '..', 'shared', 'datasets');
+const SETS = ['helen-dev', 'dlib-faces'] as const;
+const SETTINGS = { minConfidence: 0.3, maxFaces: 100, provider: 'embedded' as const };
+
+interface Truth {
+  file: string;
+  faces: Array<{ box: Box; landmarks68: Array<[number, number]> }>;
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+async function main(): Promise<void> {
+  console.log('| engine | set | recall | 5-pt NME | 68-pt NME | 51-pt NME (no jaw) |');
+  console.log('|---|---|---|---|---|---|');
+  for (const engine of EMBEDDED_ENGINES) {
+    const provider = new EmbeddedProvider({ threads: 2, engine });
+    await provider.start();
+    for (const set of SETS) {
+      const images = (JSON.parse(fs.readFileSync(path.join(DATASETS, set, 'groundtruth.json'), 'utf8')) as { images: Truth[] }).images;
+      let annotated = 0;
+      const errors: Array<ReturnType<typeof landmarkErrors>> = [];
+      for (const image of images) {
+        const bytes = fs.readFileSync(path.join(DATASETS, set, image.file));
+        const decoded = await decodeImage({ bytes, sha256: image.file }, { maxPixels: 40_000_000, maxSide: 1280 });
+        const [faces] = await provider.detect([decoded], SETTINGS);
+        if (faces instanceof Error) throw faces;
+        for (const truth of image.faces) {
+          annotated++;
+          const match = faces.map((f) => ({ f, overlap: iou(f.box, truth.box) })).sort((a, b) => b.overlap - a.overlap)[0];
+          if (match && match.overlap >= 0.3) errors.push(landmarkErrors(truth.landmarks68.map(([x, y]) => ({ x, y })), match.f.points68!));
+        }
+      }
+      const pct = (k: keyof (typeof errors)[number]) => `${mean(errors.map((e) => e[k])).toFixed(2)} %`;
+      console.log(`| ${engine} | ${set} | ${errors.length}/${annotated} | ${pct('five')} | ${pct('all68')} | ${pct('inner51')} |`);
+    }
+    await provider.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
