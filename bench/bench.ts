@@ -11,6 +11,7 @@ import { invertSimilarity } from '../src/geometry/similarity';
 import { headPoseFromMesh } from '../src/geometry/head-pose';
 import { fivePointsFrom68 } from '../src/geometry/landmarks';
 import { ibug68FromMesh } from '../src/geometry/mesh-to-ibug68';
+import { unpackMesh } from '../src/providers/embedded/mediapipe/face-mesh';
 import { EMBEDDED_ENGINES, type EmbeddedEngineName } from '../src/providers/embedded/engine-protocol';
 import { decodeImage, type DecodedImage } from '../src/image/image-decoder';
 import 'reflect-metadata';
@@ -78,12 +79,29 @@ async function startService(env: Record<string, string>) {
   return { url, child, peakRssMb };
 }
 
+/** One detectLandmarks request over HTTP; throws unless it answers faces. */
+function postDetect(url: string, p: Photo): Promise<void> {
+  return fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: QUERY, variables: { image: { base64: p.base64 } } }),
+  }).then(async (r) => {
+    const body = (await r.json()) as { data?: { detectLandmarks: { faces: unknown[] } } };
+    if (!body.data?.detectLandmarks.faces) throw new Error(`request failed: ${JSON.stringify(body)}`);
+  });
+}
+
 async function main(): Promise<void> {
   const threads = Number(process.env.WORKER_THREADS ?? os.availableParallelism());
   console.log(`facemark benchmark: node ${process.version}, ${os.cpus().length} cores, ${threads} engine threads, ${LATENCY_RUNS} runs per latency figure\n`);
   const photos = [await photo('single face, 640 px', 'dlib-faces/Tom_Cruise_avp_2014_4.jpg', 640), await photo('group bbt1.jpg, 1366x768', 'photos/bbt1.jpg')];
   if (process.env.BENCH_ONLY === 'mxface') {
     console.log(JSON.stringify(await benchMxface(photos[0])));
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'engines') {
+    let url = '';
+    await benchEngines(photos[0], threads, (u) => (url = u), (p) => postDetect(url, p));
     return;
   }
 
@@ -94,15 +112,7 @@ async function main(): Promise<void> {
   await engine.start();
   let serviceUrl = inProcess.url;
 
-  const graphql = (p: Photo) =>
-    fetch(`${serviceUrl}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: QUERY, variables: { image: { base64: p.base64 } } }),
-    }).then(async (r) => {
-      const body = (await r.json()) as { data?: { detectLandmarks: { faces: unknown[] } } };
-      if (!body.data?.detectLandmarks.faces) throw new Error(`request failed: ${JSON.stringify(body)}`);
-    });
+  const graphql = (p: Photo) => postDetect(serviceUrl, p);
   const engineOnly = (p: Photo) => engine.detect([p.decoded], SETTINGS);
   const decodeAndEngine = async (p: Photo) => engine.detect([await decodeImage({ bytes: p.bytes, sha256: p.name }, LIMITS)], SETTINGS);
 
@@ -171,7 +181,7 @@ async function main(): Promise<void> {
 async function benchFaceFields(engine: EmbeddedProvider, group: Photo) {
   const [found] = await engine.detect([group.decoded], SETTINGS);
   if (found instanceof Error) throw found;
-  const faces = found.map((f) => ({ image: group.decoded, rectangle: f.box, fivePoints: fivePointsFrom68(f.points68!), points68: f.points68!, mesh: f.mesh! }));
+  const faces = found.map((f) => ({ image: group.decoded, rectangle: f.box, fivePoints: fivePointsFrom68(f.points68!), points68: f.points68!, mesh: unpackMesh(f.mesh!) }));
   const boxes = faces.map((f) => f.rectangle);
   const seeds = faces.map((f) => ({ box: f.rectangle, leftEye: f.fivePoints.leftEye, rightEye: f.fivePoints.rightEye }));
   const upright = await group.decoded.upright();

@@ -130,3 +130,53 @@ test('a mirrored photo flips the sign of yaw', async () => {
   // Roll flips too; pitch does not.
   expect(Math.abs(twin.pose.roll + face.pose.roll)).toBeLessThan(3);
 });
+
+const MESH_QUERY = /* GraphQL */ `
+  mutation Mesh($image: ImageInput!) {
+    detectLandmarks(image: $image) {
+      faces {
+        id
+        rectangle { x y width height }
+        all: landmarks(scheme: IBUG_68) { point { x y } }
+        mesh: landmarks(scheme: MEDIAPIPE_478) { index type region point { x y z } }
+      }
+    }
+  }
+`;
+
+test('MEDIAPIPE_478: the full mesh with depth, the pupils inside their eyes, the 68 taken from it', async () => {
+  const { body } = await server.graphql(MESH_QUERY, { image: { base64: readBase64('photos', 'neutral.jpg') } });
+  expect(body.errors).toBeUndefined();
+  const [face] = body.data.detectLandmarks.faces;
+  const mesh: Array<{ index: number; type: string; region: string; point: { x: number; y: number; z: number } }> = face.mesh;
+  expect(mesh.map((l) => l.index)).toEqual([...Array(478).keys()]);
+  expect(mesh.every((l) => Number.isFinite(l.point.z))).toBe(true);
+  // The nose tip is nearer the camera than the face's sides.
+  expect(mesh[4].point.z).toBeLessThan(mesh[234].point.z);
+  expect(mesh[4].point.z).toBeLessThan(mesh[454].point.z);
+  expect(mesh[468]).toMatchObject({ type: 'LEFT_PUPIL', region: 'EYES' });
+  expect(mesh[473]).toMatchObject({ type: 'RIGHT_PUPIL', region: 'EYES' });
+  expect(mesh.slice(469, 473).every((l) => l.type === 'LEFT_IRIS')).toBe(true);
+  // Each pupil lies between its eye's corners (iBUG 36/39 image-left, 42/45 image-right).
+  const all: Array<{ point: Point }> = face.all;
+  const between = (p: Point, a: Point, b: Point) => p.x > Math.min(a.x, b.x) && p.x < Math.max(a.x, b.x) && Math.abs(p.y - (a.y + b.y) / 2) < distance(a, b) / 2;
+  expect(between(mesh[468].point, all[36].point, all[39].point)).toBe(true);
+  expect(between(mesh[473].point, all[42].point, all[45].point)).toBe(true);
+  // iBUG 30 (the nose tip) is mesh point 4; 36 is mesh point 33 (the mesh travels as float32).
+  expect(distance(all[30].point, mesh[4].point)).toBeLessThan(1e-3);
+  expect(distance(all[36].point, mesh[33].point)).toBeLessThan(1e-3);
+});
+
+test('Face.id is the same across identical requests and differs between faces and options', async () => {
+  const base64 = readBase64('photos', 'bbt4.jpg');
+  const ids = async (options?: Record<string, unknown>) => {
+    const { body } = await server.graphql(/* GraphQL */ `mutation($image: ImageInput!, $options: DetectionOptions) { detectLandmarks(image: $image, options: $options) { faces { id } } }`, { image: { base64 }, options });
+    return body.data.detectLandmarks.faces.map((f: { id: string }) => f.id);
+  };
+  const first = await ids();
+  expect(first).toHaveLength(6);
+  expect(new Set(first).size).toBe(6);
+  expect(await ids()).toEqual(first);
+  const fewer = await ids({ maxFaces: 2 });
+  expect(fewer.every((id: string) => !first.includes(id))).toBe(true);
+});

@@ -5,6 +5,7 @@ import type { DecodedImage, RgbImage } from '../image/image-decoder';
 import type { ImageBytes } from '../image/image-input';
 import type { DetectionSettings, FaceAnalyser } from '../providers/provider';
 import type { MeshPoint } from '../providers/embedded/engine-protocol';
+import { unpackMesh } from '../providers/embedded/mediapipe/face-mesh';
 import { settingsKey } from './detection-options';
 import { chipTransform } from '../crops/face-crops';
 import type { Point } from '../geometry/geometry';
@@ -79,7 +80,7 @@ export function createDetectionLoaders(detector: LandmarkDetector): DetectionLoa
       engine.meshes(groups.map(({ image, items }) => ({ image, seeds: items.map((f) => ({ box: f.rectangle, leftEye: f.fivePoints.leftEye, rightEye: f.fivePoints.rightEye })) }))),
     );
     let next = 0;
-    return faces.map((f) => f.mesh ?? computed[next++]);
+    return faces.map((f) => unpackMesh(f.mesh ?? computed[next++]));
   });
 
   const expressions = analysed<DetectedFace, number[]>((engine, faces) =>

@@ -5,7 +5,7 @@ import { fivePointsFrom68, type FivePoints } from '../geometry/landmarks';
 import { describeError, log } from '../logger';
 import { decodeImage, type DecodedImage, type DecodeLimits, type ImageInfo } from '../image/image-decoder';
 import type { ImageBytes } from '../image/image-input';
-import type { MeshPoint } from '../providers/embedded/engine-protocol';
+import type { PackedMesh } from '../providers/embedded/engine-protocol';
 import type { DetectionSettings, FaceDetector, ProviderFace } from '../providers/provider';
 import type { Providers } from '../providers/providers';
 import { settingsKey } from './detection-options';
@@ -21,7 +21,8 @@ export interface DetectedFace {
   quality: number;
   fivePoints: FivePoints;
   points68?: Point[];
-  mesh?: MeshPoint[];
+  /** Packed; `DetectionLoaders.mesh` unpacks it when a field asks. */
+  mesh?: PackedMesh;
 }
 
 export interface DetectionResult {

@@ -3,7 +3,7 @@ import type { Box, Point } from '../geometry/geometry';
 import type { FivePoints } from '../geometry/landmarks';
 import type { Similarity } from '../geometry/similarity';
 import type { DecodedImage, RgbImage } from '../image/image-decoder';
-import type { FaceSeed, MeshPoint } from './embedded/engine-protocol';
+import type { FaceSeed, PackedMesh } from './embedded/engine-protocol';
 
 /** One face as a provider reports it, in the client's upright-image coordinates. */
 export interface ProviderFace {
@@ -16,7 +16,7 @@ export interface ProviderFace {
   /** When the provider gives the five directly (otherwise derived from `points68`). */
   fivePoints?: FivePoints;
   /** MediaPipe's 478-point refined mesh, when the provider computed it. */
-  mesh?: MeshPoint[];
+  mesh?: PackedMesh;
 }
 
 export interface DetectionSettings {
@@ -49,7 +49,7 @@ export interface FaceDetector {
  */
 export interface FaceAnalyser {
   /** The 478-point refined mesh of each seed, per image. */
-  meshes(requests: Array<{ image: DecodedImage; seeds: FaceSeed[] }>): Promise<MeshPoint[][][]>;
+  meshes(requests: Array<{ image: DecodedImage; seeds: FaceSeed[] }>): Promise<PackedMesh[][]>;
   /** Expression probabilities (EXPRESSIONS order) per box, per image. */
   expressions(requests: Array<{ image: DecodedImage; boxes: Box[] }>): Promise<number[][][]>;
   /** size x size squares whose pixel p shows the upright image at toImage(p), per square, per image. */

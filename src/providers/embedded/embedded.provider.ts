@@ -5,7 +5,7 @@ import { scaleBox, scalePixelPoint, type Box } from '../../geometry/geometry';
 import type { Similarity } from '../../geometry/similarity';
 import type { DecodedImage, DetectionPixels, RgbImage } from '../../image/image-decoder';
 import type { DetectionSettings, FaceAnalyser, FaceDetector, ProviderFace } from '../provider';
-import type { EmbeddedEngineName, EngineTaskName, EngineTasks, EngineWorkerData, FaceSeed, MeshPoint, WarpMatrix } from './engine-protocol';
+import type { EmbeddedEngineName, EngineTaskName, EngineTasks, EngineWorkerData, FaceSeed, PackedMesh, WarpMatrix } from './engine-protocol';
 
 export interface EmbeddedProviderOptions {
   /** Worker threads, each with its own model instance. */
@@ -75,7 +75,7 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
     );
   }
 
-  async meshes(requests: Array<{ image: DecodedImage; seeds: FaceSeed[] }>): Promise<MeshPoint[][][]> {
+  async meshes(requests: Array<{ image: DecodedImage; seeds: FaceSeed[] }>): Promise<PackedMesh[][]> {
     return Promise.all(
       requests.map(async ({ image, seeds }) => {
         const pixels = await image.pixels();
@@ -136,9 +136,10 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
 
 const pixelImage = (p: DetectionPixels) => ({ data: p.data, width: p.width, height: p.height });
 
-/** Detection pixels -> client coordinates; depth scales with x and y. */
-function meshToClient(mesh: MeshPoint[], scale: number): MeshPoint[] {
-  return mesh.map((p) => ({ ...scalePixelPoint(p, scale), z: p.z * scale }));
+/** Detection pixels -> client coordinates (pixel centres correspond); depth scales with x and y. */
+function meshToClient(mesh: PackedMesh, scale: number): PackedMesh {
+  const offset = 0.5 * scale - 0.5;
+  return mesh.map((v, i) => (i % 3 === 2 ? v * scale : v * scale + offset));
 }
 
 async function withMatrices(requests: Array<{ image: DecodedImage; toImages: Similarity[] }>) {

@@ -1,9 +1,9 @@
 // The typed protocol between the embedded provider and its worker threads: each task is a named
 // export of engine.worker.ts, and this table gives its input and result types.
 import type { Box, Point } from '../../geometry/geometry';
-import type { MeshPoint } from './mediapipe/face-mesh';
+import type { MeshPoint, PackedMesh } from './mediapipe/face-mesh';
 
-export type { MeshPoint };
+export type { MeshPoint, PackedMesh };
 
 /** Packed 8-bit RGB pixels of one image, row-major. */
 export interface PixelImage {
@@ -48,13 +48,13 @@ export interface EngineFace {
   /** iBUG 300-W order. */
   points68: Point[];
   /** The 478-point refined mesh, when the engine computed one (mediapipe). */
-  mesh?: MeshPoint[];
+  mesh?: PackedMesh;
 }
 
 export interface EngineTasks {
   detect: { input: DetectInput; result: EngineFace[] };
   /** The 478-point mesh of faces found elsewhere (MXFace, or the faceapi engine). */
-  meshes: { input: PixelImage & { seeds: FaceSeed[] }; result: MeshPoint[][] };
+  meshes: { input: PixelImage & { seeds: FaceSeed[] }; result: PackedMesh[] };
   /** Expression probabilities per box per image, one batched inference. */
   expressions: { input: { images: Array<PixelImage & { boxes: Box[] }> }; result: number[][][] };
   /** Packed RGB squares per requested square per image. */

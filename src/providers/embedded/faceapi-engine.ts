@@ -92,7 +92,7 @@ export async function detectWithFaceapi(task: DetectInput): Promise<EngineFace[]
     for (const detection of detections) {
       const box = { x: detection.box.x, y: detection.box.y, width: detection.box.width, height: detection.box.height };
       if (detection.score < CONFIRM_BELOW && !(await confirm(faceapi, input, box))) continue;
-      faces.push({ box, confidence: detection.score, quality: faceQuality(input, box, task.scale), points68: await landmarks(faceapi, input, box) });
+      faces.push({ box, confidence: detection.score, quality: faceQuality(task, box, task.scale), points68: await landmarks(faceapi, input, box) });
       if (faces.length >= task.maxFaces) break; // detections come sorted by score
     }
     return faces;

@@ -55,6 +55,22 @@ export function meshPart(index: number): PartInfo {
   return { part: 'MESH', region: 'FACE' };
 }
 
+/**
+ * A mesh as x, y, z triples in one array: what crosses between threads (a copy of one buffer,
+ * not hundreds of objects to clone and collect) and what a face keeps until someone asks for it.
+ */
+export type PackedMesh = Float32Array;
+
+export function packMesh(points: readonly MeshPoint[]): PackedMesh {
+  const packed = new Float32Array(points.length * 3);
+  points.forEach((p, i) => packed.set([p.x, p.y, p.z], 3 * i));
+  return packed;
+}
+
+export function unpackMesh(packed: PackedMesh): MeshPoint[] {
+  return Array.from({ length: packed.length / 3 }, (_, i) => ({ x: packed[3 * i], y: packed[3 * i + 1], z: packed[3 * i + 2] }));
+}
+
 /** The model's raw outputs for one face, all in crop pixels. */
 export interface MeshHeads {
   /** 468 x (x, y, z). */
