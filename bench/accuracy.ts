@@ -6,9 +6,15 @@ import { iou, type Box } from '../src/geometry/geometry';
 import { landmarkErrors } from '../src/geometry/landmark-error';
 import { decodeImage } from '../src/image/image-decoder';
 import { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
-import { EMBEDDED_ENGINES } from '../src/providers/embedded/engine-protocol';
+import type { EmbeddedProviderOptions } from '../src/providers/embedded/embedded.provider';
 
 const DATASETS = path.resolve(__dirname, '..', '..', '..', 'shared', 'datasets');
+const YUNET = path.resolve(DATASETS, '..', 'models', 'yunet', 'yunet_n_dynamic.onnx');
+const ENGINES: Array<{ label: string } & Omit<EmbeddedProviderOptions, 'threads'>> = [
+  { label: 'mediapipe (BlazeFace, default)', engine: 'mediapipe' },
+  ...(fs.existsSync(YUNET) ? [{ label: 'mediapipe, FACE_DETECTOR=yunet (yunet_n)', engine: 'mediapipe' as const, detector: { name: 'yunet' as const, modelPath: YUNET } }] : []),
+  { label: 'faceapi', engine: 'faceapi' },
+];
 const SETS = ['helen-dev', 'dlib-faces'] as const;
 const SETTINGS = { minConfidence: 0.3, maxFaces: 100, provider: 'embedded' as const };
 
@@ -22,8 +28,8 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 async function main(): Promise<void> {
   console.log('| engine | set | recall | 5-pt NME | 68-pt NME | 51-pt NME (no jaw) |');
   console.log('|---|---|---|---|---|---|');
-  for (const engine of EMBEDDED_ENGINES) {
-    const provider = new EmbeddedProvider({ threads: 2, engine });
+  for (const { label, ...options } of ENGINES) {
+    const provider = new EmbeddedProvider({ threads: 2, ...options });
     await provider.start();
     for (const set of SETS) {
       const images = (JSON.parse(fs.readFileSync(path.join(DATASETS, set, 'groundtruth.json'), 'utf8')) as { images: Truth[] }).images;
@@ -41,7 +47,7 @@ async function main(): Promise<void> {
         }
       }
       const pct = (k: keyof (typeof errors)[number]) => `${mean(errors.map((e) => e[k])).toFixed(2)} %`;
-      console.log(`| ${engine} | ${set} | ${errors.length}/${annotated} | ${pct('five')} | ${pct('all68')} | ${pct('inner51')} |`);
+      console.log(`| ${label} | ${set} | ${errors.length}/${annotated} | ${pct('five')} | ${pct('all68')} | ${pct('inner51')} |`);
     }
     await provider.close();
   }

@@ -1,6 +1,8 @@
 import os from 'node:os';
 import { z } from 'zod';
+import fs from 'node:fs';
 import { EMBEDDED_ENGINES, type EmbeddedEngineName } from './providers/embedded/engine-protocol';
+import { FACE_DETECTORS, type FaceDetectorName } from './providers/embedded/mediapipe/face-finders';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -15,6 +17,8 @@ const envSchema = z.object({
   LANDMARK_PROVIDER: z.enum(PROVIDER_NAMES).default('embedded'),
   EMBEDDED_ENABLED: bool.default(true),
   EMBEDDED_ENGINE: z.enum(EMBEDDED_ENGINES).default('mediapipe'),
+  FACE_DETECTOR: z.enum(FACE_DETECTORS).default('blazeface'),
+  YUNET_MODEL_PATH: z.string().min(1).optional(),
   WORKER_THREADS: int(1, 64).default(os.availableParallelism()),
   MAX_IMAGE_BYTES: int(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
   MAX_IMAGE_PIXELS: int(1024, 200_000_000).default(40_000_000),
@@ -66,6 +70,8 @@ export interface Config {
   embeddedEnabled: boolean;
   /** The embedded detector + landmark pipeline. */
   embeddedEngine: EmbeddedEngineName;
+  /** What seeds the mediapipe engine's mesh. */
+  faceDetector: { name: FaceDetectorName; modelPath?: string };
   workerThreads: number;
   /** Set when an MXFace subscription key is configured. */
   mxface?: MxfaceConfig;
@@ -92,6 +98,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.LANDMARK_PROVIDER === 'mxface' && !e.MXFACE_SUBSCRIPTION_KEY) {
     throw new ConfigError('Invalid configuration:\n  MXFACE_SUBSCRIPTION_KEY: required when LANDMARK_PROVIDER=mxface');
   }
+  if (e.FACE_DETECTOR === 'yunet') {
+    const problem = yunetProblem(e.EMBEDDED_ENGINE, e.YUNET_MODEL_PATH);
+    if (problem) throw new ConfigError(`Invalid configuration:\n  ${problem}`);
+  }
   if (e.LANDMARK_PROVIDER === 'embedded' && !e.EMBEDDED_ENABLED) {
     throw new ConfigError('Invalid configuration:\n  EMBEDDED_ENABLED: cannot be false while LANDMARK_PROVIDER=embedded');
   }
@@ -102,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     provider: e.LANDMARK_PROVIDER,
     embeddedEnabled: e.EMBEDDED_ENABLED,
     embeddedEngine: e.EMBEDDED_ENGINE,
+    faceDetector: { name: e.FACE_DETECTOR, modelPath: e.YUNET_MODEL_PATH },
     workerThreads: e.WORKER_THREADS,
     mxface: e.MXFACE_SUBSCRIPTION_KEY
       ? {
@@ -136,4 +147,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: e.CORS_ORIGINS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
+}
+
+/** Why FACE_DETECTOR=yunet cannot work with these settings, or undefined when it can. */
+function yunetProblem(engine: EmbeddedEngineName, modelPath: string | undefined): string | undefined {
+  if (engine !== 'mediapipe') return 'FACE_DETECTOR: yunet seeds the mediapipe engine; EMBEDDED_ENGINE is ' + engine;
+  if (!modelPath) return 'YUNET_MODEL_PATH: required when FACE_DETECTOR=yunet (a YuNet ONNX file, e.g. yunet_n_dynamic.onnx)';
+  if (!fs.existsSync(modelPath)) return `YUNET_MODEL_PATH: no file at ${modelPath}`;
+  try {
+    require.resolve('onnxruntime-node');
+  } catch {
+    return 'FACE_DETECTOR: yunet needs the optional dependency onnxruntime-node (installed by npm ci unless optional dependencies are omitted)';
+  }
+  return undefined;
 }

@@ -1,6 +1,6 @@
 import sharp, { type Sharp } from 'sharp';
-import { clipBox, distance, scalePixelPoint, type Box, type Point } from '../geometry/geometry';
-import { ARCFACE_TEMPLATE_112, applySimilarity, fitSimilarity, invertSimilarity, type Similarity } from '../geometry/similarity';
+import { boundingBox, clipBox, distance, scalePixelPoint, type Box, type Point } from '../geometry/geometry';
+import { ARCFACE_TEMPLATE_112, fitSimilarity, invertSimilarity, squareFootprint, type Similarity } from '../geometry/similarity';
 import type { FivePoints } from '../geometry/landmarks';
 import type { DecodedImage, DetectionPixels, RgbImage } from '../image/image-decoder';
 
@@ -93,13 +93,7 @@ export async function alignFace(
   const toImage = invertSimilarity(toChip);
   const rgb = await warp(face.image, toImage, size);
   if (!rgb) return null;
-  const corners = [
-    { x: -0.5, y: -0.5 },
-    { x: size - 0.5, y: -0.5 },
-    { x: -0.5, y: size - 0.5 },
-    { x: size - 0.5, y: size - 0.5 },
-  ].map((c) => applySimilarity(toImage, c));
-  const covered = clipBox(boundingBox(corners), face.image.info.width, face.image.info.height) ?? { x: 0, y: 0, width: 0, height: 0 };
+  const covered = clipBox(squareFootprint(toImage, size), face.image.info.width, face.image.info.height) ?? { x: 0, y: 0, width: 0, height: 0 };
   const { data } = await encode(sharp(rgb.data, { raw: { width: size, height: size, channels: 3 } }), format);
   return { dataUrl: dataUrl(data, format), width: size, height: size, rectangle: covered, toChip };
 }
@@ -121,13 +115,6 @@ function encode(pipeline: Sharp, format: CropFormat) {
 
 const dataUrl = (data: Buffer, format: CropFormat) => `data:image/${format.toLowerCase()};base64,${data.toString('base64')}`;
 
-function boundingBox(points: readonly Point[]): Box {
-  const xs = points.map((p) => p.x);
-  const ys = points.map((p) => p.y);
-  const x = Math.min(...xs);
-  const y = Math.min(...ys);
-  return { x, y, width: Math.max(...xs) - x, height: Math.max(...ys) - y };
-}
 
 function pad(b: Box, share: number): Box {
   const margin = Math.max(b.width, b.height) * share;

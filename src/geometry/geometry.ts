@@ -48,6 +48,15 @@ export function clipBox(b: Box, width: number, height: number): Box | undefined 
   return right > x && bottom > y ? { x, y, width: right - x, height: bottom - y } : undefined;
 }
 
+/** The smallest box holding every point. */
+export function boundingBox(points: readonly Point[]): Box {
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  const x = Math.min(...xs);
+  const y = Math.min(...ys);
+  return { x, y, width: Math.max(...xs) - x, height: Math.max(...ys) - y };
+}
+
 /** Intersection over union of two boxes. */
 export function iou(a: Box, b: Box): number {
   const inter = intersectionArea(a, b);

@@ -1,4 +1,4 @@
-import type { Point } from './geometry';
+import { boundingBox, type Box, type Point } from './geometry';
 
 /**
  * A similarity transform (rotation, uniform scale, translation) as complex arithmetic:
@@ -41,6 +41,17 @@ export function fitSimilarity(from: readonly Point[], to: readonly Point[]): Sim
 export function applySimilarity(t: Similarity, p: Point): Point {
   const ap = mul(t.a, p);
   return { x: ap.x + t.b.x, y: ap.y + t.b.y };
+}
+
+/** The box a size x size square of pixels covers where `toImage` maps it (continuous coordinates). */
+export function squareFootprint(toImage: Similarity, size: number): Box {
+  const corners = [
+    { x: -0.5, y: -0.5 },
+    { x: size - 0.5, y: -0.5 },
+    { x: -0.5, y: size - 0.5 },
+    { x: size - 0.5, y: size - 0.5 },
+  ];
+  return boundingBox(corners.map((c) => applySimilarity(toImage, c)));
 }
 
 export function invertSimilarity(t: Similarity): Similarity {

@@ -7,7 +7,7 @@ import { Providers } from './providers';
 /** Every provider the configuration enables; the configured default first. */
 export function createProviders(config: Config): Providers {
   const all: FaceDetector[] = [];
-  const embedded = config.embeddedEnabled ? new EmbeddedProvider({ threads: config.workerThreads, engine: config.embeddedEngine }) : undefined;
+  const embedded = config.embeddedEnabled ? new EmbeddedProvider({ threads: config.workerThreads, engine: config.embeddedEngine, detector: config.faceDetector }) : undefined;
   if (embedded) all.push(embedded);
   if (config.mxface) all.push(new MxfaceProvider(config.mxface));
   const defaultProvider = all.find((p) => p.name === config.provider);

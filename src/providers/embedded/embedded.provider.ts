@@ -12,6 +12,8 @@ export interface EmbeddedProviderOptions {
   threads: number;
   /** The detector + landmark pipeline (`EMBEDDED_ENGINE`). */
   engine: EmbeddedEngineName;
+  /** What seeds the mesh (`FACE_DETECTOR`, `YUNET_MODEL_PATH`); BlazeFace when absent. */
+  detector?: EngineWorkerData['detector'];
 }
 
 /**
@@ -32,7 +34,7 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
     this.maxBatchSize = Math.max(4, options.threads * 4);
     this.pool = new Piscina({
       filename: workerFile(),
-      workerData: { engine: options.engine } satisfies EngineWorkerData,
+      workerData: { engine: options.engine, detector: options.detector ?? { name: 'blazeface' } } satisfies EngineWorkerData,
       minThreads: options.threads,
       maxThreads: options.threads,
       idleTimeout: Number.MAX_SAFE_INTEGER,

@@ -2,6 +2,7 @@
 // export of engine.worker.ts, and this table gives its input and result types.
 import type { Box, Point } from '../../geometry/geometry';
 import type { MeshPoint, PackedMesh } from './mediapipe/face-mesh';
+import type { FaceDetectorName } from './mediapipe/face-finders';
 
 export type { MeshPoint, PackedMesh };
 
@@ -26,6 +27,8 @@ export type EmbeddedEngineName = (typeof EMBEDDED_ENGINES)[number];
 /** Passed to every worker thread as piscina's workerData. */
 export interface EngineWorkerData {
   engine: EmbeddedEngineName;
+  /** What seeds the mesh of the mediapipe engine. */
+  detector: { name: FaceDetectorName; modelPath?: string };
 }
 
 /**

@@ -9,9 +9,9 @@ import { packMesh } from './mediapipe/face-mesh';
 import { MediapipeEngine } from './mediapipe/mediapipe-engine';
 import { useWasmBackend } from './tf-runtime';
 
-const { engine } = workerData as EngineWorkerData;
+const { engine, detector } = workerData as EngineWorkerData;
 // The mesh model serves every engine (MEDIAPIPE_478 and the 68 points of faces found elsewhere).
-const mediapipe = useWasmBackend().then(() => MediapipeEngine.load());
+const mediapipe = useWasmBackend().then(() => MediapipeEngine.load(detector));
 
 export const detect: EngineWorker['detect'] = async (task) => {
   await mediapipe;

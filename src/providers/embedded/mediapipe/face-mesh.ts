@@ -1,5 +1,6 @@
 // MediaPipe face mesh with attention ("facemesh-attention"): merging its refinement heads into the
 // 478-point mesh. Pure: no tfjs. The index maps are MediaPipe's (face_landmarks_refinement).
+import type { Point3 } from '../../../geometry/head-pose';
 import type { PartInfo } from '../../../geometry/ibug68';
 
 /** The model's square input side. */
@@ -7,12 +8,8 @@ export const MESH_INPUT = 192;
 export const MESH_POINTS = 468;
 export const REFINED_MESH_POINTS = 478;
 
-/** A mesh point in crop pixels; z is depth on the same scale, smaller = nearer the camera. */
-export interface MeshPoint {
-  x: number;
-  y: number;
-  z: number;
-}
+/** A mesh point; z is depth on the x/y scale, smaller = nearer the camera. */
+export type MeshPoint = Point3;
 
 /** Mesh indices that the lip head's 80 points replace. */
 const LIPS = [

@@ -1,26 +1,23 @@
-// The detector's input, made in JavaScript straight from the image's bytes: converting a whole
-// picture to a float tensor first cost more than the resize itself.
+// Detector inputs, made in JavaScript straight from the image's bytes: converting a whole picture
+// to a float tensor first cost more than the resize itself.
 import type { PixelImage } from '../engine-protocol';
 
-export interface Letterbox {
-  /** side x side x 3 values in [-1, 1]; the padding right and bottom is 0 (mid-grey). */
+/** The picture resized, interleaved RGB values 0..255, and the image pixels per output pixel on each axis. */
+export interface Resized {
   values: Float32Array;
-  /** Image pixels per input pixel, along each axis (each side rounds on its own). */
+  width: number;
+  height: number;
   scaleX: number;
   scaleY: number;
 }
 
-/**
- * The picture scaled (bilinear, pixel centres aligned) so that its longer side fills `side`, then
- * padded right and bottom to a square, normalised to [-1, 1].
- */
-export function letterbox(image: PixelImage, side: number): Letterbox {
-  const fit = side / Math.max(image.width, image.height);
+/** The picture scaled by `fit` (each side rounded), bilinear with pixel centres aligned (tfjs' half-pixel rule). */
+export function resizeBilinear(image: PixelImage, fit: number): Resized {
   const width = Math.max(1, Math.round(image.width * fit));
   const height = Math.max(1, Math.round(image.height * fit));
   const scaleX = image.width / width;
   const scaleY = image.height / height;
-  const values = new Float32Array(side * side * 3);
+  const values = new Float32Array(width * height * 3);
   const taps = (outIndex: number, scale: number, size: number) => {
     const at = Math.min(size - 1, Math.max(0, (outIndex + 0.5) * scale - 0.5));
     const low = Math.floor(at);
@@ -34,13 +31,27 @@ export function letterbox(image: PixelImage, side: number): Letterbox {
     const bottom = row.high * image.width * 3;
     for (let x = 0; x < width; x++) {
       const { low, high, frac } = columns[x];
-      const out = (y * side + x) * 3;
+      const out = (y * width + x) * 3;
       for (let c = 0; c < 3; c++) {
         const upper = data[top + low * 3 + c] * (1 - frac) + data[top + high * 3 + c] * frac;
         const lower = data[bottom + low * 3 + c] * (1 - frac) + data[bottom + high * 3 + c] * frac;
-        values[out + c] = (upper * (1 - row.frac) + lower * row.frac) / 127.5 - 1;
+        values[out + c] = upper * (1 - row.frac) + lower * row.frac;
       }
     }
   }
-  return { values, scaleX, scaleY };
+  return { values, width, height, scaleX, scaleY };
+}
+
+/**
+ * BlazeFace's input: the picture scaled so its longer side fills `side`, padded right and bottom to
+ * a square, normalised to [-1, 1]; the padding is 0 there (mid-grey).
+ */
+export function letterbox(image: PixelImage, side: number): Resized {
+  const resized = resizeBilinear(image, side / Math.max(image.width, image.height));
+  const values = new Float32Array(side * side * 3);
+  const rowValues = resized.width * 3;
+  for (let y = 0; y < resized.height; y++) {
+    for (let i = 0; i < rowValues; i++) values[y * side * 3 + i] = resized.values[y * rowValues + i] / 127.5 - 1;
+  }
+  return { ...resized, values, width: side, height: side };
 }

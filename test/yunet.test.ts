@@ -1,0 +1,45 @@
+// The optional YuNet detector (FACE_DETECTOR=yunet) in front of the same mesh, with the model file
+// from ../shared/models (never copied into the project), through GraphQL over HTTP.
+import { ConfigError, loadConfig } from '../src/config';
+import { measureAccuracy } from './support/accuracy';
+import { dataset, readBase64 } from './support/datasets';
+import { DETECT, startTestServer, type TestServer } from './support/server';
+
+const MODEL = dataset('..', 'models', 'yunet', 'yunet_n_dynamic.onnx');
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ FACE_DETECTOR: 'yunet', YUNET_MODEL_PATH: MODEL });
+});
+afterAll(() => server?.stop());
+
+test('helen-dev: at least 79 of 80 faces, 5-point NME <= 3.4 % and 68-point NME <= 7.4 %', async () => {
+  const accuracy = await measureAccuracy(server, 'helen-dev');
+  expect(accuracy.annotated - accuracy.missed.length).toBeGreaterThanOrEqual(79);
+  expect(accuracy.five).toBeLessThanOrEqual(3.4);
+  expect(accuracy.all68).toBeLessThanOrEqual(7.4);
+});
+
+test('dlib-faces: all 43 faces', async () => {
+  const accuracy = await measureAccuracy(server, 'dlib-faces');
+  expect(accuracy.missed).toEqual([]);
+});
+
+test.each([
+  ['dlib-faces/dogs.jpg', 0],
+  ['photos/bbt4.jpg', 6],
+  ['photos/happy.jpg', 1],
+])('finds %s faces as BlazeFace does: %i', async (file, count) => {
+  const { body } = await server.graphql(DETECT, { image: { base64: readBase64(...file.split('/')) } });
+  expect(body.data.detectLandmarks.faces).toHaveLength(count);
+});
+
+test.each([
+  [{ FACE_DETECTOR: 'yunet' }, /YUNET_MODEL_PATH: required/],
+  [{ FACE_DETECTOR: 'yunet', YUNET_MODEL_PATH: '/nowhere/yunet.onnx' }, /YUNET_MODEL_PATH: no file at \/nowhere\/yunet.onnx/],
+  [{ FACE_DETECTOR: 'yunet', YUNET_MODEL_PATH: MODEL, EMBEDDED_ENGINE: 'faceapi' }, /FACE_DETECTOR: yunet seeds the mediapipe engine/],
+  [{ FACE_DETECTOR: 'retinaface' }, /FACE_DETECTOR/],
+])('a configuration that cannot work is refused at start: %j', (env, message) => {
+  expect(() => loadConfig(env)).toThrow(ConfigError);
+  expect(() => loadConfig(env)).toThrow(message);
+});
