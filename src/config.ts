@@ -1,8 +1,7 @@
 import os from 'node:os';
 import { z } from 'zod';
 import fs from 'node:fs';
-import { EMBEDDED_ENGINES, type EmbeddedEngineName } from './providers/embedded/engine-protocol';
-import { FACE_DETECTORS, type FaceDetectorName } from './providers/embedded/mediapipe/face-finders';
+import { EMBEDDED_ENGINES, FACE_DETECTORS, type EmbeddedEngineName, type FaceDetectorName } from './providers/embedded/engine-protocol';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');

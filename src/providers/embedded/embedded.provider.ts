@@ -132,7 +132,7 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
   /** One task on a worker, typed by the protocol table. */
   private run<K extends EngineTaskName>(name: K, input: EngineTasks[K]['input']): Promise<EngineTasks[K]['result']> {
     this.stats[name]++;
-    return this.pool.run(input, { name }) as Promise<EngineTasks[K]['result']>;
+    return this.pool.run(input, { name });
   }
 }
 

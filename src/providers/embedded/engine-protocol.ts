@@ -2,7 +2,6 @@
 // export of engine.worker.ts, and this table gives its input and result types.
 import type { Box, Point } from '../../geometry/geometry';
 import type { MeshPoint, PackedMesh } from './mediapipe/face-mesh';
-import type { FaceDetectorName } from './mediapipe/face-finders';
 
 export type { MeshPoint, PackedMesh };
 
@@ -23,6 +22,10 @@ export interface FaceSeed {
 /** The detector + landmark pipeline a worker runs for `detect`. */
 export const EMBEDDED_ENGINES = ['mediapipe', 'faceapi'] as const;
 export type EmbeddedEngineName = (typeof EMBEDDED_ENGINES)[number];
+
+/** What seeds the mediapipe engine's mesh. */
+export const FACE_DETECTORS = ['blazeface', 'yunet'] as const;
+export type FaceDetectorName = (typeof FACE_DETECTORS)[number];
 
 /** Passed to every worker thread as piscina's workerData. */
 export interface EngineWorkerData {

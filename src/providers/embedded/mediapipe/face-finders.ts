@@ -6,14 +6,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import type * as Ort from 'onnxruntime-node';
 import type { Box, Point } from '../../../geometry/geometry';
-import type { PixelImage } from '../engine-protocol';
+import type { FaceDetectorName, PixelImage } from '../engine-protocol';
+
+export type { FaceDetectorName };
 import { loadGraphModelFromDisk } from '../tf-runtime';
 import { BLAZEFACE_ANCHOR_COUNT, BLAZEFACE_INPUT, BLAZEFACE_ROW, decodeBlazeface } from './blazeface';
 import { letterbox } from './letterbox';
 import { decodeYunet, YUNET_STRIDES, yunetInput } from './yunet';
 
-export const FACE_DETECTORS = ['blazeface', 'yunet'] as const;
-export type FaceDetectorName = (typeof FACE_DETECTORS)[number];
 
 export interface FaceCandidate {
   box: Box;
