@@ -100,7 +100,6 @@ export class MediapipeEngine {
       tf.dispose(outputs);
     }
   }
-
 }
 
 /** A seed from a mesh: the extent of its 468 surface points, and its pupils as the eyes. */
