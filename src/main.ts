@@ -34,10 +34,24 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownTimeoutMs);
     timer.unref();
-    server.stop().then(() => process.exit(0));
+    server.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error('shutdown failed', { error: describeError(error) });
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
-void main();
+main().catch((error: unknown) => {
+  // A start-up failure is one log line that says what to do, not a stack trace.
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    log.fatal(`port ${process.env.PORT ?? 4000} is already in use: set PORT to a free port`, { error: (error as Error).message });
+    process.exit(2);
+  }
+  log.fatal('start failed', { error: describeError(error) });
+  process.exit(1);
+});

@@ -1,5 +1,6 @@
 // The built service as users run it: `node dist/src/main.js`, configured by environment variables.
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { readBase64 } from './support/datasets';
 import { DETECT } from './support/server';
@@ -68,4 +69,19 @@ test('serves, reports readiness, and on SIGTERM finishes the request in flight b
   expect(body.data.detectLandmarks.faces.length).toBeGreaterThan(15);
   expect(await server.exited).toBe(0);
   await expect(fetch(`${url}/health`)).rejects.toThrow();
+});
+
+test('a port already in use ends the start with one line that says what to do, exit 2', async () => {
+  const blocker = net.createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const { port } = blocker.address() as net.AddressInfo;
+  try {
+    const { exited, output } = run({ PORT: String(port), HOST: '127.0.0.1', WORKER_THREADS: '1' });
+    expect(await exited).toBe(2);
+    const lines = output().stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0])).toMatchObject({ level: 'fatal', msg: `port ${port} is already in use: set PORT to a free port` });
+  } finally {
+    blocker.close();
+  }
 });

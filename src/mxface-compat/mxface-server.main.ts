@@ -1,6 +1,6 @@
 // `npm run mxface-server`: the local MXFace stand-in, configured by environment variables.
 import { z } from 'zod';
-import { log } from '../logger';
+import { describeError, log } from '../logger';
 import { NO_FAULTS, type ResponseVariant } from './fault-injection';
 import { startMxfaceServer } from './mxface-server';
 
@@ -42,4 +42,7 @@ startMxfaceServer({
   const stop = () => void server.stop().then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+}, (error: unknown) => {
+  log.fatal('the local MXFace server failed to start', { error: describeError(error) });
+  process.exit(1);
 });
