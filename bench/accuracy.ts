@@ -12,7 +12,9 @@ const DATASETS = path.resolve(__dirname, '..', '..', '..', 'shared', 'datasets')
 const YUNET = path.resolve(DATASETS, '..', 'models', 'yunet', 'yunet_n_dynamic.onnx');
 const ENGINES: Array<{ label: string } & Omit<EmbeddedProviderOptions, 'threads'>> = [
   { label: 'mediapipe (BlazeFace, default)', engine: 'mediapipe' },
-  ...(fs.existsSync(YUNET) ? [{ label: 'mediapipe, FACE_DETECTOR=yunet (yunet_n)', engine: 'mediapipe' as const, detector: { name: 'yunet' as const, modelPath: YUNET } }] : []),
+  ...(fs.existsSync(YUNET)
+    ? [{ label: 'mediapipe, FACE_DETECTOR=yunet (yunet_n)', engine: 'mediapipe' as const, detector: { name: 'yunet' as const, modelPath: YUNET } }]
+    : []),
   { label: 'faceapi', engine: 'faceapi' },
 ];
 const SETS = ['helen-dev', 'dlib-faces'] as const;
@@ -43,7 +45,13 @@ async function main(): Promise<void> {
         for (const truth of image.faces) {
           annotated++;
           const match = faces.map((f) => ({ f, overlap: iou(f.box, truth.box) })).sort((a, b) => b.overlap - a.overlap)[0];
-          if (match && match.overlap >= 0.3) errors.push(landmarkErrors(truth.landmarks68.map(([x, y]) => ({ x, y })), match.f.points68!));
+          if (match && match.overlap >= 0.3)
+            errors.push(
+              landmarkErrors(
+                truth.landmarks68.map(([x, y]) => ({ x, y })),
+                match.f.points68!,
+              ),
+            );
         }
       }
       const pct = (k: keyof (typeof errors)[number]) => `${mean(errors.map((e) => e[k])).toFixed(2)} %`;

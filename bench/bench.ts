@@ -68,7 +68,14 @@ async function startService(env: Record<string, string>) {
   let url: string | undefined;
   while (Date.now() < deadline) {
     url ??= /"url":"(http:[^"]+)\/graphql"/.exec(out)?.[1];
-    if (url && (await fetch(`${url}/ready`).then((r) => r.status === 200, () => false))) break;
+    if (
+      url &&
+      (await fetch(`${url}/ready`).then(
+        (r) => r.status === 200,
+        () => false,
+      ))
+    )
+      break;
     await new Promise((r) => setTimeout(r, 100));
   }
   if (!url) throw new Error('the service did not start');
@@ -101,7 +108,12 @@ async function main(): Promise<void> {
   }
   if (process.env.BENCH_ONLY === 'engines') {
     let url = '';
-    await benchEngines(photos[0], threads, (u) => (url = u), (p) => postDetect(url, p));
+    await benchEngines(
+      photos[0],
+      threads,
+      (u) => (url = u),
+      (p) => postDetect(url, p),
+    );
     return;
   }
 
@@ -117,7 +129,9 @@ async function main(): Promise<void> {
   const decodeAndEngine = async (p: Photo) => engine.detect([await decodeImage({ bytes: p.bytes, sha256: p.name }, LIMITS)], SETTINGS);
 
   console.log('Latency, concurrency 1 (ms): GraphQL over HTTP vs direct calls to the same engine pool, interleaved.');
-  console.log('| photo | GraphQL over HTTP p50 / p95 | direct decode+engine p50 / p95 | direct engine p50 / p95 | ratio p50 vs decode+engine | ratio p50 vs engine |');
+  console.log(
+    '| photo | GraphQL over HTTP p50 / p95 | direct decode+engine p50 / p95 | direct engine p50 / p95 | ratio p50 vs decode+engine | ratio p50 vs engine |',
+  );
   console.log('|---|---|---|---|---|---|');
   const latency: Record<string, unknown> = {};
   for (const p of photos) {
@@ -137,7 +151,9 @@ async function main(): Promise<void> {
     };
     latency[p.name] = row;
     const f = ([a, b]: number[]) => `${a.toFixed(0)} / ${b.toFixed(0)}`;
-    console.log(`| ${p.name} | ${f(row.graphql)} | ${f(row.decodeEngine)} | ${f(row.engine)} | ${(row.graphql[0] / row.decodeEngine[0]).toFixed(3)} | ${(row.graphql[0] / row.engine[0]).toFixed(3)} |`);
+    console.log(
+      `| ${p.name} | ${f(row.graphql)} | ${f(row.decodeEngine)} | ${f(row.engine)} | ${(row.graphql[0] / row.decodeEngine[0]).toFixed(3)} | ${(row.graphql[0] / row.engine[0]).toFixed(3)} |`,
+    );
   }
   const fields = await benchFaceFields(engine, photos[1]);
   await inProcess.stop();
@@ -161,7 +177,9 @@ async function main(): Promise<void> {
     ),
   );
   const rssAfter = rssMb();
-  console.log(`\nSoak: ${SOAK_REQUESTS} requests (500x333 photo, concurrency 4) in ${(soakMs / 1000).toFixed(0)} s: RSS ${rssBefore.toFixed(0)} MB before, ${rssAfter.toFixed(0)} MB after`);
+  console.log(
+    `\nSoak: ${SOAK_REQUESTS} requests (500x333 photo, concurrency 4) in ${(soakMs / 1000).toFixed(0)} s: RSS ${rssBefore.toFixed(0)} MB before, ${rssAfter.toFixed(0)} MB after`,
+  );
 
   const peak = service.peakRssMb();
   console.log(`Peak RSS of the service process: ${peak.toFixed(0)} MB`);
@@ -169,7 +187,18 @@ async function main(): Promise<void> {
 
   const soak = { requests: SOAK_REQUESTS, seconds: soakMs / 1000, rssBeforeMb: rssBefore, rssAfterMb: rssAfter };
   const mxface = await benchMxface(photos[0]);
-  const results = { date: new Date().toISOString(), node: process.version, cores: os.cpus().length, threads, latency, fields, engines, soak, peakRssMb: peak, mxface };
+  const results = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cores: os.cpus().length,
+    threads,
+    latency,
+    fields,
+    engines,
+    soak,
+    peakRssMb: peak,
+    mxface,
+  };
   fs.writeFileSync(path.join(ROOT, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
 }
 
@@ -181,11 +210,18 @@ async function main(): Promise<void> {
 async function benchFaceFields(engine: EmbeddedProvider, group: Photo) {
   const [found] = await engine.detect([group.decoded], SETTINGS);
   if (found instanceof Error) throw found;
-  const faces = found.map((f) => ({ image: group.decoded, rectangle: f.box, fivePoints: fivePointsFrom68(f.points68!), points68: f.points68!, mesh: unpackMesh(f.mesh!) }));
+  const faces = found.map((f) => ({
+    image: group.decoded,
+    rectangle: f.box,
+    fivePoints: fivePointsFrom68(f.points68!),
+    points68: f.points68!,
+    mesh: unpackMesh(f.mesh!),
+  }));
   const boxes = faces.map((f) => f.rectangle);
   const seeds = faces.map((f) => ({ box: f.rectangle, leftEye: f.fivePoints.leftEye, rightEye: f.fivePoints.rightEye }));
   const upright = await group.decoded.upright();
-  const warp = async (image: DecodedImage, toImage: Parameters<typeof invertSimilarity>[0], size: number) => (await engine.warps([{ image, squares: [{ toImage, size }] }]))[0][0];
+  const warp = async (image: DecodedImage, toImage: Parameters<typeof invertSimilarity>[0], size: number) =>
+    (await engine.warps([{ image, squares: [{ toImage, size }] }]))[0][0];
   const work: Record<string, () => Promise<unknown>> = {
     'landmarks(scheme: IBUG_68), embedded faces (from the mesh already computed)': async () => faces.map((f) => ibug68FromMesh(f.mesh)),
     'landmarks(scheme: IBUG_68 or MEDIAPIPE_478), MXFace faces (mesh on their box)': () => engine.meshes([{ image: group.decoded, seeds }]),
@@ -215,7 +251,10 @@ async function benchFaceFields(engine: EmbeddedProvider, group: Photo) {
  * RSS of a process with one worker thread (what each further worker costs is at most that).
  */
 async function benchEngines(single: Photo, threads: number, target: (url: string) => void, graphql: (p: Photo) => Promise<void>) {
-  const rows = {} as Record<EmbeddedEngineName, { p50: number; p95: number; throughput: Record<number, number>; peakRssMb: number; oneWorkerPeakRssMb: number }>;
+  const rows = {} as Record<
+    EmbeddedEngineName,
+    { p50: number; p95: number; throughput: Record<number, number>; peakRssMb: number; oneWorkerPeakRssMb: number }
+  >;
   for (const engine of EMBEDDED_ENGINES) {
     const service = await startService({ WORKER_THREADS: String(threads), EMBEDDED_ENGINE: engine });
     target(service.url);
@@ -302,7 +341,11 @@ async function benchMxface(single: Photo) {
       g.push(await timed(viaService));
       d.push(await timed(direct));
     }
-    const row = { graphql: [percentile(g, 50), percentile(g, 95)], direct: [percentile(d, 50), percentile(d, 95)], addedP50: percentile(g, 50) - percentile(d, 50) };
+    const row = {
+      graphql: [percentile(g, 50), percentile(g, 95)],
+      direct: [percentile(d, 50), percentile(d, 95)],
+      addedP50: percentile(g, 50) - percentile(d, 50),
+    };
     rows[canned ? 'canned' : 'engine'] = row;
     const f = ([a, b]: number[]) => `${a.toFixed(1)} / ${b.toFixed(1)}`;
     console.log(`| ${canned ? 'canned answer' : 'real engine'} | ${f(row.graphql)} | ${f(row.direct)} | ${row.addedP50.toFixed(1)} ms |`);
@@ -316,7 +359,14 @@ async function benchMxface(single: Photo) {
 
   upstream.faults.set({ canned: true, latencyMs: 50 });
   const distinct = await Promise.all(
-    Array.from({ length: 16 }, async (_, i) => (await sharp(single.bytes).resize(400 + i * 4).jpeg().toBuffer()).toString('base64')),
+    Array.from({ length: 16 }, async (_, i) =>
+      (
+        await sharp(single.bytes)
+          .resize(400 + i * 4)
+          .jpeg()
+          .toBuffer()
+      ).toString('base64'),
+    ),
   );
   const runBatch = () => post(`${service.url}/graphql`, { query: BATCH_QUERY, variables: { images: distinct.map((base64) => ({ base64 })) } });
   await runBatch(); // opens the connections
@@ -326,7 +376,15 @@ async function benchMxface(single: Photo) {
     times.push(await timed(runBatch));
   }
   const batchMs = percentile(times, 50);
-  const batch = { images: 16, concurrency: 4, latencyMs: 50, medianMs: batchMs, rounds: batchMs / 50, upstreamCalls: upstream.requests.length, maxInFlight: upstream.maxInFlight() };
+  const batch = {
+    images: 16,
+    concurrency: 4,
+    latencyMs: 50,
+    medianMs: batchMs,
+    rounds: batchMs / 50,
+    upstreamCalls: upstream.requests.length,
+    maxInFlight: upstream.maxInFlight(),
+  };
   console.log(
     `Batch of 16 distinct images, MXFACE_CONCURRENCY=4, 50 ms injected latency: median of 7 ${batchMs.toFixed(0)} ms = ${batch.rounds.toFixed(2)} rounds of latency (ideal 4), ${batch.upstreamCalls} upstream calls, at most ${batch.maxInFlight} in flight`,
   );

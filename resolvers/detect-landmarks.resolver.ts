@@ -20,7 +20,7 @@ export class DetectLandmarksResolver {
 
   @Mutation(() => [DetectLandmarksPayload], {
     description:
-      'Finds faces in many images in one call: one payload per image, in input order. One image\'s failure never fails the others; identical images are processed once.',
+      "Finds faces in many images in one call: one payload per image, in input order. One image's failure never fails the others; identical images are processed once.",
   })
   detectLandmarksBatch(
     @Arg('images', () => [ImageInput], { description: 'The image files, at most `serviceInfo.limits.maxBatchSize`.' }) images: ImageInput[],

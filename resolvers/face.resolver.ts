@@ -30,7 +30,10 @@ export class FaceResolver {
   })
   async landmarks(
     @Root() face: DetectedFace,
-    @Arg('scheme', () => LandmarkScheme, { defaultValue: LandmarkScheme.FIVE_POINT, description: 'Which points: the five (default), the 68 of iBUG 300-W, or MediaPipe\'s 478-point mesh.' })
+    @Arg('scheme', () => LandmarkScheme, {
+      defaultValue: LandmarkScheme.FIVE_POINT,
+      description: "Which points: the five (default), the 68 of iBUG 300-W, or MediaPipe's 478-point mesh.",
+    })
     scheme: LandmarkScheme,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Landmark[]> {
@@ -57,7 +60,7 @@ export class FaceResolver {
   @FieldResolver(() => [ExpressionScore], {
     nullable: true,
     description:
-      'The seven expression probabilities, most likely first, from the embedded expression model (also for MXFace faces, on MXFace\'s box). Null when the embedded engine is disabled. Computed only when selected; all faces of a request go to one batched inference.',
+      "The seven expression probabilities, most likely first, from the embedded expression model (also for MXFace faces, on MXFace's box). Null when the embedded engine is disabled. Computed only when selected; all faces of a request go to one batched inference.",
   })
   async expressions(@Root() face: DetectedFace, @Ctx() ctx: GraphQLContext): Promise<ExpressionScore[] | null> {
     const probabilities = await ctx.loaders.expressions.load(face);
@@ -107,7 +110,7 @@ export class FaceResolver {
   @FieldResolver(() => [Float], {
     nullable: true,
     description:
-      'A 128-dimensional face embedding: face-api\'s recognition net (a port of dlib\'s ResNet face model) on the face aligned onto the ArcFace template at 150 px. Compare faces by Euclidean distance: across two of the test photos (bbt3, bbt4) the same person measured 0.31-0.37 apart and different people 0.43-0.60, so treat under about 0.4 as the same person (face-api\'s usual 0.6 assumes its own alignment and is too loose here). Null when the embedded engine is disabled; computed only when selected, all faces of a request in one batched inference.',
+      "A 128-dimensional face embedding: face-api's recognition net (a port of dlib's ResNet face model) on the face aligned onto the ArcFace template at 150 px. Compare faces by Euclidean distance: across two of the test photos (bbt3, bbt4) the same person measured 0.31-0.37 apart and different people 0.43-0.60, so treat under about 0.4 as the same person (face-api's usual 0.6 assumes its own alignment and is too loose here). Null when the embedded engine is disabled; computed only when selected, all faces of a request in one batched inference.",
   })
   descriptor(@Root() face: DetectedFace, @Ctx() ctx: GraphQLContext): Promise<number[] | null> {
     return ctx.loaders.descriptors.load(face);
@@ -115,7 +118,7 @@ export class FaceResolver {
 
   @FieldResolver(() => HeadPose, {
     description:
-      'Head orientation (yaw, pitch, roll) in degrees, from the face\'s 3-D mesh (the axes from ear to ear and from forehead to chin). From the five points, with average face proportions, when the embedded engine is disabled.',
+      "Head orientation (yaw, pitch, roll) in degrees, from the face's 3-D mesh (the axes from ear to ear and from forehead to chin). From the five points, with average face proportions, when the embedded engine is disabled.",
   })
   async pose(@Root() face: DetectedFace, @Ctx() ctx: GraphQLContext): Promise<HeadPose> {
     const mesh = await ctx.loaders.mesh.load(face);

@@ -5,7 +5,12 @@ import { EMBEDDED_ENGINES, FACE_DETECTORS, type EmbeddedEngineName, type FaceDet
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const keyList = z.string().transform((v) => v.split(',').map((k) => k.trim()).filter(Boolean));
+const keyList = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean),
+);
 
 export const PROVIDER_NAMES = ['embedded', 'mxface'] as const;
 
@@ -33,7 +38,10 @@ const envSchema = z.object({
   CORS_ORIGINS: keyList.default(['*']),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(15_000),
   MXFACE_URL: z.url({ protocol: /^https?$/ }).default('https://faceapi.mxface.ai'),
-  MXFACE_API_PREFIX: z.string().regex(/^(\/[\w.-]+)*$/, 'a path such as /api or /api/v3').default('/api'),
+  MXFACE_API_PREFIX: z
+    .string()
+    .regex(/^(\/[\w.-]+)*$/, 'a path such as /api or /api/v3')
+    .default('/api'),
   MXFACE_SUBSCRIPTION_KEY: z.string().min(1).optional(),
   MXFACE_ATTEMPT_TIMEOUT_MS: int(100, 300_000).default(10_000),
   MXFACE_TOTAL_TIMEOUT_MS: int(100, 600_000).default(30_000),

@@ -30,7 +30,7 @@ export const errorCodeDescriptions: Record<ErrorCode, string> = {
   UPSTREAM_UNAVAILABLE: 'The upstream landmark provider could not be reached or failed (network error, 5xx, circuit open).',
   UPSTREAM_TIMEOUT: 'The upstream landmark provider did not answer in time.',
   UPSTREAM_RATE_LIMITED: 'The upstream landmark provider is rate limiting this service (HTTP 429).',
-  UPSTREAM_AUTH_FAILED: 'The upstream landmark provider rejected the service\'s credentials.',
+  UPSTREAM_AUTH_FAILED: "The upstream landmark provider rejected the service's credentials.",
   UPSTREAM_REJECTED_IMAGE: 'The upstream landmark provider refused this image (HTTP 400).',
   UPSTREAM_PROTOCOL_ERROR: 'The upstream landmark provider answered with something outside its contract.',
 };

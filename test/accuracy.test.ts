@@ -50,7 +50,9 @@ test('finds the annotated dlib faces with five-point error within the engine-not
     }
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  console.log(`dlib-faces: recall ${found}/${annotated}, 5-pt NME ${mean(errors).toFixed(2)}% (large faces ${mean(largeErrors).toFixed(2)}%, n=${largeErrors.length})`);
+  console.log(
+    `dlib-faces: recall ${found}/${annotated}, 5-pt NME ${mean(errors).toFixed(2)}% (large faces ${mean(largeErrors).toFixed(2)}%, n=${largeErrors.length})`,
+  );
   expect(annotated).toBe(43);
   // engine-notes.md, face-api SSD + 68 on wasm: 42/43, 6.6% (4.4% large). This engine must do no worse.
   expect(found).toBe(43);

@@ -25,7 +25,9 @@ async function marked(side: number, points: Point[]) {
       for (let x = Math.round(p.x) - 2; x <= Math.round(p.x) + 2; x++) data.fill(255, (y * side + x) * 3, (y * side + x) * 3 + 3);
     }
   }
-  const bytes = await sharp(data, { raw: { width: side, height: side, channels: 3 } }).png().toBuffer();
+  const bytes = await sharp(data, { raw: { width: side, height: side, channels: 3 } })
+    .png()
+    .toBuffer();
   return decodeImage({ bytes, sha256: createHash('sha256').update(bytes).digest('hex') }, { maxPixels: 40_000_000, maxSide: 1280 });
 }
 
@@ -57,7 +59,9 @@ test.each([
   const [leftEye, rightEye, noseTip, mouthLeft, mouthRight] = points;
   const warp = async (i: typeof image, toImage: Similarity, size: number) => (await engine.warps([{ image: i, squares: [{ toImage, size }] }]))[0][0];
   const chip = (await alignFace({ image, fivePoints: { leftEye, rightEye, noseTip, mouthLeft, mouthRight } }, 112, 'PNG', warp))!;
-  const rgb = await sharp(Buffer.from(chip.dataUrl.split(',')[1], 'base64')).raw().toBuffer();
+  const rgb = await sharp(Buffer.from(chip.dataUrl.split(',')[1], 'base64'))
+    .raw()
+    .toBuffer();
   ARCFACE_TEMPLATE_112.forEach((target) => {
     const found = markCentre(rgb, 112, target);
     expect(Math.hypot(found.x - target.x, found.y - target.y)).toBeLessThan(1);
@@ -67,7 +71,31 @@ test.each([
 const QUERY = /* GraphQL */ `
   mutation Aligned($image: ImageInput!, $size: Int) {
     detectLandmarks(image: $image) {
-      faces { rectangle { x y width height } landmarks { point { x y } } aligned(size: $size) { dataUrl width height rectangle { x y width height } } }
+      faces {
+        rectangle {
+          x
+          y
+          width
+          height
+        }
+        landmarks {
+          point {
+            x
+            y
+          }
+        }
+        aligned(size: $size) {
+          dataUrl
+          width
+          height
+          rectangle {
+            x
+            y
+            width
+            height
+          }
+        }
+      }
     }
   }
 `;
@@ -88,7 +116,9 @@ test.each([
   expect(meta).toMatchObject({ format: 'jpeg', width: 112, height: 112 });
   const points = face.landmarks.map((l: { point: Point }) => l.point);
   const toChip = fitSimilarity(points, ARCFACE_TEMPLATE_112);
-  const errors = points.map((p: Point, i: number) => Math.hypot(applySimilarity(toChip, p).x - ARCFACE_TEMPLATE_112[i].x, applySimilarity(toChip, p).y - ARCFACE_TEMPLATE_112[i].y));
+  const errors = points.map((p: Point, i: number) =>
+    Math.hypot(applySimilarity(toChip, p).x - ARCFACE_TEMPLATE_112[i].x, applySimilarity(toChip, p).y - ARCFACE_TEMPLATE_112[i].y),
+  );
   console.log(`${file}: five points off the template by ${errors.map((e: number) => e.toFixed(2)).join(', ')} px`);
   expect(Math.max(...errors)).toBeLessThan(tolerance);
   // The chip covers the face.

@@ -21,7 +21,16 @@ beforeEach(() => {
 
 /** Distinct real images: the same photo at different widths. */
 const variants = (count: number) =>
-  Promise.all(Array.from({ length: count }, async (_, i) => (await sharp(dataset('photos', 'happy.jpg')).resize(300 + i * 8).jpeg().toBuffer()).toString('base64')));
+  Promise.all(
+    Array.from({ length: count }, async (_, i) =>
+      (
+        await sharp(dataset('photos', 'happy.jpg'))
+          .resize(300 + i * 8)
+          .jpeg()
+          .toBuffer()
+      ).toString('base64'),
+    ),
+  );
 
 test('identical images in one request are decoded once and reach the provider once', async () => {
   const decode = jest.spyOn(decoder, 'decodeImage');
@@ -39,7 +48,7 @@ test('identical images in one request are decoded once and reach the provider on
   decode.mockRestore();
 });
 
-test('a batch is one provider call up to the provider\'s batch size', async () => {
+test("a batch is one provider call up to the provider's batch size", async () => {
   const images = (await variants(10)).map((base64) => ({ base64 }));
   const { body } = await server.graphql(DETECT_BATCH, { images });
   expect(body.data.detectLandmarksBatch.every((p: { faces: unknown[] }) => p.faces.length === 1)).toBe(true);
@@ -82,7 +91,11 @@ test('provider failures are per-image user errors that leak nothing', async () =
   const failing = await startTestServer({}, { provider: new FailingProvider() });
   try {
     const image = async (width: number) => ({
-      base64: (await sharp({ create: { width, height: 4, channels: 3, background: '#888' } }).png().toBuffer()).toString('base64'),
+      base64: (
+        await sharp({ create: { width, height: 4, channels: 3, background: '#888' } })
+          .png()
+          .toBuffer()
+      ).toString('base64'),
     });
     const { body } = await failing.graphql(DETECT_BATCH, { images: [await image(3), await image(4)] });
     const [odd, even] = body.data.detectLandmarksBatch;

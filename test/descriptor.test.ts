@@ -50,7 +50,9 @@ test('the same person in bbt3 and bbt4 is closer than every other person of bbt4
     const faces: Face[] = body.data.detectLandmarksBatch[i].faces;
     return new Map(
       PEOPLE[file].map(([name, x, y]) => {
-        const face = faces.find((f) => x >= f.rectangle.x && x <= f.rectangle.x + f.rectangle.width && y >= f.rectangle.y && y <= f.rectangle.y + f.rectangle.height);
+        const face = faces.find(
+          (f) => x >= f.rectangle.x && x <= f.rectangle.x + f.rectangle.width && y >= f.rectangle.y && y <= f.rectangle.y + f.rectangle.height,
+        );
         expect(face).toBeDefined();
         expect(face!.descriptor).toHaveLength(128);
         return [name, face!.descriptor] as const;

@@ -11,7 +11,10 @@ afterAll(() => provider.close());
 test('live tensors in every worker stay constant over hundreds of detections', async () => {
   const images = await Promise.all(
     ['photos/bbt1.jpg', 'photos/happy.jpg', 'dlib-faces/dogs.jpg', 'dlib-faces/2008_004176.jpg'].map(async (file) => {
-      const bytes = await sharp(dataset(...file.split('/'))).resize(480).jpeg().toBuffer();
+      const bytes = await sharp(dataset(...file.split('/')))
+        .resize(480)
+        .jpeg()
+        .toBuffer();
       return decodeImage({ bytes, sha256: file }, { maxPixels: 40_000_000, maxSide: 1280 });
     }),
   );
@@ -35,9 +38,22 @@ test('live tensors in every worker stay constant over hundreds of detections', a
   const boxes = first.map((f) => f.box);
   const toImage = { a: { x: 1.5, y: 0.2 }, b: { x: 10, y: 5 } };
   for (let round = 0; round < 20; round++) {
-    await provider.meshes([{ image: images[0], seeds: boxes.map((box) => ({ box, leftEye: { x: box.x, y: box.y }, rightEye: { x: box.x + box.width, y: box.y } })) }]);
-    await provider.expressions([{ image: images[0], boxes }, { image: images[1], boxes: boxes.slice(0, 1) }]);
-    await provider.warps([{ image: images[0], squares: [{ toImage, size: 112 }, { toImage, size: 64 }] }]);
+    await provider.meshes([
+      { image: images[0], seeds: boxes.map((box) => ({ box, leftEye: { x: box.x, y: box.y }, rightEye: { x: box.x + box.width, y: box.y } })) },
+    ]);
+    await provider.expressions([
+      { image: images[0], boxes },
+      { image: images[1], boxes: boxes.slice(0, 1) },
+    ]);
+    await provider.warps([
+      {
+        image: images[0],
+        squares: [
+          { toImage, size: 112 },
+          { toImage, size: 64 },
+        ],
+      },
+    ]);
     await provider.descriptors([{ image: images[0], toImages: boxes.map(() => toImage) }], 150);
   }
   expect(await provider.tensorCounts()).toEqual(before);

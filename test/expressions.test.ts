@@ -8,8 +8,17 @@ const LABELLED = ['angry', 'disgusted', 'fearful', 'happy', 'neutral', 'sad', 's
 const QUERY = /* GraphQL */ `
   mutation Expressions($images: [ImageInput!]!) {
     detectLandmarksBatch(images: $images) {
-      faces { confidence dominantExpression expressions { expression probability } }
-      userErrors { code }
+      faces {
+        confidence
+        dominantExpression
+        expressions {
+          expression
+          probability
+        }
+      }
+      userErrors {
+        code
+      }
     }
   }
 `;
@@ -57,6 +66,8 @@ test('expressions of every face across five group photos run as one batched infe
 
 test('nothing is inferred when the query does not select expressions', async () => {
   const before = engine.stats.expressions;
-  await server.graphql('mutation($i: ImageInput!) { detectLandmarks(image: $i) { faces { confidence } } }', { i: { base64: readBase64('photos', 'happy.jpg') } });
+  await server.graphql('mutation($i: ImageInput!) { detectLandmarks(image: $i) { faces { confidence } } }', {
+    i: { base64: readBase64('photos', 'happy.jpg') },
+  });
   expect(engine.stats.expressions).toBe(before);
 });

@@ -7,12 +7,62 @@ const QUERY = /* GraphQL */ `
   mutation Crops($image: ImageInput!, $size: Int) {
     detectLandmarks(image: $image) {
       faces {
-        rectangle { x y width height }
-        landmarks { type point { x y } }
-        eyes: region(part: EYES, size: $size) { dataUrl width height rectangle { x y width height } }
-        leftEye: region(part: LEFT_EYE, format: PNG) { dataUrl width height rectangle { x y width height } }
-        mouth: region(part: MOUTH, format: WEBP) { dataUrl width height rectangle { x y width height } }
-        face: region(part: FACE, size: 200) { width height rectangle { x y width height } }
+        rectangle {
+          x
+          y
+          width
+          height
+        }
+        landmarks {
+          type
+          point {
+            x
+            y
+          }
+        }
+        eyes: region(part: EYES, size: $size) {
+          dataUrl
+          width
+          height
+          rectangle {
+            x
+            y
+            width
+            height
+          }
+        }
+        leftEye: region(part: LEFT_EYE, format: PNG) {
+          dataUrl
+          width
+          height
+          rectangle {
+            x
+            y
+            width
+            height
+          }
+        }
+        mouth: region(part: MOUTH, format: WEBP) {
+          dataUrl
+          width
+          height
+          rectangle {
+            x
+            y
+            width
+            height
+          }
+        }
+        face: region(part: FACE, size: 200) {
+          width
+          height
+          rectangle {
+            x
+            y
+            width
+            height
+          }
+        }
       }
     }
   }
@@ -64,8 +114,14 @@ test('part crops cover their landmarks, in the format and size asked for, from t
   expect(face.face.rectangle.x).toBeLessThanOrEqual(face.rectangle.x);
   expect(face.face.rectangle.x + face.face.rectangle.width).toBeGreaterThanOrEqual(Math.floor(face.rectangle.x + face.rectangle.width));
   // The crop pixels are the upright picture's: compare with a crop of the upright original.
-  const upright = await sharp(dataset('photos', 'neutral.jpg')).extract({ left: face.eyes.rectangle.x, top: face.eyes.rectangle.y, width: face.eyes.rectangle.width, height: face.eyes.rectangle.height }).resize(face.eyes.width, face.eyes.height).raw().toBuffer();
-  const got = await sharp(Buffer.from(face.eyes.dataUrl.split(',')[1], 'base64')).raw().toBuffer();
+  const upright = await sharp(dataset('photos', 'neutral.jpg'))
+    .extract({ left: face.eyes.rectangle.x, top: face.eyes.rectangle.y, width: face.eyes.rectangle.width, height: face.eyes.rectangle.height })
+    .resize(face.eyes.width, face.eyes.height)
+    .raw()
+    .toBuffer();
+  const got = await sharp(Buffer.from(face.eyes.dataUrl.split(',')[1], 'base64'))
+    .raw()
+    .toBuffer();
   const diff = upright.reduce((sum, v, i) => sum + Math.abs(v - got[i]), 0) / upright.length;
   expect(diff).toBeLessThan(8);
 });

@@ -13,7 +13,9 @@ const bbt1 = readBase64('photos', 'bbt1.jpg');
 const happy = readBase64('photos', 'happy.jpg');
 
 test('serviceInfo tells the version, provider and limits', async () => {
-  const { body } = await server.graphql('{ serviceInfo { version provider providers ready supportedFormats limits { maxImageBytes maxImagePixels maxBatchSize maxRequestBytes maxFaces } } }');
+  const { body } = await server.graphql(
+    '{ serviceInfo { version provider providers ready supportedFormats limits { maxImageBytes maxImagePixels maxBatchSize maxRequestBytes maxFaces } } }',
+  );
   expect(body.data.serviceInfo).toEqual({
     version,
     provider: 'EMBEDDED',
@@ -66,7 +68,14 @@ test('out-of-range options are user errors naming the option', async () => {
 });
 
 test('a batch answers in input order and one bad image never fails the others', async () => {
-  const images = [{ base64: bbt1 }, { base64: 'not base64 !' }, { base64: readBase64('dlib-faces', 'dogs.jpg') }, { base64: bbt1 }, { base64: Buffer.from('plain text').toString('base64') }, { base64: happy }];
+  const images = [
+    { base64: bbt1 },
+    { base64: 'not base64 !' },
+    { base64: readBase64('dlib-faces', 'dogs.jpg') },
+    { base64: bbt1 },
+    { base64: Buffer.from('plain text').toString('base64') },
+    { base64: happy },
+  ];
   const { body } = await server.graphql(DETECT_BATCH, { images });
   expect(body.errors).toBeUndefined();
   const [first, broken, dogs, again, text, last] = body.data.detectLandmarksBatch;
@@ -93,6 +102,16 @@ test('ImageInput is @oneOf: an empty input is a validation error', async () => {
 test('every expected failure in the schema has a description', async () => {
   const { body } = await server.graphql('{ __type(name: "ErrorCode") { description enumValues { name description } } }');
   const values = body.data.__type.enumValues;
-  expect(values.map((v: { name: string }) => v.name)).toEqual(expect.arrayContaining(['INVALID_BASE64', 'UNSUPPORTED_FORMAT', 'CORRUPT_IMAGE', 'IMAGE_TOO_LARGE', 'TOO_MANY_PIXELS', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT']));
+  expect(values.map((v: { name: string }) => v.name)).toEqual(
+    expect.arrayContaining([
+      'INVALID_BASE64',
+      'UNSUPPORTED_FORMAT',
+      'CORRUPT_IMAGE',
+      'IMAGE_TOO_LARGE',
+      'TOO_MANY_PIXELS',
+      'UPSTREAM_UNAVAILABLE',
+      'UPSTREAM_TIMEOUT',
+    ]),
+  );
   for (const value of values) expect(value.description).toBeTruthy();
 });

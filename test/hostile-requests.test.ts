@@ -105,9 +105,12 @@ test('CORS: a browser preflight from another origin is answered (Apollo Sandbox,
 });
 
 test('mutations are refused over GET', async () => {
-  const response = await fetch(`${server.url}/graphql?query=${encodeURIComponent('mutation { detectLandmarks(image: {base64: "x"}) { userErrors { code } } }')}`, {
-    headers: { 'apollo-require-preflight': 'true' },
-  });
+  const response = await fetch(
+    `${server.url}/graphql?query=${encodeURIComponent('mutation { detectLandmarks(image: {base64: "x"}) { userErrors { code } } }')}`,
+    {
+      headers: { 'apollo-require-preflight': 'true' },
+    },
+  );
   expect(response.status).toBe(405);
 });
 

@@ -58,8 +58,12 @@ test('BMP pixels are exact', async () => {
 
 test('an animated GIF gives its first frame', async () => {
   const frames = Buffer.concat([Buffer.alloc(16 * 16 * 3, 0), Buffer.alloc(16 * 16 * 3, 255)]);
-  const gif = await sharp(frames, { raw: { width: 16, height: 32, channels: 3 } }).gif().toBuffer();
-  const animated = await sharp(gif, { animated: true }).gif({ delay: [100, 100] }).toBuffer();
+  const gif = await sharp(frames, { raw: { width: 16, height: 32, channels: 3 } })
+    .gif()
+    .toBuffer();
+  const animated = await sharp(gif, { animated: true })
+    .gif({ delay: [100, 100] })
+    .toBuffer();
   const meta = await sharp(animated, { raw: undefined }).metadata();
   expect(meta.pages ?? 1).toBeGreaterThanOrEqual(1);
   const decoded = await decode(animated);
@@ -71,7 +75,9 @@ test('greyscale, 16-bit and transparent images come out as 3-channel RGB', async
   expect(grey.pixels.data).toHaveLength(photo.width * photo.height * 3);
   const deep = await decode(await raw().toColourspace('rgb16').png().toBuffer());
   expect(deep.pixels.data).toHaveLength(photo.width * photo.height * 3);
-  const transparent = await sharp({ create: { width: 8, height: 8, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toBuffer();
+  const transparent = await sharp({ create: { width: 8, height: 8, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+    .png()
+    .toBuffer();
   const flattened = await decode(transparent);
   expect([...flattened.pixels.data].every((v) => v === 255)).toBe(true);
 });
@@ -142,7 +148,9 @@ describe('bad files get a typed error', () => {
 
 describe('decompression bombs and giant dimensions are refused from the header', () => {
   test('a real 8000x8000 PNG of a few kilobytes', async () => {
-    const bomb = await sharp({ create: { width: 8000, height: 8000, channels: 3, background: '#000' } }).png({ compressionLevel: 9, palette: true }).toBuffer();
+    const bomb = await sharp({ create: { width: 8000, height: 8000, channels: 3, background: '#000' } })
+      .png({ compressionLevel: 9, palette: true })
+      .toBuffer();
     expect(bomb.length).toBeLessThan(1024 * 1024);
     expect(await failureCode(bomb, { maxPixels: 40_000_000, maxSide: 1280 })).toBe(ErrorCode.TOO_MANY_PIXELS);
   });

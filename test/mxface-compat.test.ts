@@ -72,7 +72,7 @@ test('a body over 10 MB is refused with an envelope', async () => {
   expect(((await response.json()) as { code: number }).code).toBe(413);
 });
 
-test('the service\'s own MXFace client reads the endpoint: a round trip through the contract', async () => {
+test("the service's own MXFace client reads the endpoint: a round trip through the contract", async () => {
   const client = new MxfaceProvider({ ...mxfaceConfig(server.url), subscriptionKey: COMPAT_KEY });
   const bytes = fs.readFileSync(dataset('photos', 'bbt1.jpg'));
   const image = await decodeImage({ bytes, sha256: 'bbt1' }, { maxPixels: 40_000_000, maxSide: 1280 });

@@ -59,16 +59,18 @@ test.each([
   });
 });
 
-test('MXFace faces get their 68 points from the embedded net on MXFace\'s box, and a pose', async () => {
+test("MXFace faces get their 68 points from the embedded net on MXFace's box, and a pose", async () => {
   const query = `mutation($image: ImageInput!, $options: DetectionOptions) { detectLandmarks(image: $image, options: $options) {
     faces { rectangle { x } all: landmarks(scheme: IBUG_68) { point { x y } } pose { yaw pitch roll } } } }`;
   const base64 = readBase64('photos', 'bbt3.jpg');
   const run = async (provider: string) =>
-    ((await server.graphql(query, { image: { base64 }, options: { provider } })).body.data.detectLandmarks.faces as Array<{
-      rectangle: { x: number };
-      all: Array<{ point: { x: number; y: number } }>;
-      pose: { yaw: number; pitch: number; roll: number };
-    }>).sort((a, b) => a.rectangle.x - b.rectangle.x);
+    (
+      (await server.graphql(query, { image: { base64 }, options: { provider } })).body.data.detectLandmarks.faces as Array<{
+        rectangle: { x: number };
+        all: Array<{ point: { x: number; y: number } }>;
+        pose: { yaw: number; pitch: number; roll: number };
+      }>
+    ).sort((a, b) => a.rectangle.x - b.rectangle.x);
   const [viaMxface, embedded] = [await run('MXFACE'), await run('EMBEDDED')];
   expect(viaMxface).toHaveLength(embedded.length);
   viaMxface.forEach((face, i) => {

@@ -20,7 +20,10 @@ const logged: string[] = [];
 beforeAll(async () => {
   upstream = await startMxfaceServer({ keys: [TEST_KEY], threads: 1 });
   const load = async (file: string) => {
-    const bytes = await sharp(dataset(...file.split('/'))).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const bytes = await sharp(dataset(...file.split('/')))
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
     return decodeImage({ bytes, sha256: file }, { maxPixels: 40_000_000, maxSide: 1280 });
   };
   happy = await load('photos/happy.jpg');
@@ -200,9 +203,7 @@ test('the circuit opens after consecutive failures, fails fast, and closes after
 test('calls in flight never exceed the concurrency limit, and a batch fans out to it', async () => {
   upstream.faults.set({ latencyMs: 150, canned: true });
   const p = provider({ concurrency: 2 });
-  const images = await Promise.all(
-    Array.from({ length: 6 }, async (_, i) => ({ ...happy, info: { ...happy.info, sha256: `img-${i}` } })),
-  );
+  const images = await Promise.all(Array.from({ length: 6 }, async (_, i) => ({ ...happy, info: { ...happy.info, sha256: `img-${i}` } })));
   const results = await p.detect(images, SETTINGS);
   expect(results.every((r) => Array.isArray(r) && r.length === 1)).toBe(true);
   expect(upstream.maxInFlight()).toBe(2);

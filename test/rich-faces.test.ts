@@ -9,12 +9,39 @@ const QUERY = /* GraphQL */ `
   mutation Rich($image: ImageInput!) {
     detectLandmarks(image: $image) {
       faces {
-        rectangle { x y width height }
-        five: landmarks { type index region point { x y } }
-        all: landmarks(scheme: IBUG_68) { type index region point { x y } }
-        pose { yaw pitch roll }
+        rectangle {
+          x
+          y
+          width
+          height
+        }
+        five: landmarks {
+          type
+          index
+          region
+          point {
+            x
+            y
+          }
+        }
+        all: landmarks(scheme: IBUG_68) {
+          type
+          index
+          region
+          point {
+            x
+            y
+          }
+        }
+        pose {
+          yaw
+          pitch
+          roll
+        }
       }
-      userErrors { code }
+      userErrors {
+        code
+      }
     }
   }
 `;
@@ -136,9 +163,28 @@ const MESH_QUERY = /* GraphQL */ `
     detectLandmarks(image: $image) {
       faces {
         id
-        rectangle { x y width height }
-        all: landmarks(scheme: IBUG_68) { point { x y } }
-        mesh: landmarks(scheme: MEDIAPIPE_478) { index type region point { x y z } }
+        rectangle {
+          x
+          y
+          width
+          height
+        }
+        all: landmarks(scheme: IBUG_68) {
+          point {
+            x
+            y
+          }
+        }
+        mesh: landmarks(scheme: MEDIAPIPE_478) {
+          index
+          type
+          region
+          point {
+            x
+            y
+            z
+          }
+        }
       }
     }
   }
@@ -159,7 +205,8 @@ test('MEDIAPIPE_478: the full mesh with depth, the pupils inside their eyes, the
   expect(mesh.slice(469, 473).every((l) => l.type === 'LEFT_IRIS')).toBe(true);
   // Each pupil lies between its eye's corners (iBUG 36/39 image-left, 42/45 image-right).
   const all: Array<{ point: Point }> = face.all;
-  const between = (p: Point, a: Point, b: Point) => p.x > Math.min(a.x, b.x) && p.x < Math.max(a.x, b.x) && Math.abs(p.y - (a.y + b.y) / 2) < distance(a, b) / 2;
+  const between = (p: Point, a: Point, b: Point) =>
+    p.x > Math.min(a.x, b.x) && p.x < Math.max(a.x, b.x) && Math.abs(p.y - (a.y + b.y) / 2) < distance(a, b) / 2;
   expect(between(mesh[468].point, all[36].point, all[39].point)).toBe(true);
   expect(between(mesh[473].point, all[42].point, all[45].point)).toBe(true);
   // iBUG 30 (the nose tip) is mesh point 4; 36 is mesh point 33 (the mesh travels as float32).
@@ -170,7 +217,18 @@ test('MEDIAPIPE_478: the full mesh with depth, the pupils inside their eyes, the
 test('Face.id is the same across identical requests and differs between faces and options', async () => {
   const base64 = readBase64('photos', 'bbt4.jpg');
   const ids = async (options?: Record<string, unknown>) => {
-    const { body } = await server.graphql(/* GraphQL */ `mutation($image: ImageInput!, $options: DetectionOptions) { detectLandmarks(image: $image, options: $options) { faces { id } } }`, { image: { base64 }, options });
+    const { body } = await server.graphql(
+      /* GraphQL */ `
+        mutation ($image: ImageInput!, $options: DetectionOptions) {
+          detectLandmarks(image: $image, options: $options) {
+            faces {
+              id
+            }
+          }
+        }
+      `,
+      { image: { base64 }, options },
+    );
     return body.data.detectLandmarks.faces.map((f: { id: string }) => f.id);
   };
   const first = await ids();

@@ -12,7 +12,7 @@ export enum Expression {
 
 registerEnumType(Expression, {
   name: 'Expression',
-  description: 'A facial expression class of the embedded expression model (face-api\'s, trained on the seven basic expressions).',
+  description: "A facial expression class of the embedded expression model (face-api's, trained on the seven basic expressions).",
   valuesConfig: {
     NEUTRAL: { description: 'No marked expression.' },
     HAPPY: { description: 'Smiling, laughing.' },

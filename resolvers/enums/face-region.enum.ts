@@ -18,6 +18,6 @@ registerEnumType(FaceRegion, {
     NOSE: { description: 'Nose bridge, tip and nostrils.' },
     EYES: { description: 'Both eyes.' },
     LIPS: { description: 'Mouth corners and lip contours.' },
-    FACE: { description: 'The rest of the face\'s surface: MEDIAPIPE_478 mesh points outside the eye and lip contours and the irises.' },
+    FACE: { description: "The rest of the face's surface: MEDIAPIPE_478 mesh points outside the eye and lip contours and the irises." },
   },
 });

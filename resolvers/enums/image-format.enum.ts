@@ -3,7 +3,7 @@ import { ImageFileFormat } from '../../src/image/image-format';
 
 registerEnumType(ImageFileFormat, {
   name: 'ImageFileFormat',
-  description: 'Image file formats the service reads, detected from the file\'s bytes (not from a data URL\'s media type).',
+  description: "Image file formats the service reads, detected from the file's bytes (not from a data URL's media type).",
   valuesConfig: {
     JPEG: { description: 'JPEG / JFIF / EXIF JPEG.' },
     PNG: { description: 'PNG; transparency is flattened onto white.' },

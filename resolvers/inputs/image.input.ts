@@ -5,7 +5,8 @@ import { Field, InputType } from 'type-graphql';
 export class ImageInput {
   @Field(() => String, {
     nullable: true,
-    description: 'The file bytes as base64 (standard or URL-safe alphabet, padding optional), or a `data:<type>;base64,...` URL. JPEG, PNG, WebP, GIF, TIFF, AVIF or BMP.',
+    description:
+      'The file bytes as base64 (standard or URL-safe alphabet, padding optional), or a `data:<type>;base64,...` URL. JPEG, PNG, WebP, GIF, TIFF, AVIF or BMP.',
   })
   base64?: string | null;
 }

@@ -5,7 +5,10 @@ import { UserError } from './user-error.type';
 
 @ObjectType({ description: 'The result for one image. Check `userErrors` first: when it is empty, `faces` is set (an empty list means no face was found).' })
 export class DetectLandmarksPayload {
-  @Field(() => [Face], { nullable: true, description: 'Every face found, most confident first; empty when there is none; null when the image could not be processed.' })
+  @Field(() => [Face], {
+    nullable: true,
+    description: 'Every face found, most confident first; empty when there is none; null when the image could not be processed.',
+  })
   faces!: Face[] | null;
 
   @Field(() => ImageInfo, { nullable: true, description: 'What was read from the image file; null when it could not be read.' })

@@ -1,7 +1,9 @@
 import { Field, ObjectType } from 'type-graphql';
 import { ErrorCode } from '../enums/error-code.enum';
 
-@ObjectType({ description: 'An expected failure for one image (bad input, upstream down...). Malformed requests and server bugs are top-level GraphQL errors instead.' })
+@ObjectType({
+  description: 'An expected failure for one image (bad input, upstream down...). Malformed requests and server bugs are top-level GraphQL errors instead.',
+})
 export class UserError {
   @Field(() => ErrorCode, { description: 'Machine-readable reason: switch on this.' })
   code!: ErrorCode;

@@ -105,7 +105,10 @@ export function chipTransform(points: FivePoints, size: number): Similarity {
     const p = points[key];
     return p ? [{ from: p, to: scalePixelPoint(ARCFACE_TEMPLATE_112[i], size / 112) }] : [];
   });
-  return fitSimilarity(pairs.map((p) => p.from), pairs.map((p) => p.to));
+  return fitSimilarity(
+    pairs.map((p) => p.from),
+    pairs.map((p) => p.to),
+  );
 }
 
 function encode(pipeline: Sharp, format: CropFormat) {
@@ -114,7 +117,6 @@ function encode(pipeline: Sharp, format: CropFormat) {
 }
 
 const dataUrl = (data: Buffer, format: CropFormat) => `data:image/${format.toLowerCase()};base64,${data.toString('base64')}`;
-
 
 function pad(b: Box, share: number): Box {
   const margin = Math.max(b.width, b.height) * share;

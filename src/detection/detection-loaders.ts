@@ -77,7 +77,12 @@ export function createDetectionLoaders(detector: LandmarkDetector): DetectionLoa
   const mesh = analysed<DetectedFace, MeshPoint[]>(async (engine, faces) => {
     const missing = faces.filter((f) => !f.mesh);
     const computed = await answerByImage(missing, (groups) =>
-      engine.meshes(groups.map(({ image, items }) => ({ image, seeds: items.map((f) => ({ box: f.rectangle, leftEye: f.fivePoints.leftEye, rightEye: f.fivePoints.rightEye })) }))),
+      engine.meshes(
+        groups.map(({ image, items }) => ({
+          image,
+          seeds: items.map((f) => ({ box: f.rectangle, leftEye: f.fivePoints.leftEye, rightEye: f.fivePoints.rightEye })),
+        })),
+      ),
     );
     let next = 0;
     return faces.map((f) => unpackMesh(f.mesh ?? computed[next++]));
@@ -89,11 +94,18 @@ export function createDetectionLoaders(detector: LandmarkDetector): DetectionLoa
 
   const descriptors = analysed<DetectedFace, number[]>((engine, faces) => {
     const toImage = (f: DetectedFace) => invertSimilarity(chipTransform(f.fivePoints, DESCRIPTOR_CHIP));
-    return answerByImage(faces, (groups) => engine.descriptors(groups.map(({ image, items }) => ({ image, toImages: items.map(toImage) })), DESCRIPTOR_CHIP));
+    return answerByImage(faces, (groups) =>
+      engine.descriptors(
+        groups.map(({ image, items }) => ({ image, toImages: items.map(toImage) })),
+        DESCRIPTOR_CHIP,
+      ),
+    );
   });
 
   const warps = analysed<WarpKey, RgbImage>((engine, keys) =>
-    answerByImage(keys, (groups) => engine.warps(groups.map(({ image, items }) => ({ image, squares: items.map(({ toImage, size }) => ({ toImage, size })) })))),
+    answerByImage(keys, (groups) =>
+      engine.warps(groups.map(({ image, items }) => ({ image, squares: items.map(({ toImage, size }) => ({ toImage, size })) }))),
+    ),
   );
 
   return {

@@ -25,7 +25,10 @@ export function resolveDetectionSettings(options: DetectionOptionsInput | null |
   }
   const provider = options?.provider ?? providers.defaultProvider.name;
   if (!providers.get(provider)) {
-    throw new DetectionError(ErrorCode.INVALID_OPTION, `The ${provider} provider is not enabled on this server (enabled: ${providers.names.join(', ')}).`, ['options', 'provider']);
+    throw new DetectionError(ErrorCode.INVALID_OPTION, `The ${provider} provider is not enabled on this server (enabled: ${providers.names.join(', ')}).`, [
+      'options',
+      'provider',
+    ]);
   }
   return { minConfidence, maxFaces, provider };
 }

@@ -104,5 +104,8 @@ function toClientFaces(faces: ProviderFace[], settings: DetectionSettings, image
 
 /** Rank within the image's answer, which is deterministic for the same bytes and settings. */
 function faceId(sha256: string, settings: DetectionSettings, rank: number): string {
-  return createHash('sha256').update(`${sha256}:${settingsKey(settings)}:${rank}`).digest('base64url').slice(0, 22);
+  return createHash('sha256')
+    .update(`${sha256}:${settingsKey(settings)}:${rank}`)
+    .digest('base64url')
+    .slice(0, 22);
 }

@@ -53,10 +53,7 @@ const isSwapped = (orientation: number) => orientation >= 5 && orientation <= 8;
 export async function decodeImage(image: ImageBytes, limits: DecodeLimits): Promise<DecodedImage> {
   const format = sniffImageFormat(image.bytes);
   if (!format) {
-    throw new DetectionError(
-      ErrorCode.UNSUPPORTED_FORMAT,
-      'The file is not an image in a supported format (JPEG, PNG, WebP, GIF, TIFF, AVIF or BMP).',
-    );
+    throw new DetectionError(ErrorCode.UNSUPPORTED_FORMAT, 'The file is not an image in a supported format (JPEG, PNG, WebP, GIF, TIFF, AVIF or BMP).');
   }
   const source = format === ImageFileFormat.BMP ? bmpSource(image.bytes, limits.maxPixels) : sharpSource(image.bytes, limits.maxPixels);
   const header = await readHeader(source, format);
@@ -134,10 +131,7 @@ function bmpSource(bytes: Buffer, maxPixels: number): Sharp {
 }
 
 function tooManyPixels(width: number, height: number, maxPixels: number): DetectionError {
-  return new DetectionError(
-    ErrorCode.TOO_MANY_PIXELS,
-    `The image is ${width}x${height} (${width * height} pixels); the limit is ${maxPixels} pixels.`,
-  );
+  return new DetectionError(ErrorCode.TOO_MANY_PIXELS, `The image is ${width}x${height} (${width * height} pixels); the limit is ${maxPixels} pixels.`);
 }
 
 function corrupt(format: ImageFileFormat, cause: unknown): DetectionError {

@@ -48,7 +48,11 @@ function decodeBase64(text: string, maxBytes: number, field: string[]): Buffer {
     throw new DetectionError(ErrorCode.EMPTY_IMAGE, 'The image is empty.', field);
   }
   if (!BASE64_BODY.test(compact) || compact.length % 4 === 1 || (compact.includes('=') && compact.length % 4 !== 0)) {
-    throw new DetectionError(ErrorCode.INVALID_BASE64, 'The image is not valid base64: use the standard alphabet, no data URL prefix other than `data:<type>;base64,`.', field);
+    throw new DetectionError(
+      ErrorCode.INVALID_BASE64,
+      'The image is not valid base64: use the standard alphabet, no data URL prefix other than `data:<type>;base64,`.',
+      field,
+    );
   }
   // Node's base64 decoder reads the URL-safe alphabet too.
   const bytes = Buffer.from(compact, 'base64');

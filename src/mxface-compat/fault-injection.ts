@@ -43,7 +43,13 @@ export const NO_FAULTS: Faults = {
 };
 
 const CANNED_FACE: MxfaceFace = {
-  faceLandmark: { mouthLeft: { x: 184, y: 153 }, mouthRight: { x: 232, y: 159 }, nose: { x: 216, y: 216 }, eye_left: { x: 187, y: 98 }, eye_right: { x: 251, y: 107 } },
+  faceLandmark: {
+    mouthLeft: { x: 184, y: 153 },
+    mouthRight: { x: 232, y: 159 },
+    nose: { x: 216, y: 216 },
+    eye_left: { x: 187, y: 98 },
+    eye_right: { x: 251, y: 107 },
+  },
   quality: 0.956459,
   faceRectangle: { x: 145, y: 48, width: 372, height: 154 },
 };

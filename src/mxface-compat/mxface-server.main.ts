@@ -25,7 +25,9 @@ const env = z
 startMxfaceServer({
   host: env.MXFACE_SERVER_HOST,
   port: env.MXFACE_SERVER_PORT,
-  keys: env.MXFACE_SERVER_KEYS.split(',').map((k) => k.trim()).filter(Boolean),
+  keys: env.MXFACE_SERVER_KEYS.split(',')
+    .map((k) => k.trim())
+    .filter(Boolean),
   threads: env.WORKER_THREADS,
   faults: {
     latencyMs: env.MXFACE_FAULT_LATENCY_MS,
@@ -37,12 +39,15 @@ startMxfaceServer({
     slowBodyMs: env.MXFACE_FAULT_SLOW_BODY_MS,
     variant: env.MXFACE_RESPONSE_VARIANT as ResponseVariant,
   },
-}).then((server) => {
-  log.info('local MXFace server listening', { url: `${server.url}/api/face/landmark` });
-  const stop = () => void server.stop().then(() => process.exit(0));
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-}, (error: unknown) => {
-  log.fatal('the local MXFace server failed to start', { error: describeError(error) });
-  process.exit(1);
-});
+}).then(
+  (server) => {
+    log.info('local MXFace server listening', { url: `${server.url}/api/face/landmark` });
+    const stop = () => void server.stop().then(() => process.exit(0));
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  },
+  (error: unknown) => {
+    log.fatal('the local MXFace server failed to start', { error: describeError(error) });
+    process.exit(1);
+  },
+);

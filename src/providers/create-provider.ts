@@ -7,10 +7,16 @@ import { Providers } from './providers';
 /** Every provider the configuration enables; the configured default first. */
 export function createProviders(config: Config): Providers {
   const all: FaceDetector[] = [];
-  const embedded = config.embeddedEnabled ? new EmbeddedProvider({ threads: config.workerThreads, engine: config.embeddedEngine, detector: config.faceDetector }) : undefined;
+  const embedded = config.embeddedEnabled
+    ? new EmbeddedProvider({ threads: config.workerThreads, engine: config.embeddedEngine, detector: config.faceDetector })
+    : undefined;
   if (embedded) all.push(embedded);
   if (config.mxface) all.push(new MxfaceProvider(config.mxface));
   const defaultProvider = all.find((p) => p.name === config.provider);
   if (!defaultProvider) throw new Error(`provider ${config.provider} is not configured`);
-  return new Providers(defaultProvider, all.filter((p) => p !== defaultProvider), embedded);
+  return new Providers(
+    defaultProvider,
+    all.filter((p) => p !== defaultProvider),
+    embedded,
+  );
 }

@@ -41,7 +41,6 @@ export interface FaceDetector {
   close(): Promise<void>;
 }
 
-
 /**
  * Per-face work on faces already found, whichever provider found them (embedded engine only).
  * Every call takes several images so that one request costs one worker task per kind of work.

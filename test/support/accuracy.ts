@@ -7,10 +7,22 @@ const QUERY = /* GraphQL */ `
   mutation Accuracy($image: ImageInput!) {
     detectLandmarks(image: $image) {
       faces {
-        rectangle { x y width height }
-        points: landmarks(scheme: IBUG_68) { point { x y } }
+        rectangle {
+          x
+          y
+          width
+          height
+        }
+        points: landmarks(scheme: IBUG_68) {
+          point {
+            x
+            y
+          }
+        }
       }
-      userErrors { code }
+      userErrors {
+        code
+      }
     }
   }
 `;
@@ -35,7 +47,8 @@ export async function measureAccuracy(server: TestServer, set: 'helen-dev' | 'dl
   for (const image of groundTruth(set)) {
     const { body } = await server.graphql(QUERY, { image: { base64: readBase64(set, image.file) } });
     if (body.errors) throw new Error(JSON.stringify(body.errors));
-    const faces: Array<{ rectangle: { x: number; y: number; width: number; height: number }; points: Array<{ point: Point }> }> = body.data.detectLandmarks.faces;
+    const faces: Array<{ rectangle: { x: number; y: number; width: number; height: number }; points: Array<{ point: Point }> }> =
+      body.data.detectLandmarks.faces;
     for (const truth of image.faces) {
       annotated++;
       const match = faces.map((f) => ({ f, overlap: iou(f.rectangle, truth.box) })).sort((a, b) => b.overlap - a.overlap)[0];
@@ -43,10 +56,21 @@ export async function measureAccuracy(server: TestServer, set: 'helen-dev' | 'dl
         missed.push(image.file);
         continue;
       }
-      errors.push(landmarkErrors(truth.landmarks68.map(([x, y]) => ({ x, y })), match.f.points.map((l) => l.point)));
+      errors.push(
+        landmarkErrors(
+          truth.landmarks68.map(([x, y]) => ({ x, y })),
+          match.f.points.map((l) => l.point),
+        ),
+      );
     }
   }
-  const result = { annotated, missed, five: mean(errors.map((e) => e.five)), all68: mean(errors.map((e) => e.all68)), inner51: mean(errors.map((e) => e.inner51)) };
+  const result = {
+    annotated,
+    missed,
+    five: mean(errors.map((e) => e.five)),
+    all68: mean(errors.map((e) => e.all68)),
+    inner51: mean(errors.map((e) => e.inner51)),
+  };
   console.log(
     `${set}: recall ${annotated - missed.length}/${annotated}, 5-pt NME ${result.five.toFixed(2)}%, 68-pt ${result.all68.toFixed(2)}%, 51-pt (no jaw) ${result.inner51.toFixed(2)}%`,
   );

@@ -18,10 +18,7 @@ export interface GraphQLBody {
 }
 
 /** A real server on a loopback port with the providers the environment configures, or the one given. */
-export async function startTestServer(
-  env: Record<string, string> = {},
-  options: { provider?: FaceDetector; start?: boolean } = {},
-): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, options: { provider?: FaceDetector; start?: boolean } = {}): Promise<TestServer> {
   const config = loadConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', WORKER_THREADS: '2', ...env });
   const providers = options.provider ? new Providers(options.provider) : createProviders(config);
   const server = await startServer(config, providers);
@@ -45,13 +42,35 @@ export const DETECT = /* GraphQL */ `
   mutation Detect($image: ImageInput!, $options: DetectionOptions) {
     detectLandmarks(image: $image, options: $options) {
       faces {
-        rectangle { x y width height }
+        rectangle {
+          x
+          y
+          width
+          height
+        }
         confidence
         quality
-        landmarks { type point { x y } }
+        landmarks {
+          type
+          point {
+            x
+            y
+          }
+        }
       }
-      image { width height format orientation byteLength sha256 }
-      userErrors { code message field }
+      image {
+        width
+        height
+        format
+        orientation
+        byteLength
+        sha256
+      }
+      userErrors {
+        code
+        message
+        field
+      }
     }
   }
 `;
@@ -59,9 +78,33 @@ export const DETECT = /* GraphQL */ `
 export const DETECT_BATCH = /* GraphQL */ `
   mutation DetectBatch($images: [ImageInput!]!, $options: DetectionOptions) {
     detectLandmarksBatch(images: $images, options: $options) {
-      faces { rectangle { x y width height } confidence landmarks { type point { x y } } }
-      image { width height format sha256 }
-      userErrors { code message field }
+      faces {
+        rectangle {
+          x
+          y
+          width
+          height
+        }
+        confidence
+        landmarks {
+          type
+          point {
+            x
+            y
+          }
+        }
+      }
+      image {
+        width
+        height
+        format
+        sha256
+      }
+      userErrors {
+        code
+        message
+        field
+      }
     }
   }
 `;

@@ -106,7 +106,10 @@ async function confirm(faceapi: typeof FaceApi, input: tf.Tensor3D, box: Box): P
   if (!region) return false;
   const crop = tf.slice(input, [region.y, region.x, 0], [region.height, region.width, 3]) as tf.Tensor3D;
   try {
-    const found = await faceapi.detectAllFaces(crop as never, new faceapi.TinyFaceDetectorOptions({ inputSize: CONFIRM_INPUT_SIZE, scoreThreshold: CONFIRM_MIN_SCORE }));
+    const found = await faceapi.detectAllFaces(
+      crop as never,
+      new faceapi.TinyFaceDetectorOptions({ inputSize: CONFIRM_INPUT_SIZE, scoreThreshold: CONFIRM_MIN_SCORE }),
+    );
     // The confirming face must be this face, not a neighbour inside the wider crop.
     return found.some((f) => {
       const cx = region.x + f.box.x + f.box.width / 2;

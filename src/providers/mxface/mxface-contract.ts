@@ -82,10 +82,7 @@ function toParsedFace(face: MxfaceFace): ParsedMxfaceFace {
   };
 }
 
-const envelopeSchema = z.union([
-  z.object({ code: z.number(), error: z.string() }),
-  z.object({ errorCode: z.number(), errorMessage: z.string() }),
-]);
+const envelopeSchema = z.union([z.object({ code: z.number(), error: z.string() }), z.object({ errorCode: z.number(), errorMessage: z.string() })]);
 
 /** The message of an error envelope in either known form, if the body is one. */
 export function parseMxfaceErrorMessage(body: unknown): string | undefined {

@@ -22,7 +22,14 @@ import type { DecodedImage } from '../../image/image-decoder';
 import { ImageFileFormat } from '../../image/image-format';
 import { describeError, log } from '../../logger';
 import type { DetectionSettings, FaceDetector, ProviderFace } from '../provider';
-import { MXFACE_KEY_HEADER, MXFACE_LANDMARK_PATH, MXFACE_MAX_BODY_BYTES, parseMxfaceErrorMessage, parseMxfaceResponse, type MxfaceRequest } from './mxface-contract';
+import {
+  MXFACE_KEY_HEADER,
+  MXFACE_LANDMARK_PATH,
+  MXFACE_MAX_BODY_BYTES,
+  parseMxfaceErrorMessage,
+  parseMxfaceResponse,
+  type MxfaceRequest,
+} from './mxface-contract';
 import { UpstreamError } from './upstream-error';
 
 // Room for the JSON around the base64 inside the vendor's body limit.
@@ -52,7 +59,7 @@ export class MxfaceProvider implements FaceDetector {
     this.endpoint = `${config.url}${config.apiPrefix}${MXFACE_LANDMARK_PATH}`;
     this.maxBatchSize = Math.max(16, config.concurrency * 4);
     const breaker = circuitBreaker(
-      handleWhen((e) => e instanceof UpstreamError ? e.countsAgainstHealth : e instanceof TaskCancelledError),
+      handleWhen((e) => (e instanceof UpstreamError ? e.countsAgainstHealth : e instanceof TaskCancelledError)),
       { halfOpenAfter: config.breakerCooldownMs, breaker: new ConsecutiveBreaker(config.breakerFailures) },
     );
     breaker.onBreak(() => log.warn('mxface circuit opened', { endpoint: this.endpoint, cooldownMs: config.breakerCooldownMs }));
@@ -129,7 +136,10 @@ export class MxfaceProvider implements FaceDetector {
   private toDetectionError(error: unknown): DetectionError {
     if (error instanceof UpstreamError) return new DetectionError(error.code, error.message);
     if (error instanceof BrokenCircuitError) {
-      return new DetectionError(ErrorCode.UPSTREAM_UNAVAILABLE, `MXFace is failing; calls are paused for up to ${Math.round(this.config.breakerCooldownMs / 1000)} s.`);
+      return new DetectionError(
+        ErrorCode.UPSTREAM_UNAVAILABLE,
+        `MXFace is failing; calls are paused for up to ${Math.round(this.config.breakerCooldownMs / 1000)} s.`,
+      );
     }
     if (error instanceof TaskCancelledError) return new DetectionError(ErrorCode.UPSTREAM_TIMEOUT, 'MXFace did not answer in time.');
     if (error instanceof BulkheadRejectedError) return new DetectionError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Too many MXFace calls are queued; retry later.');
@@ -172,5 +182,5 @@ async function encodeForMxface(image: DecodedImage): Promise<{ base64: string; s
     const jpeg = (await raw().jpeg({ quality }).toBuffer()).toString('base64');
     if (jpeg.length <= MAX_BASE64_CHARS) return { base64: jpeg, scale };
   }
-  throw new DetectionError(ErrorCode.IMAGE_TOO_LARGE, 'The image cannot be made small enough for MXFace\'s 10 MB request limit.');
+  throw new DetectionError(ErrorCode.IMAGE_TOO_LARGE, "The image cannot be made small enough for MXFace's 10 MB request limit.");
 }

@@ -42,7 +42,8 @@ export class UpstreamError extends Error {
     if (status === 429) return new UpstreamError('rate_limited', 'MXFace is rate limiting this service (HTTP 429); retry later.', status);
     if (status === 408) return new UpstreamError('timeout', 'MXFace timed out reading the request (HTTP 408).', status);
     if (status >= 500) return new UpstreamError('unavailable', `MXFace failed (HTTP ${status}); retry later.`, status);
-    if (status === 400 || status === 413 || status === 415 || status === 422) return new UpstreamError('rejected', `MXFace rejected the image (HTTP ${status})${said}`, status);
+    if (status === 400 || status === 413 || status === 415 || status === 422)
+      return new UpstreamError('rejected', `MXFace rejected the image (HTTP ${status})${said}`, status);
     return new UpstreamError('protocol', `MXFace answered with an unexpected HTTP ${status}.`, status);
   }
 }

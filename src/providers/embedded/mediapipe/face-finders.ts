@@ -14,7 +14,6 @@ import { BLAZEFACE_ANCHOR_COUNT, BLAZEFACE_INPUT, BLAZEFACE_ROW, decodeBlazeface
 import { letterbox } from './letterbox';
 import { decodeYunet, YUNET_STRIDES, yunetInput } from './yunet';
 
-
 export interface FaceCandidate {
   box: Box;
   /** Eye centres, image-left first. */
@@ -65,7 +64,8 @@ export class BlazefaceFinder implements FaceFinder {
     try {
       const logitValues = logits.dataSync();
       const rowValues = rows.dataSync();
-      if (logitValues.length !== BLAZEFACE_ANCHOR_COUNT || rowValues.length !== BLAZEFACE_ANCHOR_COUNT * BLAZEFACE_ROW) throw new Error('unexpected blazeface output');
+      if (logitValues.length !== BLAZEFACE_ANCHOR_COUNT || rowValues.length !== BLAZEFACE_ANCHOR_COUNT * BLAZEFACE_ROW)
+        throw new Error('unexpected blazeface output');
       return decodeBlazeface(logitValues, rowValues, BlazefaceFinder.MIN_SCORE, MAX_OVERLAP).map((c) =>
         toImage(c.box, c.keyPoints[0], c.keyPoints[1], c.score, input.scaleX, input.scaleY),
       );

@@ -54,7 +54,11 @@ export class MediapipeEngine {
     const candidates = await this.finder.find(task);
     const meshes = this.meshesOn(task, candidates, this.finder.cropScale);
     const unsure = candidates.flatMap((_, i) => (meshes[i].presence >= MIN_FACE_PRESENCE && meshes[i].presence < FACE_PRESENCE ? [i] : []));
-    const second = this.meshesOn(task, unsure.map((i) => seedFromMesh(meshes[i].mesh)), MESH_CROP_SCALE);
+    const second = this.meshesOn(
+      task,
+      unsure.map((i) => seedFromMesh(meshes[i].mesh)),
+      MESH_CROP_SCALE,
+    );
     unsure.forEach((i, k) => (meshes[i] = second[k]));
     const accepted = candidates.flatMap((c, i) => (meshes[i].presence >= FACE_PRESENCE ? [{ c, mesh: meshes[i].mesh }] : [])).slice(0, task.maxFaces);
     return accepted.map(({ c, mesh }) => ({
