@@ -1,11 +1,12 @@
 /** @type {import('jest').Config} */
+const common = { preset: 'ts-jest', testEnvironment: 'node', setupFiles: ['reflect-metadata'], testMatch: ['**/*.test.ts'] };
+
 module.exports = {
-  preset: 'ts-jest',
-  testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
-  setupFiles: ['reflect-metadata'],
-  // Integration suites start real servers with model-loading worker threads.
-  testTimeout: 120_000,
+  projects: [
+    // Pure modules: no models, no servers, no build (`npm run test:unit`).
+    { ...common, displayName: 'unit', roots: ['<rootDir>/test/unit'] },
+    // Real servers on loopback with model-loading worker threads (which run from dist/).
+    { ...common, displayName: 'integration', roots: ['<rootDir>/test'], testPathIgnorePatterns: ['/test/unit/'], testTimeout: 120_000 },
+  ],
   maxWorkers: 1,
 };

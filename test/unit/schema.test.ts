@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isEnumType, isInputObjectType, isIntrospectionType, isObjectType, isSpecifiedScalarType } from 'graphql';
-import { buildFacemarkSchema, schemaSdl } from '../src/graphql/build-schema';
+import { buildFacemarkSchema, schemaSdl } from '../../src/graphql/build-schema';
 
 test('schema.graphql is what the code emits (run `npm run schema` after changing types)', () => {
-  expect(fs.readFileSync(path.join(__dirname, '..', 'schema.graphql'), 'utf8')).toBe(schemaSdl());
+  expect(fs.readFileSync(path.join(__dirname, '..', '..', 'schema.graphql'), 'utf8')).toBe(schemaSdl());
 });
 
 test('every type, field, argument and enum value has a description', () => {

@@ -1,5 +1,5 @@
-import { ErrorCode } from '../src/errors';
-import { readImageInput } from '../src/image/image-input';
+import { ErrorCode } from '../../src/errors';
+import { readImageInput } from '../../src/image/image-input';
 
 const bytes = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0xfb, 0xff]);
 const b64 = bytes.toString('base64');

@@ -1,0 +1,68 @@
+import { boundingBox, clipBox, iou, scalePixelPoint, squareAround } from '../../src/geometry/geometry';
+import { estimateHeadPose } from '../../src/geometry/head-pose';
+import { fivePointsFrom68 } from '../../src/geometry/landmarks';
+import { applySimilarity, fitSimilarity, invertSimilarity, squareFootprint } from '../../src/geometry/similarity';
+
+test('pixel centres correspond between resolutions', () => {
+  expect(scalePixelPoint({ x: 0, y: 0 }, 2)).toEqual({ x: 0.5, y: 0.5 });
+  expect(scalePixelPoint({ x: -0.5, y: 9.5 }, 3)).toEqual({ x: -0.5, y: 29.5 });
+});
+
+test('boxes: square around, clip, IoU, bounding box', () => {
+  expect(squareAround({ x: 10, y: 10, width: 20, height: 40 })).toEqual({ x: 0, y: 10, width: 40, height: 40 });
+  expect(clipBox({ x: -5, y: -5, width: 10, height: 10 }, 100, 100)).toEqual({ x: 0, y: 0, width: 5, height: 5 });
+  expect(clipBox({ x: 200, y: 0, width: 10, height: 10 }, 100, 100)).toBeUndefined();
+  expect(iou({ x: 0, y: 0, width: 10, height: 10 }, { x: 5, y: 0, width: 10, height: 10 })).toBeCloseTo(50 / 150, 9);
+  expect(
+    boundingBox([
+      { x: 3, y: 4 },
+      { x: -1, y: 9 },
+    ]),
+  ).toEqual({ x: -1, y: 4, width: 4, height: 5 });
+});
+
+test('a fitted similarity recovers the transform that made the points, and inverts', () => {
+  const truth = { a: { x: 1.2 * Math.cos(0.3), y: 1.2 * Math.sin(0.3) }, b: { x: 5, y: -7 } };
+  const from = [
+    { x: 0, y: 0 },
+    { x: 10, y: 0 },
+    { x: 3, y: 8 },
+  ];
+  const fitted = fitSimilarity(
+    from,
+    from.map((p) => applySimilarity(truth, p)),
+  );
+  expect(fitted.a.x).toBeCloseTo(truth.a.x, 9);
+  expect(fitted.b.y).toBeCloseTo(truth.b.y, 9);
+  const back = applySimilarity(invertSimilarity(fitted), applySimilarity(fitted, { x: 4, y: 2 }));
+  expect(back.x).toBeCloseTo(4, 9);
+  expect(back.y).toBeCloseTo(2, 9);
+  expect(squareFootprint({ a: { x: 2, y: 0 }, b: { x: 10, y: 10 } }, 4)).toEqual({ x: 9, y: 9, width: 8, height: 8 });
+});
+
+test('five points from the 68: eye contour means, nose tip 30, mouth corners 48 and 54', () => {
+  const points = Array.from({ length: 68 }, (_, i) => ({ x: i, y: 2 * i }));
+  expect(fivePointsFrom68(points)).toEqual({
+    leftEye: { x: 38.5, y: 77 },
+    rightEye: { x: 44.5, y: 89 },
+    noseTip: { x: 30, y: 60 },
+    mouthLeft: { x: 48, y: 96 },
+    mouthRight: { x: 54, y: 108 },
+  });
+  expect(() => fivePointsFrom68(points.slice(1))).toThrow(/expected 68/);
+});
+
+test('five-point pose: a level frontal face, then roll from the eye line and yaw from the nose', () => {
+  const frontal = {
+    leftEye: { x: 40, y: 40 },
+    rightEye: { x: 60, y: 40 },
+    noseTip: { x: 50, y: 50 },
+    mouthLeft: { x: 42, y: 60 },
+    mouthRight: { x: 58, y: 60 },
+  };
+  const pose = estimateHeadPose(frontal);
+  expect(pose.roll).toBeCloseTo(0, 9);
+  expect(pose.yaw).toBeCloseTo(0, 9);
+  expect(estimateHeadPose({ ...frontal, rightEye: { x: 60, y: 60 } }).roll).toBeCloseTo(45, 9);
+  expect(estimateHeadPose({ ...frontal, noseTip: { x: 56, y: 50 } }).yaw).toBeGreaterThan(10);
+});
