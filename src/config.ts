@@ -1,7 +1,7 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import { z } from 'zod';
-import fs from 'node:fs';
-import { EMBEDDED_ENGINES, FACE_DETECTORS, type EmbeddedEngineName, type FaceDetectorName } from './providers/embedded/engine-protocol';
+import { EMBEDDED_ENGINES, FACE_DETECTORS, type EmbeddedEngineName } from './providers/embedded/engine-protocol';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -55,72 +55,30 @@ const envSchema = z.object({
 
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
-export interface MxfaceConfig {
-  url: string;
-  apiPrefix: string;
-  subscriptionKey: string;
-  attemptTimeoutMs: number;
-  totalTimeoutMs: number;
-  maxAttempts: number;
-  retryBaseMs: number;
-  concurrency: number;
-  breakerFailures: number;
-  breakerCooldownMs: number;
-}
-
-export interface Config {
-  env: string;
-  host: string;
-  port: number;
-  /** The provider used when a request does not pick one. */
-  provider: ProviderName;
-  embeddedEnabled: boolean;
-  /** The embedded detector + landmark pipeline. */
-  embeddedEngine: EmbeddedEngineName;
-  /** What seeds the mediapipe engine's mesh. */
-  faceDetector: { name: FaceDetectorName; modelPath?: string };
-  workerThreads: number;
-  /** Set when an MXFace subscription key is configured. */
-  mxface?: MxfaceConfig;
-  /** Keys accepted by the MXFace-compatible REST endpoint; undefined = open. */
-  mxfaceCompatKeys?: string[];
-  limits: { maxImageBytes: number; maxImagePixels: number; maxBatchSize: number; bodyLimitBytes: number; maxCropSize: number };
-  detectionMaxSide: number;
-  graphql: { maxDepth: number; maxAliases: number; maxCost: number; maxTokens: number; introspection: boolean };
-  /** Browser origins allowed to call the API; ['*'] = any. */
-  corsOrigins: string[];
-  shutdownTimeoutMs: number;
-}
-
-export class ConfigError extends Error {}
-
-/** Reads and validates the environment once at start; a bad value stops the process with every problem listed. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
-    throw new ConfigError(`Invalid configuration:\n${problems}`);
-  }
-  const e = parsed.data;
-  if (e.LANDMARK_PROVIDER === 'mxface' && !e.MXFACE_SUBSCRIPTION_KEY) {
-    throw new ConfigError('Invalid configuration:\n  MXFACE_SUBSCRIPTION_KEY: required when LANDMARK_PROVIDER=mxface');
-  }
-  if (e.FACE_DETECTOR === 'yunet') {
-    const problem = yunetProblem(e.EMBEDDED_ENGINE, e.YUNET_MODEL_PATH);
-    if (problem) throw new ConfigError(`Invalid configuration:\n  ${problem}`);
-  }
-  if (e.LANDMARK_PROVIDER === 'embedded' && !e.EMBEDDED_ENABLED) {
-    throw new ConfigError('Invalid configuration:\n  EMBEDDED_ENABLED: cannot be false while LANDMARK_PROVIDER=embedded');
-  }
-  return {
+/** The environment, checked across variables too, turned into the service's configuration. */
+const configSchema = envSchema
+  .superRefine((e, ctx) => {
+    const problem = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
+    if (e.LANDMARK_PROVIDER === 'mxface' && !e.MXFACE_SUBSCRIPTION_KEY) problem('MXFACE_SUBSCRIPTION_KEY', 'required when LANDMARK_PROVIDER=mxface');
+    if (e.LANDMARK_PROVIDER === 'embedded' && !e.EMBEDDED_ENABLED) problem('EMBEDDED_ENABLED', 'cannot be false while LANDMARK_PROVIDER=embedded');
+    if (e.FACE_DETECTOR === 'yunet') {
+      const yunet = yunetProblem(e.EMBEDDED_ENGINE, e.YUNET_MODEL_PATH);
+      if (yunet) problem(yunet.variable, yunet.message);
+    }
+  })
+  .transform((e) => ({
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
+    /** The provider used when a request does not pick one. */
     provider: e.LANDMARK_PROVIDER,
     embeddedEnabled: e.EMBEDDED_ENABLED,
+    /** The embedded detector + landmark pipeline. */
     embeddedEngine: e.EMBEDDED_ENGINE,
+    /** What seeds the mediapipe engine's mesh. */
     faceDetector: { name: e.FACE_DETECTOR, modelPath: e.YUNET_MODEL_PATH },
     workerThreads: e.WORKER_THREADS,
+    /** Set when an MXFace subscription key is configured. */
     mxface: e.MXFACE_SUBSCRIPTION_KEY
       ? {
           url: e.MXFACE_URL.replace(/\/+$/, ''),
@@ -135,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           breakerCooldownMs: e.MXFACE_BREAKER_COOLDOWN_MS,
         }
       : undefined,
+    /** Keys accepted by the MXFace-compatible REST endpoint; undefined = open. */
     mxfaceCompatKeys: e.MXFACE_COMPAT_KEYS?.length ? e.MXFACE_COMPAT_KEYS : undefined,
     limits: {
       maxImageBytes: e.MAX_IMAGE_BYTES,
@@ -151,20 +110,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxTokens: e.MAX_QUERY_TOKENS,
       introspection: e.INTROSPECTION ?? true,
     },
+    /** Browser origins allowed to call the API; ['*'] = any. */
     corsOrigins: e.CORS_ORIGINS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-  };
+  }));
+
+/** The service's configuration: what `configSchema` makes of the environment. */
+export type Config = z.output<typeof configSchema>;
+export type MxfaceConfig = NonNullable<Config['mxface']>;
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment once at start; a bad value stops the process with every problem listed. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new ConfigError(`Invalid configuration:\n${problems}`);
+  }
+  return parsed.data;
 }
 
 /** Why FACE_DETECTOR=yunet cannot work with these settings, or undefined when it can. */
-function yunetProblem(engine: EmbeddedEngineName, modelPath: string | undefined): string | undefined {
-  if (engine !== 'mediapipe') return 'FACE_DETECTOR: yunet seeds the mediapipe engine; EMBEDDED_ENGINE is ' + engine;
-  if (!modelPath) return 'YUNET_MODEL_PATH: required when FACE_DETECTOR=yunet (a YuNet ONNX file, e.g. yunet_n_dynamic.onnx)';
-  if (!fs.existsSync(modelPath)) return `YUNET_MODEL_PATH: no file at ${modelPath}`;
+function yunetProblem(engine: EmbeddedEngineName, modelPath: string | undefined): { variable: string; message: string } | undefined {
+  if (engine !== 'mediapipe') return { variable: 'FACE_DETECTOR', message: `yunet seeds the mediapipe engine; EMBEDDED_ENGINE is ${engine}` };
+  if (!modelPath) return { variable: 'YUNET_MODEL_PATH', message: 'required when FACE_DETECTOR=yunet (a YuNet ONNX file, e.g. yunet_n_dynamic.onnx)' };
+  if (!fs.existsSync(modelPath)) return { variable: 'YUNET_MODEL_PATH', message: `no file at ${modelPath}` };
   try {
     require.resolve('onnxruntime-node');
   } catch {
-    return 'FACE_DETECTOR: yunet needs the optional dependency onnxruntime-node (installed by npm ci unless optional dependencies are omitted)';
+    return { variable: 'FACE_DETECTOR', message: 'yunet needs the optional dependency onnxruntime-node (installed by npm ci unless optional dependencies are omitted)' };
   }
   return undefined;
 }
