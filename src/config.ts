@@ -139,7 +139,10 @@ function yunetProblem(engine: EmbeddedEngineName, modelPath: string | undefined)
   try {
     require.resolve('onnxruntime-node');
   } catch {
-    return { variable: 'FACE_DETECTOR', message: 'yunet needs the optional dependency onnxruntime-node (installed by npm ci unless optional dependencies are omitted)' };
+    return {
+      variable: 'FACE_DETECTOR',
+      message: 'yunet needs the optional dependency onnxruntime-node (installed by npm ci unless optional dependencies are omitted)',
+    };
   }
   return undefined;
 }
