@@ -1,6 +1,7 @@
 import sharp, { type Sharp } from 'sharp';
 import { boundingBox, clipBox, distance, scalePixelPoint, type Box, type Point } from '../geometry/geometry';
 import { ARCFACE_TEMPLATE_112, fitSimilarity, invertSimilarity, squareFootprint, type Similarity } from '../geometry/similarity';
+import { IBUG68_RANGES, ibug68Range } from '../geometry/ibug68';
 import type { FivePoints } from '../geometry/landmarks';
 import type { DecodedImage, DetectionPixels, RgbImage } from '../image/image-decoder';
 
@@ -19,13 +20,13 @@ export interface ImageCropData {
 const PART_PADDING = 0.35;
 const FACE_PADDING = 0.1;
 
-// iBUG 68 index ranges of each part.
-const PART_INDEXES: Record<Exclude<FacePartName, 'FACE'>, [number, number]> = {
-  EYES: [36, 47],
-  LEFT_EYE: [36, 41],
-  RIGHT_EYE: [42, 47],
-  NOSE: [27, 35],
-  MOUTH: [48, 67],
+// The 68-point range each part spans.
+const PART_RANGES: Record<Exclude<FacePartName, 'FACE'>, readonly [number, number]> = {
+  EYES: IBUG68_RANGES.eyes,
+  LEFT_EYE: IBUG68_RANGES.leftEye,
+  RIGHT_EYE: IBUG68_RANGES.rightEye,
+  NOSE: IBUG68_RANGES.nose,
+  MOUTH: IBUG68_RANGES.mouth,
 };
 
 /**
@@ -36,8 +37,7 @@ const PART_INDEXES: Record<Exclude<FacePartName, 'FACE'>, [number, number]> = {
 export function partBox(part: FacePartName, face: { rectangle: Box; fivePoints: FivePoints }, points68: Point[] | null): Box | undefined {
   if (part === 'FACE') return pad(face.rectangle, FACE_PADDING);
   if (points68?.length === 68) {
-    const [from, to] = PART_INDEXES[part];
-    return pad(boundingBox(points68.slice(from, to + 1)), PART_PADDING);
+    return pad(boundingBox(ibug68Range(points68, PART_RANGES[part])), PART_PADDING);
   }
   const f = face.fivePoints;
   const unit = distance(f.leftEye, f.rightEye);

@@ -6,6 +6,7 @@ import type { ImageBytes } from '../image/image-input';
 import type { DetectionSettings, FaceAnalyser } from '../providers/provider';
 import type { MeshPoint } from '../providers/embedded/engine-protocol';
 import { unpackMesh } from '../providers/embedded/mediapipe/face-mesh';
+import { callFlattened, groupBy } from '../batching';
 import { settingsKey } from './detection-options';
 import { chipTransform } from '../crops/face-crops';
 import type { Point } from '../geometry/geometry';
@@ -61,10 +62,13 @@ export function createDetectionLoaders(detector: LandmarkDetector): DetectionLoa
     new DataLoader<DetectionKey, DetectionResult, string>(
       async (keys) => {
         const decoded = await Promise.all(keys.map((key) => images.load(key.image).catch((error: Error) => error)));
-        const ready = keys.flatMap((key, i) => (decoded[i] instanceof Error ? [] : [{ image: decoded[i] as DecodedImage, settings: key.settings }]));
-        const detected = await detector.detect(ready);
-        let next = 0;
-        return decoded.map((d) => (d instanceof Error ? d : detected[next++]));
+        // Images that failed to decode keep their error; the rest go to the providers in one call.
+        const ready = keys.map((key, i) => {
+          const image = decoded[i];
+          return image instanceof Error || !image ? [] : [{ image, settings: key.settings }];
+        });
+        const detected = await callFlattened(ready, (items) => detector.detect(items));
+        return decoded.map((d, i) => (d instanceof Error ? d : (detected[i]?.[0] ?? new Error('no detection for a decoded image'))));
       },
       { cacheKeyFn: (key) => `${key.image.sha256}:${settingsKey(key.settings)}`, maxBatchSize },
     );
@@ -130,26 +134,14 @@ export function createDetectionLoaders(detector: LandmarkDetector): DetectionLoa
   };
 }
 
-/**
- * One call for a batch's items grouped by the image they are in (answers per group, in group
- * order), handed back to each item in the batch's order. Checks that every item got an answer,
- * as DataLoader does for a batch.
- */
+/** One analyser call for a batch's items grouped by the image they are in, answers back in item order. */
 async function answerByImage<K extends { image: DecodedImage }, T>(
   items: readonly K[],
   run: (groups: Array<{ image: DecodedImage; items: K[] }>) => Promise<T[][]>,
 ): Promise<T[]> {
   if (items.length === 0) return [];
-  const groups = new Map<DecodedImage, number[]>();
-  items.forEach((item, i) => groups.set(item.image, [...(groups.get(item.image) ?? []), i]));
-  const indexes = [...groups.values()];
-  const answers = await run([...groups].map(([image, members]) => ({ image, items: members.map((i) => items[i]) })));
-  const results: T[] = new Array(items.length);
-  indexes.forEach((members, k) => {
-    if (answers[k]?.length !== members.length) throw new Error(`image ${k} of the batch got ${answers[k]?.length ?? 0} answers for ${members.length} items`);
-    members.forEach((itemIndex, j) => (results[itemIndex] = answers[k][j]));
-  });
-  return results;
+  const byImage = groupBy(items, (item) => item.image);
+  return byImage.scatter(await run(byImage.groups.map(({ key, items: inImage }) => ({ image: key, items: inImage }))));
 }
 
 function toImageError(error: unknown): DetectionError {

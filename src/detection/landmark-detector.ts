@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { groupBy } from '../batching';
 import { asDetectionError, DetectionError, ErrorCode } from '../errors';
 import type { Box, Point } from '../geometry/geometry';
 import { fivePointsFrom68, type FivePoints } from '../geometry/landmarks';
@@ -57,36 +58,36 @@ export class LandmarkDetector {
   }
 
   async detect(items: readonly DetectionItem[]): Promise<Array<DetectionResult | DetectionError>> {
-    const results: Array<DetectionResult | DetectionError> = new Array(items.length);
-    const groups = new Map<string, number[]>();
-    items.forEach((item, i) => {
-      const key = settingsKey(item.settings);
-      groups.set(key, [...(groups.get(key) ?? []), i]);
-    });
-    await Promise.all(
-      [...groups.values()].map(async (indexes) => {
-        const images = indexes.map((i) => items[i].image);
-        const settings = items[indexes[0]].settings;
-        const answers = await this.provider(settings)
+    const bySettings = groupBy(items, (item) => settingsKey(item.settings));
+    const answers = await Promise.all(
+      bySettings.groups.map(async ({ items: group }) => {
+        const { settings } = group[0] as DetectionItem;
+        const images = group.map((item) => item.image);
+        const faces = await this.provider(settings)
           .detect(images, settings)
           .catch((error: unknown) => images.map(() => error));
-        indexes.forEach((itemIndex, k) => {
-          results[itemIndex] = toResult(answers[k], images[k], settings);
-        });
+        return faces.map((answer, k) => toResult(answer, images[k] as DecodedImage, settings));
       }),
     );
-    return results;
+    return bySettings.scatter(answers);
   }
 }
 
 function toResult(answer: ProviderFace[] | unknown, image: DecodedImage, settings: DetectionSettings): DetectionResult | DetectionError {
-  try {
-    if (!Array.isArray(answer)) throw answer;
-    return { image: image.info, faces: toClientFaces(answer, settings, image) };
-  } catch (error) {
-    if (!(error instanceof DetectionError)) log.error('provider failed on an image', { sha256: image.info.sha256, error: describeError(error) });
-    return asDetectionError(error, ErrorCode.ENGINE_FAILURE, 'The face engine failed on this image.');
+  if (Array.isArray(answer)) {
+    try {
+      return { image: image.info, faces: toClientFaces(answer as ProviderFace[], settings, image) };
+    } catch (error) {
+      return engineFailure(error, image);
+    }
   }
+  return engineFailure(answer, image);
+}
+
+/** A provider's failure as the image's user error; anything unexpected is logged, never shown. */
+function engineFailure(error: unknown, image: DecodedImage): DetectionError {
+  if (!(error instanceof DetectionError)) log.error('provider failed on an image', { sha256: image.info.sha256, error: describeError(error) });
+  return asDetectionError(error, ErrorCode.ENGINE_FAILURE, 'The face engine failed on this image.');
 }
 
 function toClientFaces(faces: ProviderFace[], settings: DetectionSettings, image: DecodedImage): DetectedFace[] {

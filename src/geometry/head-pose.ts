@@ -1,5 +1,6 @@
 import { centroid, distance, type Point } from './geometry';
 import type { FivePoints } from './landmarks';
+import { applySimilarity, rotationAbout } from './similarity';
 
 /** Degrees. */
 export interface HeadPose {
@@ -67,10 +68,10 @@ export function estimateHeadPose(points: FivePoints): HeadPose {
   const roll = Math.atan2(rightEye.y - leftEye.y, rightEye.x - leftEye.x);
   const eyes = centroid([leftEye, rightEye]);
   // Undo the roll around the eyes' midpoint: x along the eye line, y down the face.
+  const level = rotationAbout(eyes, -roll);
   const upright = (p: Point): Point => {
-    const dx = p.x - eyes.x;
-    const dy = p.y - eyes.y;
-    return { x: dx * Math.cos(-roll) - dy * Math.sin(-roll), y: dx * Math.sin(-roll) + dy * Math.cos(-roll) };
+    const q = applySimilarity(level, p);
+    return { x: q.x - eyes.x, y: q.y - eyes.y };
   };
   const interocular = distance(leftEye, rightEye);
   const nose = upright(noseTip);

@@ -1,4 +1,5 @@
 import { centroid, type Point } from './geometry';
+import { IBUG68_MOUTH_LEFT, IBUG68_MOUTH_RIGHT, IBUG68_NOSE_TIP, IBUG68_RANGES, ibug68Range } from './ibug68';
 
 /**
  * The five MXFace points. "Left" and "right" are the image's left and right (MXFace's convention),
@@ -34,10 +35,10 @@ export const IBUG_68_COUNT = 68;
 export function fivePointsFrom68(points: readonly Point[]): FivePoints {
   if (points.length !== IBUG_68_COUNT) throw new Error(`expected 68 points, got ${points.length}`);
   return {
-    leftEye: centroid(points.slice(36, 42)),
-    rightEye: centroid(points.slice(42, 48)),
-    noseTip: points[30],
-    mouthLeft: points[48],
-    mouthRight: points[54],
+    leftEye: centroid(ibug68Range(points, IBUG68_RANGES.leftEye)),
+    rightEye: centroid(ibug68Range(points, IBUG68_RANGES.rightEye)),
+    noseTip: points[IBUG68_NOSE_TIP] as Point,
+    mouthLeft: points[IBUG68_MOUTH_LEFT] as Point,
+    mouthRight: points[IBUG68_MOUTH_RIGHT] as Point,
   };
 }

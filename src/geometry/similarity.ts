@@ -43,6 +43,26 @@ export function applySimilarity(t: Similarity, p: Point): Point {
   return { x: ap.x + t.b.x, y: ap.y + t.b.y };
 }
 
+/** The rotation by `angle` radians (clockwise on screen, y down) about `centre`. */
+export function rotationAbout(centre: Point, angle: number): Similarity {
+  const a = { x: Math.cos(angle), y: Math.sin(angle) };
+  const ac = mul(a, centre);
+  return { a, b: { x: centre.x - ac.x, y: centre.y - ac.y } };
+}
+
+/** first, then second. */
+export function composeSimilarities(first: Similarity, second: Similarity): Similarity {
+  return { a: mul(second.a, first.a), b: applySimilarity(second, first.b) };
+}
+
+/**
+ * The similarity as the six coefficients of an affine map (x, y) -> (m0 x + m1 y + m2, m3 x + m4 y + m5),
+ * the form image warps take.
+ */
+export function warpMatrixOf({ a, b }: Similarity): [number, number, number, number, number, number] {
+  return [a.x, -a.y, b.x, a.y, a.x, b.y];
+}
+
 /** The box a size x size square of pixels covers where `toImage` maps it (continuous coordinates). */
 export function squareFootprint(toImage: Similarity, size: number): Box {
   const corners = [

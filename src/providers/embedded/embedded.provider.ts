@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Piscina } from 'piscina';
 import { scaleBox, scalePixelPoint, type Box } from '../../geometry/geometry';
-import type { Similarity } from '../../geometry/similarity';
+import { composeSimilarities, warpMatrixOf, type Similarity } from '../../geometry/similarity';
 import type { DecodedImage, DetectionPixels, RgbImage } from '../../image/image-decoder';
 import type { DetectionSettings, FaceAnalyser, FaceDetector, ProviderFace } from '../provider';
 import type { EmbeddedEngineName, EngineTaskName, EngineTasks, EngineWorkerData, FaceSeed, PackedMesh, WarpMatrix } from './engine-protocol';
@@ -153,11 +153,10 @@ async function withMatrices(requests: Array<{ image: DecodedImage; toImages: Sim
   );
 }
 
-/** Output pixel p -> upright q = a p + b -> detection pixels (q + 0.5) / scale - 0.5. */
-function warpMatrix({ a, b }: Similarity, scale: number): WarpMatrix {
-  const k = 1 / scale;
-  const offset = 0.5 * k - 0.5;
-  return [a.x * k, -a.y * k, b.x * k + offset, a.y * k, a.x * k, b.y * k + offset];
+/** Output pixel p -> upright image q = toImage(p) -> detection pixels (q + 0.5) / scale - 0.5. */
+function warpMatrix(toImage: Similarity, scale: number): WarpMatrix {
+  const toPixels = { a: { x: 1 / scale, y: 0 }, b: { x: 0.5 / scale - 0.5, y: 0.5 / scale - 0.5 } };
+  return warpMatrixOf(composeSimilarities(toImage, toPixels));
 }
 
 /**

@@ -4,8 +4,11 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as FaceApi from '@vladmandic/face-api/dist/face-api.node-wasm.js';
+import { callFlattened } from '../../batching';
 import { EXPRESSIONS } from '../../detection/expressions';
 import { centroid, squareAround, type Box, type Point } from '../../geometry/geometry';
+import { IBUG68_RANGES, ibug68Range } from '../../geometry/ibug68';
+import { applySimilarity, rotationAbout, warpMatrixOf } from '../../geometry/similarity';
 import type { DetectInput, EngineFace, PixelImage, WarpMatrix } from './engine-protocol';
 import { faceQuality, imageTensor, pixelRegion, warpSquares } from './image-tensors';
 
@@ -134,7 +137,8 @@ async function landmarks(faceapi: typeof FaceApi, input: tf.Tensor3D, box: Box):
   const crop = tf.slice(input, [region.y, region.x, 0], [region.height, region.width, 3]) as tf.Tensor3D;
   const points = await runLandmarkNet(faceapi, crop).finally(() => crop.dispose());
   const first = points.map((p) => ({ x: p.x + region.x, y: p.y + region.y }));
-  const roll = Math.atan2(centroid(first.slice(42, 48)).y - centroid(first.slice(36, 42)).y, centroid(first.slice(42, 48)).x - centroid(first.slice(36, 42)).x);
+  const [leftEye, rightEye] = [centroid(ibug68Range(first, IBUG68_RANGES.leftEye)), centroid(ibug68Range(first, IBUG68_RANGES.rightEye))];
+  const roll = Math.atan2(rightEye.y - leftEye.y, rightEye.x - leftEye.x);
   if (Math.abs(roll) < REALIGN_ABOVE) return first;
   return levelledLandmarks(faceapi, input, box, roll);
 }
@@ -150,21 +154,18 @@ async function levelledLandmarks(faceapi: typeof FaceApi, input: tf.Tensor3D, bo
   const cropWidth = Math.min(side, outer.width - inner.x);
   const cropHeight = Math.min(side, outer.height - inner.y);
   if (cropWidth < 8 || cropHeight < 8) return [];
-  const cos = Math.cos(roll);
-  const sin = Math.sin(roll);
+  // Output pixel p samples the outer crop at the rotation of p by +roll about its centre: the face turns level.
+  const turn = rotationAbout(centre, roll);
   const levelled = tf.tidy(() => {
     const crop = tf.slice(input, [outer.y, outer.x, 0], [outer.height, outer.width, 3]);
     const batch = tf.expandDims(tf.cast(crop, 'float32'), 0) as tf.Tensor4D;
-    // Output pixel p samples the input at R(roll)(p - centre) + centre: the face turns level.
-    const matrix: WarpMatrix = [cos, -sin, centre.x - cos * centre.x + sin * centre.y, sin, cos, centre.y - sin * centre.x - cos * centre.y];
-    const turned = tf.image.transform(batch, tf.tensor2d([[...matrix, 0, 0]]), 'bilinear', 'nearest');
+    const turned = tf.image.transform(batch, tf.tensor2d([[...warpMatrixOf(turn), 0, 0]]), 'bilinear', 'nearest');
     return tf.slice(tf.squeeze(turned, [0]), [inner.y, inner.x, 0], [cropHeight, cropWidth, 3]) as tf.Tensor3D;
   });
   const points = await runLandmarkNet(faceapi, levelled).finally(() => levelled.dispose());
   return points.map((p) => {
-    const dx = p.x + inner.x - centre.x;
-    const dy = p.y + inner.y - centre.y;
-    return { x: centre.x + dx * cos - dy * sin + outer.x, y: centre.y + dx * sin + dy * cos + outer.y };
+    const q = applySimilarity(turn, { x: p.x + inner.x, y: p.y + inner.y });
+    return { x: q.x + outer.x, y: q.y + outer.y };
   });
 }
 
@@ -173,33 +174,24 @@ async function runLandmarkNet(faceapi: typeof FaceApi, crop: tf.Tensor3D): Promi
   return result.positions.map((p) => ({ x: p.x, y: p.y }));
 }
 
-/**
- * Cuts face tensors out of every image, runs `net` once over all of them (one batched inference),
- * and splits its answers back per image.
- */
+/** Cuts face tensors out of every image, runs `net` once over all of them (one batched inference). */
 async function netOverImages<I extends PixelImage>(
   images: I[],
   cut: (input: tf.Tensor3D, image: I) => tf.Tensor3D[],
   net: (faces: tf.Tensor3D[]) => Promise<number[][]>,
 ): Promise<number[][][]> {
-  const faces: tf.Tensor3D[] = [];
-  const counts: number[] = [];
+  const perImage: tf.Tensor3D[][] = [];
   try {
     for (const image of images) {
       const input = imageTensor(image);
       try {
-        const cutOut = cut(input, image);
-        faces.push(...cutOut);
-        counts.push(cutOut.length);
+        perImage.push(cut(input, image));
       } finally {
         input.dispose();
       }
     }
-    const answers = faces.length ? await net(faces) : [];
-    if (answers.length !== faces.length) throw new Error(`the net answered ${answers.length} of ${faces.length} faces`);
-    let next = 0;
-    return counts.map((n) => Array.from({ length: n }, () => answers[next++]));
+    return await callFlattened(perImage, net);
   } finally {
-    faces.forEach((f) => f.dispose());
+    perImage.flat().forEach((f) => f.dispose());
   }
 }
