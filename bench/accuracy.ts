@@ -7,6 +7,7 @@ import { landmarkErrors } from '../src/geometry/landmark-error';
 import { decodeImage } from '../src/image/image-decoder';
 import { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
 import type { EmbeddedProviderOptions } from '../src/providers/embedded/embedded.provider';
+import { ProviderName } from '../src/config';
 
 const DATASETS = path.resolve(__dirname, '..', '..', '..', 'shared', 'datasets');
 const YUNET = path.resolve(DATASETS, '..', 'models', 'yunet', 'yunet_n_dynamic.onnx');
@@ -18,7 +19,7 @@ const ENGINES: Array<{ label: string } & Omit<EmbeddedProviderOptions, 'threads'
   { label: 'faceapi', engine: 'faceapi' },
 ];
 const SETS = ['helen-dev', 'dlib-faces'] as const;
-const SETTINGS = { minConfidence: 0.3, maxFaces: 100, provider: 'embedded' as const };
+const SETTINGS = { minConfidence: 0.3, maxFaces: 100, provider: ProviderName.EMBEDDED };
 
 interface Truth {
   file: string;

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
-import { alignFace, chipTransform, cropImage, partBox } from '../src/crops/face-crops';
+import { alignFace, chipTransform, CropFormat, cropImage, FacePart, partBox } from '../src/crops/face-crops';
 import { invertSimilarity } from '../src/geometry/similarity';
 import { headPoseFromMesh } from '../src/geometry/head-pose';
 import { fivePointsFrom68 } from '../src/geometry/landmarks';
@@ -16,17 +16,19 @@ import { EMBEDDED_ENGINES, type EmbeddedEngineName } from '../src/providers/embe
 import { decodeImage, type DecodedImage } from '../src/image/image-decoder';
 import 'reflect-metadata';
 import { loadConfig } from '../src/config';
-import { startMxfaceServer } from '../src/mxface-compat/mxface-server';
+import { startMxfaceServer } from '../tools/mxface-server/mxface-server';
 import { Providers } from '../src/providers/providers';
 import { startServer } from '../src/server/create-server';
+import { buildFacemarkSchema } from '../resolvers';
 import { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
+import { ProviderName } from '../src/config';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DATASETS = path.resolve(ROOT, '..', 'shared', 'datasets');
 const LATENCY_RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const THROUGHPUT_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 48);
 const SOAK_REQUESTS = Number(process.env.BENCH_SOAK ?? 1000);
-const SETTINGS = { minConfidence: 0.3, maxFaces: 100, provider: 'embedded' as const };
+const SETTINGS = { minConfidence: 0.3, maxFaces: 100, provider: ProviderName.EMBEDDED };
 const LIMITS = { maxPixels: 40_000_000, maxSide: 1280 };
 
 const QUERY = `mutation($image: ImageInput!) { detectLandmarks(image: $image) {
@@ -58,7 +60,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 }
 
 async function startService(env: Record<string, string>) {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'main.js')], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'app', 'main.js')], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -120,7 +122,11 @@ async function main(): Promise<void> {
   // Latency: the service in this process, over HTTP on loopback, and direct calls to the same engine
   // pool, so both paths share workers and caches and the ratio is the service's own overhead.
   const engine = new EmbeddedProvider({ threads, engine: 'mediapipe' });
-  const inProcess = await startServer(loadConfig({ NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0' }), new Providers(engine, [], engine));
+  const inProcess = await startServer(
+    loadConfig({ NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0' }),
+    new Providers(engine, [], engine),
+    buildFacemarkSchema(),
+  );
   await engine.start();
   let serviceUrl = inProcess.url;
 
@@ -227,8 +233,8 @@ async function benchFaceFields(engine: EmbeddedProvider, group: Photo) {
     'landmarks(scheme: IBUG_68 or MEDIAPIPE_478), MXFace faces (mesh on their box)': () => engine.meshes([{ image: group.decoded, seeds }]),
     pose: async () => faces.map((f) => headPoseFromMesh(f.mesh)),
     expressions: () => engine.expressions([{ image: group.decoded, boxes }]),
-    'region(part: EYES), 128 px JPEG': () => Promise.all(faces.map((f) => cropImage(upright, partBox('EYES', f, f.points68)!, 128, 'JPEG'))),
-    'aligned, 112 px JPEG (one face at a time)': () => Promise.all(faces.map((f) => alignFace(f, 112, 'JPEG', warp))),
+    'region(part: EYES), 128 px JPEG': () => Promise.all(faces.map((f) => cropImage(upright, partBox(FacePart.EYES, f, f.points68)!, 128, CropFormat.JPEG))),
+    'aligned, 112 px JPEG (one face at a time)': () => Promise.all(faces.map((f) => alignFace(f, 112, CropFormat.JPEG, warp))),
     descriptor: () => engine.descriptors([{ image: group.decoded, toImages: faces.map((f) => invertSimilarity(chipTransform(f.fivePoints, 150))) }], 150),
   };
   console.log(`\nCost of each optional Face field per face (${group.name}, ${faces.length} faces, p50 of 20)`);

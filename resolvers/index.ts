@@ -1,7 +1,35 @@
-import type { NonEmptyArray } from 'type-graphql';
-import { DetectLandmarksResolver } from './detect-landmarks.resolver';
-import { FaceResolver } from './face.resolver';
-import { ServiceInfoResolver } from './service-info.resolver';
+import 'reflect-metadata';
+import { GraphQLInputObjectType, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchemaSync, type NonEmptyArray } from 'type-graphql';
+import { DetectLandmarksResolver } from './detection/detect-landmarks.resolver';
+import { FaceResolver } from './face/face.resolver';
+import { ServiceInfoResolver } from './service-info/service-info.resolver';
 
 /** Every resolver of the schema, listed explicitly (no glob discovery). */
 export const resolvers: NonEmptyArray<Function> = [DetectLandmarksResolver, FaceResolver, ServiceInfoResolver];
+
+// Input objects that accept exactly one of their fields (type-graphql cannot declare @oneOf).
+const ONE_OF_INPUTS = ['ImageInput'];
+
+let cached: GraphQLSchema | undefined;
+
+/** The executable schema, built once per process from the decorated classes. */
+export function buildFacemarkSchema(): GraphQLSchema {
+  if (cached) return cached;
+  const schema = buildSchemaSync({ resolvers, validate: false });
+  for (const name of ONE_OF_INPUTS) {
+    const type = schema.getType(name);
+    if (!(type instanceof GraphQLInputObjectType)) throw new Error(`${name} is not an input type`);
+    type.isOneOf = true;
+  }
+  // Root types have no decorator to carry a description.
+  schema.getQueryType()!.description = 'Read-only questions about this server.';
+  schema.getMutationType()!.description = 'Face detection. Mutations because every call does fresh, costly work on uploaded images.';
+  cached = schema;
+  return schema;
+}
+
+/** The schema as SDL, exactly as committed in schema.graphql. */
+export function schemaSdl(): string {
+  return `${printSchema(buildFacemarkSchema())}\n`;
+}

@@ -12,13 +12,17 @@ const keyList = z.string().transform((v) =>
     .filter(Boolean),
 );
 
-export const PROVIDER_NAMES = ['embedded', 'mxface'] as const;
+/** The landmark providers: the engine inside the service, and the MXFace cloud. */
+export enum ProviderName {
+  EMBEDDED = 'embedded',
+  MXFACE = 'mxface',
+}
 
 const envSchema = z.object({
   NODE_ENV: z.string().default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: int(0, 65535).default(4000),
-  LANDMARK_PROVIDER: z.enum(PROVIDER_NAMES).default('embedded'),
+  LANDMARK_PROVIDER: z.enum(ProviderName).default(ProviderName.EMBEDDED),
   EMBEDDED_ENABLED: bool.default(true),
   EMBEDDED_ENGINE: z.enum(EMBEDDED_ENGINES).default('mediapipe'),
   FACE_DETECTOR: z.enum(FACE_DETECTORS).default('blazeface'),
@@ -53,14 +57,12 @@ const envSchema = z.object({
   MXFACE_COMPAT_KEYS: keyList.optional(),
 });
 
-export type ProviderName = (typeof PROVIDER_NAMES)[number];
-
 /** The environment, checked across variables too, turned into the service's configuration. */
 const configSchema = envSchema
   .superRefine((e, ctx) => {
     const problem = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
-    if (e.LANDMARK_PROVIDER === 'mxface' && !e.MXFACE_SUBSCRIPTION_KEY) problem('MXFACE_SUBSCRIPTION_KEY', 'required when LANDMARK_PROVIDER=mxface');
-    if (e.LANDMARK_PROVIDER === 'embedded' && !e.EMBEDDED_ENABLED) problem('EMBEDDED_ENABLED', 'cannot be false while LANDMARK_PROVIDER=embedded');
+    if (e.LANDMARK_PROVIDER === ProviderName.MXFACE && !e.MXFACE_SUBSCRIPTION_KEY) problem('MXFACE_SUBSCRIPTION_KEY', 'required when LANDMARK_PROVIDER=mxface');
+    if (e.LANDMARK_PROVIDER === ProviderName.EMBEDDED && !e.EMBEDDED_ENABLED) problem('EMBEDDED_ENABLED', 'cannot be false while LANDMARK_PROVIDER=embedded');
     if (e.FACE_DETECTOR === 'yunet') {
       const yunet = yunetProblem(e.EMBEDDED_ENGINE, e.YUNET_MODEL_PATH);
       if (yunet) problem(yunet.variable, yunet.message);

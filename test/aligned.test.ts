@@ -1,19 +1,20 @@
 // Face.aligned: the similarity warp onto the ArcFace template, checked on synthetic marks and real faces.
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import { alignFace } from '../src/crops/face-crops';
+import { alignFace, CropFormat } from '../src/crops/face-crops';
 import type { Point } from '../src/geometry/geometry';
 import { applySimilarity, ARCFACE_TEMPLATE_112, fitSimilarity, type Similarity } from '../src/geometry/similarity';
 import { decodeImage } from '../src/image/image-decoder';
 import type { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
 import { readBase64 } from './support/datasets';
 import { startTestServer, type TestServer } from './support/server';
+import { ProviderName } from '../src/config';
 
 let server: TestServer;
 let engine: EmbeddedProvider;
 beforeAll(async () => {
   server = await startTestServer({ WORKER_THREADS: '1' });
-  engine = server.providers.get('embedded') as EmbeddedProvider;
+  engine = server.providers.get(ProviderName.EMBEDDED) as EmbeddedProvider;
 });
 afterAll(() => server?.stop());
 
@@ -58,7 +59,7 @@ test.each([
   const image = await marked(side, points);
   const [leftEye, rightEye, noseTip, mouthLeft, mouthRight] = points;
   const warp = async (i: typeof image, toImage: Similarity, size: number) => (await engine.warps([{ image: i, squares: [{ toImage, size }] }]))[0][0];
-  const chip = (await alignFace({ image, fivePoints: { leftEye, rightEye, noseTip, mouthLeft, mouthRight } }, 112, 'PNG', warp))!;
+  const chip = (await alignFace({ image, fivePoints: { leftEye, rightEye, noseTip, mouthLeft, mouthRight } }, 112, CropFormat.PNG, warp))!;
   const rgb = await sharp(Buffer.from(chip.dataUrl.split(',')[1], 'base64'))
     .raw()
     .toBuffer();

@@ -7,6 +7,7 @@ import type { DetectionSettings, FaceDetector, ProviderFace } from '../src/provi
 import { CountingProvider } from './support/counting-provider';
 import { dataset, readBase64 } from './support/datasets';
 import { DETECT_BATCH, startTestServer, type TestServer } from './support/server';
+import { ProviderName } from '../src/config';
 
 let server: TestServer;
 let counting: CountingProvider;
@@ -74,7 +75,7 @@ test('images that fail to decode never reach the provider', async () => {
 
 /** A provider that fails in the ways a real one can: per image, or the whole call. */
 class FailingProvider implements FaceDetector {
-  readonly name = 'embedded' as const;
+  readonly name = ProviderName.EMBEDDED;
   readonly maxBatchSize = 8;
   async start() {}
   isReady() {

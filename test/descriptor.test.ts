@@ -2,6 +2,7 @@
 import type { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
 import { readBase64 } from './support/datasets';
 import { startTestServer, type TestServer } from './support/server';
+import { ProviderName } from '../src/config';
 
 // Labelled by eye: the centre of each face box, in original pixels, and who it is.
 const PEOPLE: Record<string, Array<[string, number, number]>> = {
@@ -36,7 +37,7 @@ interface Face {
 const distance = (a: number[], b: number[]) => Math.sqrt(a.reduce((sum, v, i) => sum + (v - b[i]) ** 2, 0));
 
 test('the same person in bbt3 and bbt4 is closer than every other person of bbt4', async () => {
-  const engine = server.providers.get('embedded') as EmbeddedProvider;
+  const engine = server.providers.get(ProviderName.EMBEDDED) as EmbeddedProvider;
   const before = engine.stats.descriptors;
   const files = Object.keys(PEOPLE);
   const { body } = await server.graphql(

@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { decodeImage } from '../src/image/image-decoder';
 import { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
 import { dataset } from './support/datasets';
+import { ProviderName } from '../src/config';
 
 const provider = new EmbeddedProvider({ threads: 2, engine: 'mediapipe' });
 beforeAll(() => provider.start());
@@ -18,7 +19,7 @@ test('live tensors in every worker stay constant over hundreds of detections', a
       return decodeImage({ bytes, sha256: file }, { maxPixels: 40_000_000, maxSide: 1280 });
     }),
   );
-  const settings = { minConfidence: 0.3, maxFaces: 100, provider: 'embedded' as const };
+  const settings = { minConfidence: 0.3, maxFaces: 100, provider: ProviderName.EMBEDDED };
   await provider.detect(images, settings);
   const before = await provider.tensorCounts();
   let faces = 0;

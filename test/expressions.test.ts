@@ -2,6 +2,7 @@
 import type { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
 import { readBase64 } from './support/datasets';
 import { startTestServer, type TestServer } from './support/server';
+import { ProviderName } from '../src/config';
 
 const LABELLED = ['angry', 'disgusted', 'fearful', 'happy', 'neutral', 'sad', 'surprised'];
 
@@ -27,7 +28,7 @@ let server: TestServer;
 let engine: EmbeddedProvider;
 beforeAll(async () => {
   server = await startTestServer();
-  engine = server.providers.get('embedded') as EmbeddedProvider;
+  engine = server.providers.get(ProviderName.EMBEDDED) as EmbeddedProvider;
 });
 afterAll(() => server?.stop());
 

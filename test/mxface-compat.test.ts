@@ -5,6 +5,7 @@ import { dataset, readBase64 } from './support/datasets';
 import { mxfaceConfig } from './support/mxface';
 import { startTestServer, type TestServer } from './support/server';
 import fs from 'node:fs';
+import { ProviderName } from '../src/config';
 
 const COMPAT_KEY = 'compat-key-1';
 let server: TestServer;
@@ -76,7 +77,7 @@ test("the service's own MXFace client reads the endpoint: a round trip through t
   const client = new MxfaceProvider({ ...mxfaceConfig(server.url), subscriptionKey: COMPAT_KEY });
   const bytes = fs.readFileSync(dataset('photos', 'bbt1.jpg'));
   const image = await decodeImage({ bytes, sha256: 'bbt1' }, { maxPixels: 40_000_000, maxSide: 1280 });
-  const [faces] = await client.detect([image], { minConfidence: 0.3, maxFaces: 100, provider: 'mxface' });
+  const [faces] = await client.detect([image], { minConfidence: 0.3, maxFaces: 100, provider: ProviderName.MXFACE });
   expect(faces).toHaveLength(4);
 });
 

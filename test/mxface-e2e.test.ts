@@ -1,6 +1,6 @@
 // GraphQL with the mxface provider against the local MXFace server gives the embedded answers.
 import sharp from 'sharp';
-import { startMxfaceServer, type MxfaceServer } from '../src/mxface-compat/mxface-server';
+import { startMxfaceServer, type MxfaceServer } from '../tools/mxface-server/mxface-server';
 import { dataset, readBase64 } from './support/datasets';
 import { TEST_KEY } from './support/mxface';
 import { DETECT, DETECT_BATCH, startTestServer, type TestServer } from './support/server';

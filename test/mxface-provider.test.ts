@@ -3,15 +3,16 @@
 import fs from 'node:fs';
 import sharp from 'sharp';
 import { decodeImage, type DecodedImage } from '../src/image/image-decoder';
-import type { ResponseVariant } from '../src/mxface-compat/fault-injection';
-import { startMxfaceServer, type MxfaceServer } from '../src/mxface-compat/mxface-server';
+import type { ResponseVariant } from '../tools/mxface-server/fault-injection';
+import { startMxfaceServer, type MxfaceServer } from '../tools/mxface-server/mxface-server';
 import { MxfaceProvider } from '../src/providers/mxface/mxface.provider';
 import type { MxfaceConfig } from '../src/config';
 import type { ProviderFace } from '../src/providers/provider';
 import { dataset } from './support/datasets';
 import { mxfaceConfig, TEST_KEY } from './support/mxface';
+import { ProviderName } from '../src/config';
 
-const SETTINGS = { minConfidence: 0.3, maxFaces: 100, provider: 'mxface' as const };
+const SETTINGS = { minConfidence: 0.3, maxFaces: 100, provider: ProviderName.MXFACE };
 let upstream: MxfaceServer;
 let happy: DecodedImage;
 let dogs: DecodedImage;

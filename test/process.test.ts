@@ -5,7 +5,7 @@ import path from 'node:path';
 import { readBase64 } from './support/datasets';
 import { DETECT } from './support/server';
 
-const MAIN = path.join(__dirname, '..', 'dist', 'src', 'main.js');
+const MAIN = path.join(__dirname, '..', 'dist', 'app', 'main.js');
 
 function run(env: Record<string, string>) {
   const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

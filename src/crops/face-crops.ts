@@ -5,8 +5,22 @@ import { IBUG68_RANGES, ibug68Range } from '../geometry/ibug68';
 import type { FivePoints } from '../geometry/landmarks';
 import type { DecodedImage, DetectionPixels, RgbImage } from '../image/image-decoder';
 
-export type FacePartName = 'EYES' | 'LEFT_EYE' | 'RIGHT_EYE' | 'NOSE' | 'MOUTH' | 'FACE';
-export type CropFormat = 'JPEG' | 'PNG' | 'WEBP';
+/** The parts of a face that can be cropped. Left and right are the image's. */
+export enum FacePart {
+  EYES = 'EYES',
+  LEFT_EYE = 'LEFT_EYE',
+  RIGHT_EYE = 'RIGHT_EYE',
+  NOSE = 'NOSE',
+  MOUTH = 'MOUTH',
+  FACE = 'FACE',
+}
+
+/** Encodings the service writes crops in. */
+export enum CropFormat {
+  JPEG = 'JPEG',
+  PNG = 'PNG',
+  WEBP = 'WEBP',
+}
 
 export interface ImageCropData {
   dataUrl: string;
@@ -21,12 +35,12 @@ const PART_PADDING = 0.35;
 const FACE_PADDING = 0.1;
 
 // The 68-point range each part spans.
-const PART_RANGES: Record<Exclude<FacePartName, 'FACE'>, readonly [number, number]> = {
-  EYES: IBUG68_RANGES.eyes,
-  LEFT_EYE: IBUG68_RANGES.leftEye,
-  RIGHT_EYE: IBUG68_RANGES.rightEye,
-  NOSE: IBUG68_RANGES.nose,
-  MOUTH: IBUG68_RANGES.mouth,
+const PART_RANGES: Record<Exclude<FacePart, FacePart.FACE>, readonly [number, number]> = {
+  [FacePart.EYES]: IBUG68_RANGES.eyes,
+  [FacePart.LEFT_EYE]: IBUG68_RANGES.leftEye,
+  [FacePart.RIGHT_EYE]: IBUG68_RANGES.rightEye,
+  [FacePart.NOSE]: IBUG68_RANGES.nose,
+  [FacePart.MOUTH]: IBUG68_RANGES.mouth,
 };
 
 /**
@@ -34,8 +48,8 @@ const PART_RANGES: Record<Exclude<FacePartName, 'FACE'>, readonly [number, numbe
  * are some, else from the five (eye and nose boxes sized from the eye distance). Undefined when the
  * points needed are missing (an MXFace face without mouth corners has no MOUTH).
  */
-export function partBox(part: FacePartName, face: { rectangle: Box; fivePoints: FivePoints }, points68: Point[] | null): Box | undefined {
-  if (part === 'FACE') return pad(face.rectangle, FACE_PADDING);
+export function partBox(part: FacePart, face: { rectangle: Box; fivePoints: FivePoints }, points68: Point[] | null): Box | undefined {
+  if (part === FacePart.FACE) return pad(face.rectangle, FACE_PADDING);
   if (points68?.length === 68) {
     return pad(boundingBox(ibug68Range(points68, PART_RANGES[part])), PART_PADDING);
   }
@@ -43,15 +57,15 @@ export function partBox(part: FacePartName, face: { rectangle: Box; fivePoints: 
   const unit = distance(f.leftEye, f.rightEye);
   const around = (p: Point, side: number): Box => ({ x: p.x - side / 2, y: p.y - side / 2, width: side, height: side });
   switch (part) {
-    case 'LEFT_EYE':
+    case FacePart.LEFT_EYE:
       return around(f.leftEye, unit * 0.6);
-    case 'RIGHT_EYE':
+    case FacePart.RIGHT_EYE:
       return around(f.rightEye, unit * 0.6);
-    case 'EYES':
+    case FacePart.EYES:
       return pad(boundingBox([f.leftEye, f.rightEye]), PART_PADDING);
-    case 'NOSE':
+    case FacePart.NOSE:
       return around(f.noseTip, unit * 0.7);
-    case 'MOUTH':
+    case FacePart.MOUTH:
       return f.mouthLeft && f.mouthRight ? pad(boundingBox([f.mouthLeft, f.mouthRight]), PART_PADDING) : undefined;
   }
 }
@@ -112,7 +126,7 @@ export function chipTransform(points: FivePoints, size: number): Similarity {
 }
 
 function encode(pipeline: Sharp, format: CropFormat) {
-  const encoded = format === 'PNG' ? pipeline.png() : format === 'WEBP' ? pipeline.webp({ quality: 90 }) : pipeline.jpeg({ quality: 90 });
+  const encoded = format === CropFormat.PNG ? pipeline.png() : format === CropFormat.WEBP ? pipeline.webp({ quality: 90 }) : pipeline.jpeg({ quality: 90 });
   return encoded.toBuffer({ resolveWithObject: true });
 }
 

@@ -1,14 +1,13 @@
-/** Facial expression classes, in the order the engine reports their probabilities. */
-export const EXPRESSIONS = ['neutral', 'happy', 'sad', 'angry', 'fearful', 'disgusted', 'surprised'] as const;
+import { Expression, EXPRESSIONS } from '../providers/embedded/engine-protocol';
 
-export type ExpressionName = (typeof EXPRESSIONS)[number];
+export { Expression, EXPRESSIONS };
 
 export interface ExpressionProbability {
-  expression: ExpressionName;
+  expression: Expression;
   probability: number;
 }
 
-/** Probabilities by class, most likely first. */
+/** Probabilities (in EXPRESSIONS order) by class, most likely first. */
 export function rankExpressions(probabilities: readonly number[]): ExpressionProbability[] {
-  return EXPRESSIONS.map((expression, i) => ({ expression, probability: probabilities[i] })).sort((a, b) => b.probability - a.probability);
+  return EXPRESSIONS.map((expression, i) => ({ expression, probability: probabilities[i] ?? 0 })).sort((a, b) => b.probability - a.probability);
 }

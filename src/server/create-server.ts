@@ -1,3 +1,4 @@
+import type { GraphQLSchema } from 'graphql';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -11,7 +12,6 @@ import express, { type ErrorRequestHandler } from 'express';
 import type { Config } from '../config';
 import { createDetectionLoaders } from '../detection/detection-loaders';
 import { LandmarkDetector } from '../detection/landmark-detector';
-import { buildFacemarkSchema } from '../graphql/build-schema';
 import { createMxfaceRouter } from '../mxface-compat/mxface-router';
 import type { GraphQLContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
@@ -26,7 +26,7 @@ export interface FacemarkServer {
 }
 
 /** Builds and starts the HTTP server: GraphQL at /graphql, /health and /ready. */
-export async function startServer(config: Config, providers: Providers): Promise<FacemarkServer> {
+export async function startServer(config: Config, providers: Providers, schema: GraphQLSchema): Promise<FacemarkServer> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -43,7 +43,7 @@ export async function startServer(config: Config, providers: Providers): Promise
   }).protect();
 
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: buildFacemarkSchema(),
+    schema,
     parseOptions: { maxTokens: config.graphql.maxTokens },
     csrfPrevention: true,
     introspection: config.graphql.introspection,

@@ -1,3 +1,4 @@
+import { buildFacemarkSchema } from '../../resolvers';
 import { loadConfig, type Config } from '../../src/config';
 import { createProviders } from '../../src/providers/create-provider';
 import type { FaceDetector } from '../../src/providers/provider';
@@ -21,7 +22,7 @@ export interface GraphQLBody {
 export async function startTestServer(env: Record<string, string> = {}, options: { provider?: FaceDetector; start?: boolean } = {}): Promise<TestServer> {
   const config = loadConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', WORKER_THREADS: '2', ...env });
   const providers = options.provider ? new Providers(options.provider) : createProviders(config);
-  const server = await startServer(config, providers);
+  const server = await startServer(config, providers, buildFacemarkSchema());
   if (options.start !== false) await providers.start();
   return {
     ...server,

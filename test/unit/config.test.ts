@@ -1,8 +1,14 @@
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig, ProviderName } from '../../src/config';
 
 test('defaults: the embedded MediaPipe engine with BlazeFace, no MXFace', () => {
   const config = loadConfig({});
-  expect(config).toMatchObject({ provider: 'embedded', embeddedEnabled: true, embeddedEngine: 'mediapipe', faceDetector: { name: 'blazeface' }, port: 4000 });
+  expect(config).toMatchObject({
+    provider: ProviderName.EMBEDDED,
+    embeddedEnabled: true,
+    embeddedEngine: 'mediapipe',
+    faceDetector: { name: 'blazeface' },
+    port: 4000,
+  });
   expect(config.mxface).toBeUndefined();
   expect(config.limits.maxImageBytes).toBe(10 * 1024 * 1024);
 });

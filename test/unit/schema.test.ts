@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isEnumType, isInputObjectType, isIntrospectionType, isObjectType, isSpecifiedScalarType } from 'graphql';
-import { buildFacemarkSchema, schemaSdl } from '../../src/graphql/build-schema';
+import { buildFacemarkSchema, schemaSdl } from '../../resolvers';
 
 test('schema.graphql is what the code emits (run `npm run schema` after changing types)', () => {
   expect(fs.readFileSync(path.join(__dirname, '..', '..', 'schema.graphql'), 'utf8')).toBe(schemaSdl());

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Piscina } from 'piscina';
+import { ProviderName } from '../../config';
 import { scaleBox, scalePixelPoint, type Box } from '../../geometry/geometry';
 import { composeSimilarities, warpMatrixOf, type Similarity } from '../../geometry/similarity';
 import type { DecodedImage, DetectionPixels, RgbImage } from '../../image/image-decoder';
@@ -22,7 +23,7 @@ export interface EmbeddedProviderOptions {
  * Detects faces, and does the per-face work (meshes, expressions, warps, descriptors) for every provider.
  */
 export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
-  readonly name = 'embedded' as const;
+  readonly name = ProviderName.EMBEDDED;
   // Enough to keep every worker busy; larger batches only delay the first results.
   readonly maxBatchSize: number;
   private readonly pool: Piscina;

@@ -19,6 +19,20 @@ export interface FaceSeed {
   rightEye: Point;
 }
 
+/** Facial expression classes of the expression net. */
+export enum Expression {
+  NEUTRAL = 'NEUTRAL',
+  HAPPY = 'HAPPY',
+  SAD = 'SAD',
+  ANGRY = 'ANGRY',
+  FEARFUL = 'FEARFUL',
+  DISGUSTED = 'DISGUSTED',
+  SURPRISED = 'SURPRISED',
+}
+
+/** The order in which `expressions` reports each face's probabilities. */
+export const EXPRESSIONS: readonly Expression[] = Object.values(Expression);
+
 /** The detector + landmark pipeline a worker runs for `detect`. */
 export const EMBEDDED_ENGINES = ['mediapipe', 'faceapi'] as const;
 export type EmbeddedEngineName = (typeof EMBEDDED_ENGINES)[number];

@@ -5,11 +5,10 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as FaceApi from '@vladmandic/face-api/dist/face-api.node-wasm.js';
 import { callFlattened } from '../../batching';
-import { EXPRESSIONS } from '../../detection/expressions';
 import { centroid, squareAround, type Box, type Point } from '../../geometry/geometry';
 import { IBUG68_RANGES, ibug68Range } from '../../geometry/ibug68';
 import { applySimilarity, rotationAbout, warpMatrixOf } from '../../geometry/similarity';
-import type { DetectInput, EngineFace, PixelImage, WarpMatrix } from './engine-protocol';
+import { EXPRESSIONS, type DetectInput, type EngineFace, type PixelImage, type WarpMatrix } from './engine-protocol';
 import { faceQuality, imageTensor, pixelRegion, warpSquares } from './image-tensors';
 
 type NetName = 'ssdMobilenetv1' | 'tinyFaceDetector' | 'faceLandmark68Net' | 'faceExpressionNet' | 'faceRecognitionNet';
@@ -61,7 +60,7 @@ export async function expressionsOf(images: Array<PixelImage & { boxes: Box[] }>
       }),
     async (crops) => {
       const predicted = (await faceapi.nets.faceExpressionNet.predictExpressions(crops as never)) as FaceApi.FaceExpressions[];
-      return predicted.map((p) => EXPRESSIONS.map((name) => p[name]));
+      return predicted.map((p) => EXPRESSIONS.map((name) => p[name.toLowerCase() as 'neutral']));
     },
   );
 }

@@ -14,7 +14,7 @@ import {
   wrap,
   type IPolicy,
 } from 'cockatiel';
-import type { MxfaceConfig } from '../../config';
+import { ProviderName, type MxfaceConfig } from '../../config';
 import { DetectionError, ErrorCode } from '../../errors';
 import { scaleBox, scalePixelPoint } from '../../geometry/geometry';
 import { mapFivePoints } from '../../geometry/landmarks';
@@ -47,7 +47,7 @@ export interface MxfaceCallStats {
  * under its own timeout. The subscription key goes in one header and nowhere else.
  */
 export class MxfaceProvider implements FaceDetector {
-  readonly name = 'mxface' as const;
+  readonly name = ProviderName.MXFACE;
   readonly maxBatchSize: number;
   readonly endpoint: string;
   /** Attempts made so far (for tests and the benchmark). */

@@ -1,7 +1,7 @@
 // MediaPipe face mesh with attention ("facemesh-attention"): merging its refinement heads into the
 // 478-point mesh. Pure: no tfjs. The index maps are MediaPipe's (face_landmarks_refinement).
 import type { Point3 } from '../../../geometry/head-pose';
-import type { PartInfo } from '../../../geometry/ibug68';
+import { FaceRegion, LandmarkPart, type PartInfo } from '../../../geometry/ibug68';
 
 /** The model's square input side. */
 export const MESH_INPUT = 192;
@@ -42,14 +42,14 @@ const LIP_CONTOURS = new Set(LIPS.slice(0, 40));
 
 /** What point `index` (0-477) of the refined mesh marks. */
 export function meshPart(index: number): PartInfo {
-  if (index === LEFT_PUPIL_INDEX) return { part: 'LEFT_PUPIL', region: 'EYES' };
-  if (index === RIGHT_PUPIL_INDEX) return { part: 'RIGHT_PUPIL', region: 'EYES' };
-  if (index > LEFT_PUPIL_INDEX && index < RIGHT_PUPIL_INDEX) return { part: 'LEFT_IRIS', region: 'EYES' };
-  if (index > RIGHT_PUPIL_INDEX && index < REFINED_MESH_POINTS) return { part: 'RIGHT_IRIS', region: 'EYES' };
+  if (index === LEFT_PUPIL_INDEX) return { part: LandmarkPart.LEFT_PUPIL, region: FaceRegion.EYES };
+  if (index === RIGHT_PUPIL_INDEX) return { part: LandmarkPart.RIGHT_PUPIL, region: FaceRegion.EYES };
+  if (index > LEFT_PUPIL_INDEX && index < RIGHT_PUPIL_INDEX) return { part: LandmarkPart.LEFT_IRIS, region: FaceRegion.EYES };
+  if (index > RIGHT_PUPIL_INDEX && index < REFINED_MESH_POINTS) return { part: LandmarkPart.RIGHT_IRIS, region: FaceRegion.EYES };
   if (index < 0 || index >= REFINED_MESH_POINTS) throw new RangeError(`the mesh has no point ${index}`);
-  if (EYE_CONTOURS.has(index)) return { part: 'MESH', region: 'EYES' };
-  if (LIP_CONTOURS.has(index)) return { part: 'MESH', region: 'LIPS' };
-  return { part: 'MESH', region: 'FACE' };
+  if (EYE_CONTOURS.has(index)) return { part: LandmarkPart.MESH, region: FaceRegion.EYES };
+  if (LIP_CONTOURS.has(index)) return { part: LandmarkPart.MESH, region: FaceRegion.LIPS };
+  return { part: LandmarkPart.MESH, region: FaceRegion.FACE };
 }
 
 /**

@@ -1,16 +1,16 @@
 import { registerEnumType } from 'type-graphql';
-
-/** Mirrors the `LANDMARK_PROVIDER` setting. */
-export enum ProviderName {
-  EMBEDDED = 'embedded',
-  MXFACE = 'mxface',
-}
+import { ProviderName } from '../../src/config';
 
 registerEnumType(ProviderName, {
   name: 'ProviderName',
   description: 'The engine that finds faces and landmarks.',
   valuesConfig: {
-    EMBEDDED: { description: 'Models running inside the service (face-api SSD MobileNet v1 + 68-point landmark net), offline, no key.' },
+    EMBEDDED: {
+      description:
+        "Models running inside the service, offline, no key: MediaPipe's BlazeFace (or YuNet) and attention face mesh by default, face-api's SSD + 68-point net with EMBEDDED_ENGINE=faceapi.",
+    },
     MXFACE: { description: 'The MXFace cloud Face Landmark API (five points, its own quality), enabled when the server has a subscription key.' },
   },
 });
+
+export { ProviderName };

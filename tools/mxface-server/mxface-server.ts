@@ -1,13 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type RequestHandler } from 'express';
-import { LandmarkDetector } from '../detection/landmark-detector';
-import { ImageFileFormat } from '../image/image-format';
-import { EmbeddedProvider } from '../providers/embedded/embedded.provider';
-import type { FaceDetector } from '../providers/provider';
-import { Providers } from '../providers/providers';
+import { LandmarkDetector } from '../../src/detection/landmark-detector';
+import { ImageFileFormat } from '../../src/image/image-format';
+import { EmbeddedProvider } from '../../src/providers/embedded/embedded.provider';
+import type { FaceDetector } from '../../src/providers/provider';
+import { Providers } from '../../src/providers/providers';
 import { FaultInjector, type Faults } from './fault-injection';
-import { createMxfaceRouter } from './mxface-router';
+import { createMxfaceRouter } from '../../src/mxface-compat/mxface-router';
 
 export interface RecordedRequest {
   path: string;

@@ -1,5 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-import { ErrorCode } from '../enums/error-code.enum';
+import { ErrorCode } from './error-code.enum';
 
 @ObjectType({
   description: 'An expected failure for one image (bad input, upstream down...). Malformed requests and server bugs are top-level GraphQL errors instead.',

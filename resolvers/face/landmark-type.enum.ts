@@ -1,33 +1,7 @@
 import { registerEnumType } from 'type-graphql';
-import type { LandmarkPart } from '../../src/geometry/ibug68';
+import { LandmarkPart } from '../../src/geometry/ibug68';
 
-/** What a landmark point marks, in the five-point and the iBUG 68-point schemes. */
-export enum LandmarkType {
-  LEFT_EYE = 'LEFT_EYE',
-  RIGHT_EYE = 'RIGHT_EYE',
-  NOSE_TIP = 'NOSE_TIP',
-  MOUTH_LEFT = 'MOUTH_LEFT',
-  MOUTH_RIGHT = 'MOUTH_RIGHT',
-  JAW_CONTOUR = 'JAW_CONTOUR',
-  LEFT_BROW = 'LEFT_BROW',
-  RIGHT_BROW = 'RIGHT_BROW',
-  NOSE_BRIDGE = 'NOSE_BRIDGE',
-  NOSTRILS = 'NOSTRILS',
-  LEFT_EYE_CONTOUR = 'LEFT_EYE_CONTOUR',
-  RIGHT_EYE_CONTOUR = 'RIGHT_EYE_CONTOUR',
-  OUTER_LIPS = 'OUTER_LIPS',
-  INNER_LIPS = 'INNER_LIPS',
-  LEFT_PUPIL = 'LEFT_PUPIL',
-  RIGHT_PUPIL = 'RIGHT_PUPIL',
-  LEFT_IRIS = 'LEFT_IRIS',
-  RIGHT_IRIS = 'RIGHT_IRIS',
-  MESH = 'MESH',
-}
-
-// Every part the geometry module names is a value here (checked by the compiler).
-export const landmarkTypeOf = (part: LandmarkPart): LandmarkType => LandmarkType[part];
-
-registerEnumType(LandmarkType, {
+registerEnumType(LandmarkPart, {
   name: 'LandmarkType',
   description:
     "What a landmark point marks. Left and right are the image's left and right (MXFace's convention), not the subject's: LEFT_EYE is the eye nearer the left edge of the picture.",
@@ -53,3 +27,6 @@ registerEnumType(LandmarkType, {
     MESH: { description: "Any other point of the MEDIAPIPE_478 mesh; its index says where it lies (MediaPipe's canonical face mesh)." },
   },
 });
+
+/** The domain's LandmarkPart, exposed as the GraphQL enum LandmarkType. */
+export { LandmarkPart as LandmarkType };

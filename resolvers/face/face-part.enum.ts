@@ -1,13 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-
-export enum FacePart {
-  EYES = 'EYES',
-  LEFT_EYE = 'LEFT_EYE',
-  RIGHT_EYE = 'RIGHT_EYE',
-  NOSE = 'NOSE',
-  MOUTH = 'MOUTH',
-  FACE = 'FACE',
-}
+import { FacePart } from '../../src/crops/face-crops';
 
 registerEnumType(FacePart, {
   name: 'FacePart',
@@ -21,3 +13,5 @@ registerEnumType(FacePart, {
     FACE: { description: 'The whole face box, padded 10 %.' },
   },
 });
+
+export { FacePart };

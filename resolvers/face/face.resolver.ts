@@ -1,26 +1,24 @@
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, Float, Int, Resolver, Root } from 'type-graphql';
-import { alignFace, cropImage, partBox } from '../src/crops/face-crops';
-import type { Point } from '../src/geometry/geometry';
-import { estimateHeadPose, headPoseFromMesh } from '../src/geometry/head-pose';
-import { meshPart } from '../src/providers/embedded/mediapipe/face-mesh';
-import { FIVE_POINT_PARTS, ibug68Part } from '../src/geometry/ibug68';
-import type { GraphQLContext } from '../src/graphql/context';
-import type { DetectedFace } from '../src/detection/landmark-detector';
-import { rankExpressions, type ExpressionName } from '../src/detection/expressions';
-import { Expression } from './enums/expression.enum';
-import { FacePart } from './enums/face-part.enum';
-import { FaceRegion } from './enums/face-region.enum';
-import { ImageFormat } from './enums/image-format.output.enum';
-import { LandmarkScheme } from './enums/landmark-scheme.enum';
-import { landmarkTypeOf } from './enums/landmark-type.enum';
-import { ExpressionScore } from './types/expression-score.type';
-import { Face } from './types/face.type';
-import { HeadPose } from './types/head-pose.type';
-import { ImageCrop } from './types/image-crop.type';
+import { alignFace, cropImage, partBox } from '../../src/crops/face-crops';
+import type { Point } from '../../src/geometry/geometry';
+import { estimateHeadPose, headPoseFromMesh } from '../../src/geometry/head-pose';
+import { meshPart } from '../../src/providers/embedded/mediapipe/face-mesh';
+import { FIVE_POINT_PARTS, ibug68Part, type FaceRegion, type LandmarkPart } from '../../src/geometry/ibug68';
+import type { GraphQLContext } from '../../src/graphql/context';
+import type { DetectedFace } from '../../src/detection/landmark-detector';
+import { rankExpressions } from '../../src/detection/expressions';
+import { Expression } from './expression.enum';
+import { FacePart } from './face-part.enum';
+import { ImageFormat } from './crop-format.enum';
+import { LandmarkScheme } from './landmark-scheme.enum';
+import { ExpressionScore } from './expression-score.type';
+import { Face } from './face.type';
+import { HeadPose } from './head-pose.type';
+import { ImageCrop } from './image-crop.type';
 
 const MIN_CROP_SIZE = 16;
-import { Landmark } from './types/landmark.type';
+import { Landmark } from './landmark.type';
 
 @Resolver(() => Face)
 export class FaceResolver {
@@ -64,13 +62,13 @@ export class FaceResolver {
   })
   async expressions(@Root() face: DetectedFace, @Ctx() ctx: GraphQLContext): Promise<ExpressionScore[] | null> {
     const probabilities = await ctx.loaders.expressions.load(face);
-    return probabilities && rankExpressions(probabilities).map(({ expression, probability }) => ({ expression: expressionOf(expression), probability }));
+    return probabilities && rankExpressions(probabilities);
   }
 
   @FieldResolver(() => Expression, { nullable: true, description: 'The most likely expression; null when `expressions` is null.' })
   async dominantExpression(@Root() face: DetectedFace, @Ctx() ctx: GraphQLContext): Promise<Expression | null> {
     const probabilities = await ctx.loaders.expressions.load(face);
-    return probabilities && expressionOf(rankExpressions(probabilities)[0].expression);
+    return probabilities && (rankExpressions(probabilities)[0]?.expression ?? null);
   }
 
   @FieldResolver(() => ImageCrop, {
@@ -132,8 +130,6 @@ function checkSize(size: number, max: number): void {
   }
 }
 
-const expressionOf = (name: ExpressionName) => Expression[name.toUpperCase() as keyof typeof Expression];
-
-function landmark(part: Parameters<typeof landmarkTypeOf>[0], region: string, index: number, point: Point & { z?: number }): Landmark {
-  return { type: landmarkTypeOf(part), region: region as FaceRegion, index, point: { x: point.x, y: point.y, z: point.z ?? null } };
+function landmark(type: LandmarkPart, region: FaceRegion, index: number, point: Point & { z?: number }): Landmark {
+  return { type, region, index, point: { x: point.x, y: point.y, z: point.z ?? null } };
 }

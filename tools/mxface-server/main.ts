@@ -1,6 +1,6 @@
 // `npm run mxface-server`: the local MXFace stand-in, configured by environment variables.
 import { z } from 'zod';
-import { describeError, log } from '../logger';
+import { describeError, log } from '../../src/logger';
 import { NO_FAULTS, type ResponseVariant } from './fault-injection';
 import { startMxfaceServer } from './mxface-server';
 

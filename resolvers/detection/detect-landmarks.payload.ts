@@ -1,7 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
-import { Face } from './face.type';
+import { Face } from '../face/face.type';
 import { ImageInfo } from './image-info.type';
-import { UserError } from './user-error.type';
+import { UserError } from '../errors/user-error.type';
 
 @ObjectType({ description: 'The result for one image. Check `userErrors` first: when it is empty, `faces` is set (an empty list means no face was found).' })
 export class DetectLandmarksPayload {

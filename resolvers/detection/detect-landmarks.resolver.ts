@@ -1,10 +1,10 @@
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { detectLandmarks } from '../src/detection/detect-landmarks';
-import type { GraphQLContext } from '../src/graphql/context';
-import { DetectionOptions } from './inputs/detection-options.input';
-import { ImageInput } from './inputs/image.input';
-import { DetectLandmarksPayload } from './types/detect-landmarks.payload';
+import { detectLandmarks } from '../../src/detection/detect-landmarks';
+import type { GraphQLContext } from '../../src/graphql/context';
+import { DetectionOptions } from './detection-options.input';
+import { ImageInput } from './image.input';
+import { DetectLandmarksPayload } from './detect-landmarks.payload';
 
 @Resolver()
 export class DetectLandmarksResolver {

@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { FaceRegion } from '../enums/face-region.enum';
-import { LandmarkType } from '../enums/landmark-type.enum';
+import { FaceRegion } from './face-region.enum';
+import { LandmarkType } from './landmark-type.enum';
 import { Point } from './point.type';
 
 @ObjectType({ description: 'One facial feature point.' })

@@ -1,13 +1,7 @@
 import { registerEnumType } from 'type-graphql';
+import { CropFormat } from '../../src/crops/face-crops';
 
-/** Encodings the service writes crops in. */
-export enum ImageFormat {
-  JPEG = 'JPEG',
-  PNG = 'PNG',
-  WEBP = 'WEBP',
-}
-
-registerEnumType(ImageFormat, {
+registerEnumType(CropFormat, {
   name: 'ImageFormat',
   description: 'The encoding of an image the service returns.',
   valuesConfig: {
@@ -16,3 +10,6 @@ registerEnumType(ImageFormat, {
     WEBP: { description: 'WebP, quality 90.' },
   },
 });
+
+/** The domain's CropFormat, exposed as the GraphQL enum ImageFormat. */
+export { CropFormat as ImageFormat };

@@ -1,10 +1,10 @@
 import { Ctx, Query, Resolver } from 'type-graphql';
-import { MAX_FACES_LIMIT } from '../src/detection/detection-options';
-import type { GraphQLContext } from '../src/graphql/context';
-import { ImageFileFormat } from './enums/image-format.enum';
-import { ProviderName } from './enums/provider-name.enum';
-import { ServiceInfo } from './types/service-info.type';
-import { version } from '../package.json';
+import { MAX_FACES_LIMIT } from '../../src/detection/detection-options';
+import type { GraphQLContext } from '../../src/graphql/context';
+import { ImageFileFormat } from '../detection/image-file-format.enum';
+import { ProviderName } from '../detection/provider-name.enum';
+import { ServiceInfo } from './service-info.type';
+import { version } from '../../package.json';
 
 @Resolver()
 export class ServiceInfoResolver {

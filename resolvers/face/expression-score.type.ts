@@ -1,5 +1,5 @@
 import { Field, Float, ObjectType } from 'type-graphql';
-import { Expression } from '../enums/expression.enum';
+import { Expression } from './expression.enum';
 
 @ObjectType({ description: 'How likely the face shows one expression.' })
 export class ExpressionScore {

@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { ImageFileFormat } from '../enums/image-format.enum';
-import { ProviderName } from '../enums/provider-name.enum';
+import { ImageFileFormat } from '../detection/image-file-format.enum';
+import { ProviderName } from '../detection/provider-name.enum';
 
 @ObjectType({ description: 'Limits in force on this server. Requests beyond them get typed errors.' })
 export class ServiceLimits {

@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { ImageFileFormat } from '../enums/image-format.enum';
+import { ImageFileFormat } from './image-file-format.enum';
 
 @ObjectType({ description: 'What the service read from the submitted image file.' })
 export class ImageInfo {

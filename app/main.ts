@@ -1,8 +1,10 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig, type Config } from './config';
-import { createProviders } from './providers/create-provider';
-import { startServer } from './server/create-server';
-import { describeError, log } from './logger';
+// The service's entry point and composition root: configuration, providers, schema, server.
+import { buildFacemarkSchema } from '../resolvers';
+import { ConfigError, loadConfig, type Config } from '../src/config';
+import { describeError, log } from '../src/logger';
+import { createProviders } from '../src/providers/create-provider';
+import { startServer } from '../src/server/create-server';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -16,7 +18,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const providers = createProviders(config);
-  const server = await startServer(config, providers);
+  const server = await startServer(config, providers, buildFacemarkSchema());
   log.info('listening', { url: `${server.url}/graphql`, providers: providers.names, defaultProvider: config.provider });
   const started = Date.now();
   providers.start().then(

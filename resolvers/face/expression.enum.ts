@@ -1,14 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-
-export enum Expression {
-  NEUTRAL = 'NEUTRAL',
-  HAPPY = 'HAPPY',
-  SAD = 'SAD',
-  ANGRY = 'ANGRY',
-  FEARFUL = 'FEARFUL',
-  DISGUSTED = 'DISGUSTED',
-  SURPRISED = 'SURPRISED',
-}
+import { Expression } from '../../src/detection/expressions';
 
 registerEnumType(Expression, {
   name: 'Expression',
@@ -23,3 +14,5 @@ registerEnumType(Expression, {
     SURPRISED: { description: 'Surprise.' },
   },
 });
+
+export { Expression };

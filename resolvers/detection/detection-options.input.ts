@@ -1,5 +1,5 @@
 import { Field, Float, InputType, Int } from 'type-graphql';
-import { ProviderName } from '../enums/provider-name.enum';
+import { ProviderName } from './provider-name.enum';
 import { DEFAULT_MAX_FACES, DEFAULT_MIN_CONFIDENCE, MAX_FACES_LIMIT } from '../../src/detection/detection-options';
 
 @InputType({ description: 'Tuning for one detection call. Out-of-range values give an INVALID_OPTION user error.' })

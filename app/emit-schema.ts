@@ -1,7 +1,7 @@
 // Writes schema.graphql from the code, or with --check fails when the committed file differs.
 import fs from 'node:fs';
 import path from 'node:path';
-import { schemaSdl } from './build-schema';
+import { schemaSdl } from '../resolvers';
 
 // npm runs scripts from the package root.
 const file = path.resolve(process.cwd(), 'schema.graphql');

@@ -1,13 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-
-export enum FaceRegion {
-  JAW = 'JAW',
-  BROWS = 'BROWS',
-  NOSE = 'NOSE',
-  EYES = 'EYES',
-  LIPS = 'LIPS',
-  FACE = 'FACE',
-}
+import { FaceRegion } from '../../src/geometry/ibug68';
 
 registerEnumType(FaceRegion, {
   name: 'FaceRegion',
@@ -21,3 +13,5 @@ registerEnumType(FaceRegion, {
     FACE: { description: "The rest of the face's surface: MEDIAPIPE_478 mesh points outside the eye and lip contours and the irises." },
   },
 });
+
+export { FaceRegion };

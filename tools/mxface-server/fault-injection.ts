@@ -1,5 +1,5 @@
 import type { RequestHandler, Response } from 'express';
-import { mxfaceErrorBody, type MxfaceFace } from '../providers/mxface/mxface-contract';
+import { mxfaceErrorBody, type MxfaceFace } from '../../src/providers/mxface/mxface-contract';
 
 /** Response shapes the MXFace contract says clients meet. */
 export type ResponseVariant = 'array' | 'wrapped-array' | 'object' | 'quality-100' | 'no-mouth' | 'extra-fields';
