@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { buildFacemarkSchema } from '../resolvers';
 import { ConfigError, loadConfig, type Config } from '../src/config';
 import { describeError, log } from '../src/logger';
-import { createProviders } from '../src/providers/create-provider';
+import { createProviders } from '../src/providers/create-providers';
 import { startServer } from '../src/server/create-server';
 
 async function main(): Promise<void> {

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { iou, type Box } from '../src/geometry/geometry';
 import { landmarkErrors } from '../src/geometry/landmark-error';
-import { decodeImage } from '../src/image/image-decoder';
+import { checkImage } from '../src/image/image-decoder';
 import { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
 import type { EmbeddedProviderOptions } from '../src/providers/embedded/embedded.provider';
 import { ProviderName } from '../src/config';
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
       const errors: Array<ReturnType<typeof landmarkErrors>> = [];
       for (const image of images) {
         const bytes = fs.readFileSync(path.join(DATASETS, set, image.file));
-        const decoded = await decodeImage({ bytes, sha256: image.file }, { maxPixels: 40_000_000, maxSide: 1280 });
+        const decoded = await checkImage({ bytes, sha256: image.file }, { maxPixels: 40_000_000, maxSide: 1280 });
         const [faces] = await provider.detect([decoded], SETTINGS);
         if (faces instanceof Error) throw faces;
         for (const truth of image.faces) {

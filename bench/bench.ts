@@ -13,7 +13,7 @@ import { fivePointsFrom68 } from '../src/geometry/landmarks';
 import { ibug68FromMesh } from '../src/geometry/mesh-to-ibug68';
 import { unpackMesh } from '../src/providers/embedded/mediapipe/face-mesh';
 import { EMBEDDED_ENGINES, type EmbeddedEngineName } from '../src/providers/embedded/engine-protocol';
-import { decodeImage, type DecodedImage } from '../src/image/image-decoder';
+import { checkImage, type CheckedImage } from '../src/image/image-decoder';
 import 'reflect-metadata';
 import { loadConfig } from '../src/config';
 import { startMxfaceServer } from '../tools/mxface-server/mxface-server';
@@ -38,13 +38,13 @@ interface Photo {
   name: string;
   bytes: Buffer;
   base64: string;
-  decoded: DecodedImage;
+  decoded: CheckedImage;
 }
 
 async function photo(name: string, file: string, longSide?: number): Promise<Photo> {
   let bytes = fs.readFileSync(path.join(DATASETS, file));
   if (longSide) bytes = await sharp(bytes).resize(longSide, longSide, { fit: 'inside' }).jpeg({ quality: 90 }).toBuffer();
-  const decoded = await decodeImage({ bytes, sha256: name }, LIMITS);
+  const decoded = await checkImage({ bytes, sha256: name }, LIMITS);
   return { name, bytes, base64: bytes.toString('base64'), decoded };
 }
 
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
 
   const graphql = (p: Photo) => postDetect(serviceUrl, p);
   const engineOnly = (p: Photo) => engine.detect([p.decoded], SETTINGS);
-  const decodeAndEngine = async (p: Photo) => engine.detect([await decodeImage({ bytes: p.bytes, sha256: p.name }, LIMITS)], SETTINGS);
+  const decodeAndEngine = async (p: Photo) => engine.detect([await checkImage({ bytes: p.bytes, sha256: p.name }, LIMITS)], SETTINGS);
 
   console.log('Latency, concurrency 1 (ms): GraphQL over HTTP vs direct calls to the same engine pool, interleaved.');
   console.log(
@@ -226,7 +226,7 @@ async function benchFaceFields(engine: EmbeddedProvider, group: Photo) {
   const boxes = faces.map((f) => f.rectangle);
   const seeds = faces.map((f) => ({ box: f.rectangle, leftEye: f.fivePoints.leftEye, rightEye: f.fivePoints.rightEye }));
   const upright = await group.decoded.upright();
-  const warp = async (image: DecodedImage, toImage: Parameters<typeof invertSimilarity>[0], size: number) =>
+  const warp = async (image: CheckedImage, toImage: Parameters<typeof invertSimilarity>[0], size: number) =>
     (await engine.warps([{ image, squares: [{ toImage, size }] }]))[0][0];
   const work: Record<string, () => Promise<unknown>> = {
     'landmarks(scheme: IBUG_68), embedded faces (from the mesh already computed)': async () => faces.map((f) => ibug68FromMesh(f.mesh)),

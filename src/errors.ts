@@ -36,17 +36,17 @@ export const errorCodeDescriptions: Record<ErrorCode, string> = {
 };
 
 /** An expected, per-image failure: becomes a `UserError` in the payload, never a top-level error. */
-export class DetectionError extends Error {
+export class UserFacingError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly field?: string[],
   ) {
     super(message);
-    this.name = 'DetectionError';
+    this.name = 'UserFacingError';
   }
 }
 
-export function asDetectionError(error: unknown, fallback: ErrorCode, message: string): DetectionError {
-  return error instanceof DetectionError ? error : new DetectionError(fallback, message);
+export function asUserFacingError(error: unknown, fallback: ErrorCode, message: string): UserFacingError {
+  return error instanceof UserFacingError ? error : new UserFacingError(fallback, message);
 }

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { alignFace, CropFormat } from '../src/crops/face-crops';
 import type { Point } from '../src/geometry/geometry';
 import { applySimilarity, ARCFACE_TEMPLATE_112, fitSimilarity, type Similarity } from '../src/geometry/similarity';
-import { decodeImage } from '../src/image/image-decoder';
+import { checkImage } from '../src/image/image-decoder';
 import type { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
 import { readBase64 } from './support/datasets';
 import { startTestServer, type TestServer } from './support/server';
@@ -29,7 +29,7 @@ async function marked(side: number, points: Point[]) {
   const bytes = await sharp(data, { raw: { width: side, height: side, channels: 3 } })
     .png()
     .toBuffer();
-  return decodeImage({ bytes, sha256: createHash('sha256').update(bytes).digest('hex') }, { maxPixels: 40_000_000, maxSide: 1280 });
+  return checkImage({ bytes, sha256: createHash('sha256').update(bytes).digest('hex') }, { maxPixels: 40_000_000, maxSide: 1280 });
 }
 
 /** Brightness-weighted centre of the mark near `near` in a packed RGB square. */

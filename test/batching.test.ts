@@ -2,7 +2,7 @@
 import sharp from 'sharp';
 import * as decoder from '../src/image/image-decoder';
 import { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
-import type { DecodedImage } from '../src/image/image-decoder';
+import type { CheckedImage } from '../src/image/image-decoder';
 import type { DetectionSettings, FaceDetector, ProviderFace } from '../src/providers/provider';
 import { CountingProvider } from './support/counting-provider';
 import { dataset, readBase64 } from './support/datasets';
@@ -34,7 +34,7 @@ const variants = (count: number) =>
   );
 
 test('identical images in one request are decoded once and reach the provider once', async () => {
-  const decode = jest.spyOn(decoder, 'decodeImage');
+  const decode = jest.spyOn(decoder, 'checkImage');
   const bbt1 = readBase64('photos', 'bbt1.jpg');
   const happy = readBase64('photos', 'happy.jpg');
   const images = [bbt1, happy, `data:image/jpeg;base64,${bbt1}`, bbt1, happy].map((base64) => ({ base64 }));
@@ -82,7 +82,7 @@ class FailingProvider implements FaceDetector {
     return true;
   }
   async close() {}
-  async detect(images: readonly DecodedImage[], _settings: DetectionSettings): Promise<Array<ProviderFace[] | Error>> {
+  async detect(images: readonly CheckedImage[], _settings: DetectionSettings): Promise<Array<ProviderFace[] | Error>> {
     if (images.some((i) => i.info.width === 1)) throw new Error('connect ECONNREFUSED 10.0.0.7:443 key=sk-secret-123');
     return images.map((image) => (image.info.width % 2 ? new Error('/opt/engine/secret.ts:12 tensor shape mismatch') : []));
   }

@@ -1,6 +1,6 @@
 // tfjs tensors must not leak: a long-running server would grow without bound.
 import sharp from 'sharp';
-import { decodeImage } from '../src/image/image-decoder';
+import { checkImage } from '../src/image/image-decoder';
 import { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
 import { dataset } from './support/datasets';
 import { ProviderName } from '../src/config';
@@ -16,7 +16,7 @@ test('live tensors in every worker stay constant over hundreds of detections', a
         .resize(480)
         .jpeg()
         .toBuffer();
-      return decodeImage({ bytes, sha256: file }, { maxPixels: 40_000_000, maxSide: 1280 });
+      return checkImage({ bytes, sha256: file }, { maxPixels: 40_000_000, maxSide: 1280 });
     }),
   );
   const settings = { minConfidence: 0.3, maxFaces: 100, provider: ProviderName.EMBEDDED };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { ErrorCode } from '../src/errors';
-import { decodeImage } from '../src/image/image-decoder';
+import { checkImage } from '../src/image/image-decoder';
 import { ImageFileFormat } from '../src/image/image-format';
 import { encodeBmp24 } from './support/bmp';
 import { dataset } from './support/datasets';
@@ -10,7 +10,7 @@ const LIMITS = { maxPixels: 40_000_000, maxSide: 1280 };
 const asImage = (bytes: Buffer) => ({ bytes, sha256: createHash('sha256').update(bytes).digest('hex') });
 /** Header checks, then the pixel decode (which the service defers until a provider needs it). */
 const decode = async (bytes: Buffer, limits = LIMITS) => {
-  const image = await decodeImage(asImage(bytes), limits);
+  const image = await checkImage(asImage(bytes), limits);
   return { info: image.info, pixels: await image.pixels() };
 };
 
@@ -99,10 +99,10 @@ test('downscales large images for detection and reports the scale back to full s
 
 test('the header is checked at once; pixels are decoded only when asked for, once', async () => {
   const jpeg = await raw().jpeg().toBuffer();
-  const truncated = await decodeImage(asImage(jpeg.subarray(0, Math.floor(jpeg.length / 2))), LIMITS);
+  const truncated = await checkImage(asImage(jpeg.subarray(0, Math.floor(jpeg.length / 2))), LIMITS);
   expect(truncated.info).toMatchObject({ format: 'JPEG', width: photo.width, height: photo.height });
   await expect(truncated.pixels()).rejects.toMatchObject({ code: ErrorCode.CORRUPT_IMAGE });
-  const whole = await decodeImage(asImage(jpeg), LIMITS);
+  const whole = await checkImage(asImage(jpeg), LIMITS);
   expect(whole.pixels()).toBe(whole.pixels());
 });
 

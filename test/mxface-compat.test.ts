@@ -1,6 +1,6 @@
 // The drop-in MXFace REST endpoint on the main service: MXFace clients switch by changing the base URL.
 import { MxfaceProvider } from '../src/providers/mxface/mxface.provider';
-import { decodeImage } from '../src/image/image-decoder';
+import { checkImage } from '../src/image/image-decoder';
 import { dataset, readBase64 } from './support/datasets';
 import { mxfaceConfig } from './support/mxface';
 import { startTestServer, type TestServer } from './support/server';
@@ -76,7 +76,7 @@ test('a body over 10 MB is refused with an envelope', async () => {
 test("the service's own MXFace client reads the endpoint: a round trip through the contract", async () => {
   const client = new MxfaceProvider({ ...mxfaceConfig(server.url), subscriptionKey: COMPAT_KEY });
   const bytes = fs.readFileSync(dataset('photos', 'bbt1.jpg'));
-  const image = await decodeImage({ bytes, sha256: 'bbt1' }, { maxPixels: 40_000_000, maxSide: 1280 });
+  const image = await checkImage({ bytes, sha256: 'bbt1' }, { maxPixels: 40_000_000, maxSide: 1280 });
   const [faces] = await client.detect([image], { minConfidence: 0.3, maxFaces: 100, provider: ProviderName.MXFACE });
   expect(faces).toHaveLength(4);
 });

@@ -2,7 +2,7 @@
 // every fault kind, retries, the circuit breaker, the concurrency limit, and the key kept secret.
 import fs from 'node:fs';
 import sharp from 'sharp';
-import { decodeImage, type DecodedImage } from '../src/image/image-decoder';
+import { checkImage, type CheckedImage } from '../src/image/image-decoder';
 import type { ResponseVariant } from '../tools/mxface-server/fault-injection';
 import { startMxfaceServer, type MxfaceServer } from '../tools/mxface-server/mxface-server';
 import { MxfaceProvider } from '../src/providers/mxface/mxface.provider';
@@ -14,8 +14,8 @@ import { ProviderName } from '../src/config';
 
 const SETTINGS = { minConfidence: 0.3, maxFaces: 100, provider: ProviderName.MXFACE };
 let upstream: MxfaceServer;
-let happy: DecodedImage;
-let dogs: DecodedImage;
+let happy: CheckedImage;
+let dogs: CheckedImage;
 const logged: string[] = [];
 
 beforeAll(async () => {
@@ -25,11 +25,11 @@ beforeAll(async () => {
       .jpeg()
       .withMetadata({ orientation: 6 })
       .toBuffer();
-    return decodeImage({ bytes, sha256: file }, { maxPixels: 40_000_000, maxSide: 1280 });
+    return checkImage({ bytes, sha256: file }, { maxPixels: 40_000_000, maxSide: 1280 });
   };
   happy = await load('photos/happy.jpg');
   // Upright: turned 90 degrees, one dog passes every check of the embedded engine (README, known limits).
-  dogs = await decodeImage({ bytes: fs.readFileSync(dataset('dlib-faces', 'dogs.jpg')), sha256: 'dogs' }, { maxPixels: 40_000_000, maxSide: 1280 });
+  dogs = await checkImage({ bytes: fs.readFileSync(dataset('dlib-faces', 'dogs.jpg')), sha256: 'dogs' }, { maxPixels: 40_000_000, maxSide: 1280 });
   for (const method of ['log', 'error', 'warn'] as const) {
     jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
   }
@@ -79,7 +79,7 @@ test('sends the contract: path, key header, JSON body with the upright image as 
 
 test('an upright JPEG is sent byte for byte, without decoding it', async () => {
   const bytes = fs.readFileSync(dataset('photos', 'bbt1.jpg'));
-  const image = await decodeImage({ bytes, sha256: 'bbt1' }, { maxPixels: 40_000_000, maxSide: 1280 });
+  const image = await checkImage({ bytes, sha256: 'bbt1' }, { maxPixels: 40_000_000, maxSide: 1280 });
   const pixels = jest.spyOn(image, 'pixels');
   const [faces] = await provider().detect([image], SETTINGS);
   expect(faces).toHaveLength(4);

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { detectLandmarks } from '../../src/detection/detect-landmarks';
+import { detectionPayload } from '../../src/detection/detection-payload';
 import type { GraphQLContext } from '../../src/graphql/context';
 import { DetectionOptions } from './detection-options.input';
 import { ImageInput } from './image.input';
@@ -15,7 +15,7 @@ export class DetectLandmarksResolver {
     options: DetectionOptions | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<DetectLandmarksPayload> {
-    return detectLandmarks(ctx.loaders, { providers: ctx.providers, image, options, field: ['image'], maxImageBytes: ctx.config.limits.maxImageBytes });
+    return detectionPayload(ctx.loaders, { providers: ctx.providers, image, options, field: ['image'], maxImageBytes: ctx.config.limits.maxImageBytes });
   }
 
   @Mutation(() => [DetectLandmarksPayload], {
@@ -35,7 +35,7 @@ export class DetectLandmarksResolver {
       });
     }
     return Promise.all(
-      images.map((image, i) => detectLandmarks(ctx.loaders, { providers: ctx.providers, image, options, field: ['images', String(i)], maxImageBytes })),
+      images.map((image, i) => detectionPayload(ctx.loaders, { providers: ctx.providers, image, options, field: ['images', String(i)], maxImageBytes })),
     );
   }
 }

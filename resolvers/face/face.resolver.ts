@@ -6,7 +6,7 @@ import { estimateHeadPose, headPoseFromMesh } from '../../src/geometry/head-pose
 import { meshPart } from '../../src/providers/embedded/mediapipe/face-mesh';
 import { FIVE_POINT_PARTS, ibug68Part, type FaceRegion, type LandmarkPart } from '../../src/geometry/ibug68';
 import type { GraphQLContext } from '../../src/graphql/context';
-import type { DetectedFace } from '../../src/detection/landmark-detector';
+import type { DetectedFace } from '../../src/detection/detection-runner';
 import { rankExpressions } from '../../src/detection/expressions';
 import { Expression } from './expression.enum';
 import { FacePart } from './face-part.enum';

@@ -3,7 +3,7 @@ import { boundingBox, clipBox, distance, scalePixelPoint, type Box, type Point }
 import { ARCFACE_TEMPLATE_112, fitSimilarity, invertSimilarity, squareFootprint, type Similarity } from '../geometry/similarity';
 import { IBUG68_RANGES, ibug68Range } from '../geometry/ibug68';
 import type { FivePoints } from '../geometry/landmarks';
-import type { DecodedImage, DetectionPixels, RgbImage } from '../image/image-decoder';
+import type { CheckedImage, DetectionPixels, RgbImage } from '../image/image-decoder';
 
 /** The parts of a face that can be cropped. Left and right are the image's. */
 export enum FacePart {
@@ -90,7 +90,7 @@ export async function cropImage(image: DetectionPixels, box: Box, size: number, 
 }
 
 /** A warped square, or null when no engine can warp. */
-export type Warp = (image: DecodedImage, toImage: Similarity, size: number) => Promise<RgbImage | null>;
+export type Warp = (image: CheckedImage, toImage: Similarity, size: number) => Promise<RgbImage | null>;
 
 /**
  * The face warped by the similarity that best maps its five points onto the ArcFace 112x112
@@ -98,7 +98,7 @@ export type Warp = (image: DecodedImage, toImage: Similarity, size: number) => P
  * image points into the chip.
  */
 export async function alignFace(
-  face: { image: DecodedImage; fivePoints: FivePoints },
+  face: { image: CheckedImage; fivePoints: FivePoints },
   size: number,
   format: CropFormat,
   warp: Warp,

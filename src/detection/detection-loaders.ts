@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { ProviderName } from '../config';
-import { asDetectionError, DetectionError, ErrorCode } from '../errors';
-import type { DecodedImage, RgbImage } from '../image/image-decoder';
+import { asUserFacingError, UserFacingError, ErrorCode } from '../errors';
+import type { CheckedImage, RgbImage } from '../image/image-decoder';
 import type { ImageBytes } from '../image/image-input';
 import type { DetectionSettings, FaceAnalyser } from '../providers/provider';
 import type { MeshPoint } from '../providers/embedded/engine-protocol';
@@ -12,7 +12,7 @@ import { chipTransform } from '../crops/face-crops';
 import type { Point } from '../geometry/geometry';
 import { ibug68FromMesh } from '../geometry/mesh-to-ibug68';
 import { invertSimilarity, type Similarity } from '../geometry/similarity';
-import type { DetectedFace, DetectionResult, LandmarkDetector } from './landmark-detector';
+import type { DetectedFace, DetectionResult, DetectionRunner } from './detection-runner';
 
 // The recognition net's input side: faces are aligned onto the ArcFace template at this size.
 const DESCRIPTOR_CHIP = 150;
@@ -24,7 +24,7 @@ export interface DetectionKey {
 
 /** A square warped out of an image: pixel p of the size x size result shows the image at toImage(p). */
 export interface WarpKey {
-  image: DecodedImage;
+  image: CheckedImage;
   toImage: Similarity;
   size: number;
 }
@@ -35,7 +35,7 @@ export interface WarpKey {
  * work goes to the analyser (the embedded engine): one worker task per kind of work per request.
  */
 export interface DetectionLoaders {
-  images: DataLoader<ImageBytes, DecodedImage, string>;
+  images: DataLoader<ImageBytes, CheckedImage, string>;
   /** Detects through the loader of the provider the settings name. */
   detect(key: DetectionKey): Promise<DetectionResult>;
   /** The 478-point mesh of a face: its own, or computed on its box and eyes; null without an analyser. */
@@ -50,8 +50,8 @@ export interface DetectionLoaders {
   warps: DataLoader<WarpKey, RgbImage | null, WarpKey>;
 }
 
-export function createDetectionLoaders(detector: LandmarkDetector): DetectionLoaders {
-  const images = new DataLoader<ImageBytes, DecodedImage, string>(
+export function createDetectionLoaders(detector: DetectionRunner): DetectionLoaders {
+  const images = new DataLoader<ImageBytes, CheckedImage, string>(
     (keys) => Promise.all(keys.map((key) => detector.decode(key).catch((error: unknown) => toImageError(error)))),
     { cacheKeyFn: (key) => key.sha256 },
   );
@@ -75,7 +75,7 @@ export function createDetectionLoaders(detector: LandmarkDetector): DetectionLoa
 
   const analyser = detector.providers.analyser;
   /** A loader whose batch goes to the analyser, or answers null for every key without one. */
-  const analysed = <K extends { image: DecodedImage }, T>(work: (analyser: FaceAnalyser, keys: readonly K[]) => Promise<T[]>) =>
+  const analysed = <K extends { image: CheckedImage }, T>(work: (analyser: FaceAnalyser, keys: readonly K[]) => Promise<T[]>) =>
     new DataLoader<K, T | null, K>((keys) => (analyser ? work(analyser, keys) : Promise.resolve(keys.map(() => null))));
 
   const mesh = analysed<DetectedFace, MeshPoint[]>(async (engine, faces) => {
@@ -135,15 +135,15 @@ export function createDetectionLoaders(detector: LandmarkDetector): DetectionLoa
 }
 
 /** One analyser call for a batch's items grouped by the image they are in, answers back in item order. */
-async function answerByImage<K extends { image: DecodedImage }, T>(
+async function answerByImage<K extends { image: CheckedImage }, T>(
   items: readonly K[],
-  run: (groups: Array<{ image: DecodedImage; items: K[] }>) => Promise<T[][]>,
+  run: (groups: Array<{ image: CheckedImage; items: K[] }>) => Promise<T[][]>,
 ): Promise<T[]> {
   if (items.length === 0) return [];
   const byImage = groupBy(items, (item) => item.image);
   return byImage.scatter(await run(byImage.groups.map(({ key, items: inImage }) => ({ image: key, items: inImage }))));
 }
 
-function toImageError(error: unknown): DetectionError {
-  return asDetectionError(error, ErrorCode.CORRUPT_IMAGE, 'The image could not be decoded.');
+function toImageError(error: unknown): UserFacingError {
+  return asUserFacingError(error, ErrorCode.CORRUPT_IMAGE, 'The image could not be decoded.');
 }

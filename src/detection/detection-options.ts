@@ -1,4 +1,4 @@
-import { DetectionError, ErrorCode } from '../errors';
+import { UserFacingError, ErrorCode } from '../errors';
 import type { ProviderName } from '../config';
 import type { DetectionSettings } from '../providers/provider';
 import type { Providers } from '../providers/providers';
@@ -18,14 +18,14 @@ export function resolveDetectionSettings(options: DetectionOptionsInput | null |
   const minConfidence = options?.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   const maxFaces = options?.maxFaces ?? DEFAULT_MAX_FACES;
   if (!Number.isFinite(minConfidence) || minConfidence < 0 || minConfidence > 1) {
-    throw new DetectionError(ErrorCode.INVALID_OPTION, `minConfidence must be between 0 and 1 (got ${minConfidence}).`, ['options', 'minConfidence']);
+    throw new UserFacingError(ErrorCode.INVALID_OPTION, `minConfidence must be between 0 and 1 (got ${minConfidence}).`, ['options', 'minConfidence']);
   }
   if (!Number.isInteger(maxFaces) || maxFaces < 1 || maxFaces > MAX_FACES_LIMIT) {
-    throw new DetectionError(ErrorCode.INVALID_OPTION, `maxFaces must be an integer from 1 to ${MAX_FACES_LIMIT} (got ${maxFaces}).`, ['options', 'maxFaces']);
+    throw new UserFacingError(ErrorCode.INVALID_OPTION, `maxFaces must be an integer from 1 to ${MAX_FACES_LIMIT} (got ${maxFaces}).`, ['options', 'maxFaces']);
   }
   const provider = options?.provider ?? providers.defaultProvider.name;
   if (!providers.get(provider)) {
-    throw new DetectionError(ErrorCode.INVALID_OPTION, `The ${provider} provider is not enabled on this server (enabled: ${providers.names.join(', ')}).`, [
+    throw new UserFacingError(ErrorCode.INVALID_OPTION, `The ${provider} provider is not enabled on this server (enabled: ${providers.names.join(', ')}).`, [
       'options',
       'provider',
     ]);

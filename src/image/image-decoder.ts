@@ -1,11 +1,11 @@
 import sharp, { type Sharp } from 'sharp';
 import { decode as decodeBmpFile } from 'bmp-ts';
-import { DetectionError, ErrorCode } from '../errors';
+import { UserFacingError, ErrorCode } from '../errors';
 import { ImageFileFormat, sniffImageFormat } from './image-format';
 import type { ImageBytes } from './image-input';
 
 /** What a client learns about its image, whatever the provider. */
-export interface ImageInfo {
+export interface ImageMetadata {
   sha256: string;
   byteLength: number;
   format: ImageFileFormat;
@@ -33,8 +33,8 @@ export interface DetectionPixels extends RgbImage {
  * An image whose header passed every check. Pixels are decoded on first use and shared after, so a
  * provider that can send the file as it is (MXFace, for an upright JPEG) never pays for a decode.
  */
-export interface DecodedImage {
-  info: ImageInfo;
+export interface CheckedImage {
+  info: ImageMetadata;
   /** The file as received. */
   bytes: Buffer;
   pixels(): Promise<DetectionPixels>;
@@ -42,7 +42,7 @@ export interface DecodedImage {
   upright(): Promise<DetectionPixels>;
 }
 
-export interface DecodeLimits {
+export interface ImageLimits {
   maxPixels: number;
   maxSide: number;
 }
@@ -50,10 +50,10 @@ export interface DecodeLimits {
 const isSwapped = (orientation: number) => orientation >= 5 && orientation <= 8;
 
 /** Reads one image file's header and checks every limit; pixels are decoded later, on demand. */
-export async function decodeImage(image: ImageBytes, limits: DecodeLimits): Promise<DecodedImage> {
+export async function checkImage(image: ImageBytes, limits: ImageLimits): Promise<CheckedImage> {
   const format = sniffImageFormat(image.bytes);
   if (!format) {
-    throw new DetectionError(ErrorCode.UNSUPPORTED_FORMAT, 'The file is not an image in a supported format (JPEG, PNG, WebP, GIF, TIFF, AVIF or BMP).');
+    throw new UserFacingError(ErrorCode.UNSUPPORTED_FORMAT, 'The file is not an image in a supported format (JPEG, PNG, WebP, GIF, TIFF, AVIF or BMP).');
   }
   const source = format === ImageFileFormat.BMP ? bmpSource(image.bytes, limits.maxPixels) : sharpSource(image.bytes, limits.maxPixels);
   const header = await readHeader(source, format);
@@ -65,7 +65,7 @@ export async function decodeImage(image: ImageBytes, limits: DecodeLimits): Prom
   let pixels: Promise<DetectionPixels> | undefined;
   let upright: Promise<DetectionPixels> | undefined;
   const fullSide = Math.max(width, height);
-  const decoded: DecodedImage = {
+  const decoded: CheckedImage = {
     info: { sha256: image.sha256, byteLength: image.bytes.length, format, orientation: header.orientation, width, height },
     bytes: image.bytes,
     // Each decode works on its own clone of the header-read source.
@@ -87,7 +87,7 @@ async function decodePixels(source: Sharp, format: ImageFileFormat, uprightWidth
       throw corrupt(format, error);
     });
   if (pixels.info.channels !== 3) {
-    throw new DetectionError(ErrorCode.UNSUPPORTED_FORMAT, `Images with ${pixels.info.channels} colour channels are not supported.`);
+    throw new UserFacingError(ErrorCode.UNSUPPORTED_FORMAT, `Images with ${pixels.info.channels} colour channels are not supported.`);
   }
   return { data: pixels.data, width: pixels.info.width, height: pixels.info.height, scale: uprightWidth / pixels.info.width };
 }
@@ -102,7 +102,7 @@ async function readHeader(source: Sharp, format: ImageFileFormat) {
     throw corrupt(format, error);
   });
   if (!meta.width || !meta.height) {
-    throw new DetectionError(ErrorCode.CORRUPT_IMAGE, `The ${format} file has no readable size.`);
+    throw new UserFacingError(ErrorCode.CORRUPT_IMAGE, `The ${format} file has no readable size.`);
   }
   return { width: meta.width, height: meta.height, orientation: meta.orientation ?? 1 };
 }
@@ -130,15 +130,15 @@ function bmpSource(bytes: Buffer, maxPixels: number): Sharp {
   return sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 4 } });
 }
 
-function tooManyPixels(width: number, height: number, maxPixels: number): DetectionError {
-  return new DetectionError(ErrorCode.TOO_MANY_PIXELS, `The image is ${width}x${height} (${width * height} pixels); the limit is ${maxPixels} pixels.`);
+function tooManyPixels(width: number, height: number, maxPixels: number): UserFacingError {
+  return new UserFacingError(ErrorCode.TOO_MANY_PIXELS, `The image is ${width}x${height} (${width * height} pixels); the limit is ${maxPixels} pixels.`);
 }
 
-function corrupt(format: ImageFileFormat, cause: unknown): DetectionError {
-  if (cause instanceof DetectionError) return cause;
+function corrupt(format: ImageFileFormat, cause: unknown): UserFacingError {
+  if (cause instanceof UserFacingError) return cause;
   const detail = cause instanceof Error ? cause.message : String(cause);
   if (/pixel limit/i.test(detail)) {
-    return new DetectionError(ErrorCode.TOO_MANY_PIXELS, 'The image has more pixels than the server accepts.');
+    return new UserFacingError(ErrorCode.TOO_MANY_PIXELS, 'The image has more pixels than the server accepts.');
   }
-  return new DetectionError(ErrorCode.CORRUPT_IMAGE, `The ${format} file is corrupt or truncated and cannot be decoded.`);
+  return new UserFacingError(ErrorCode.CORRUPT_IMAGE, `The ${format} file is corrupt or truncated and cannot be decoded.`);
 }

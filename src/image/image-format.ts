@@ -1,4 +1,4 @@
-/** The image file formats the service reads, as reported in `ImageInfo.format`. */
+/** The image file formats the service reads, as reported in `ImageMetadata.format`. */
 export enum ImageFileFormat {
   JPEG = 'JPEG',
   PNG = 'PNG',

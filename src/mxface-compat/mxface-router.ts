@@ -1,7 +1,7 @@
 import express, { type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
 import { createDetectionLoaders } from '../detection/detection-loaders';
-import { detectLandmarks } from '../detection/detect-landmarks';
-import type { LandmarkDetector } from '../detection/landmark-detector';
+import { detectionPayload } from '../detection/detection-payload';
+import type { DetectionRunner } from '../detection/detection-runner';
 import { ErrorCode } from '../errors';
 import { distance } from '../geometry/geometry';
 import type { ImageFileFormat } from '../image/image-format';
@@ -19,7 +19,7 @@ import {
 export const MXFACE_PREFIXES = ['/api', '/api/v2', '/api/v3'];
 
 export interface MxfaceRouterOptions {
-  detector: LandmarkDetector;
+  detector: DetectionRunner;
   /** Accepted subscription keys; undefined leaves the endpoint open. */
   keys?: string[];
   maxImageBytes: number;
@@ -54,7 +54,7 @@ export function createMxfaceRouter(options: MxfaceRouterOptions): express.Router
       const request = mxfaceRequestSchema.safeParse(req.body);
       if (!request.success) return void fail(res, 400, 'Missing or invalid parameter: encoded_image (a base64 string) is required.');
       const { encoded_image: base64, minimumDistanceBetweenEyeThreshold: minEyeDistance } = request.data;
-      const outcome = await detectLandmarks(createDetectionLoaders(options.detector), {
+      const outcome = await detectionPayload(createDetectionLoaders(options.detector), {
         providers: options.detector.providers,
         image: { base64 },
         field: ['encoded_image'],

@@ -2,7 +2,7 @@ import type { ProviderName } from '../config';
 import type { Box, Point } from '../geometry/geometry';
 import type { FivePoints } from '../geometry/landmarks';
 import type { Similarity } from '../geometry/similarity';
-import type { DecodedImage, RgbImage } from '../image/image-decoder';
+import type { CheckedImage, RgbImage } from '../image/image-decoder';
 import type { FaceSeed, PackedMesh } from './embedded/engine-protocol';
 
 /** One face as a provider reports it, in the client's upright-image coordinates. */
@@ -37,7 +37,7 @@ export interface FaceDetector {
   /** Loads models / checks configuration; resolves when the provider can serve. */
   start(): Promise<void>;
   isReady(): boolean;
-  detect(images: readonly DecodedImage[], settings: DetectionSettings): Promise<Array<ProviderFace[] | Error>>;
+  detect(images: readonly CheckedImage[], settings: DetectionSettings): Promise<Array<ProviderFace[] | Error>>;
   close(): Promise<void>;
 }
 
@@ -48,11 +48,11 @@ export interface FaceDetector {
  */
 export interface FaceAnalyser {
   /** The 478-point refined mesh of each seed, per image. */
-  meshes(requests: Array<{ image: DecodedImage; seeds: FaceSeed[] }>): Promise<PackedMesh[][]>;
+  meshes(requests: Array<{ image: CheckedImage; seeds: FaceSeed[] }>): Promise<PackedMesh[][]>;
   /** Expression probabilities (EXPRESSIONS order) per box, per image. */
-  expressions(requests: Array<{ image: DecodedImage; boxes: Box[] }>): Promise<number[][][]>;
+  expressions(requests: Array<{ image: CheckedImage; boxes: Box[] }>): Promise<number[][][]>;
   /** size x size squares whose pixel p shows the upright image at toImage(p), per square, per image. */
-  warps(requests: Array<{ image: DecodedImage; squares: Array<{ toImage: Similarity; size: number }> }>): Promise<RgbImage[][]>;
+  warps(requests: Array<{ image: CheckedImage; squares: Array<{ toImage: Similarity; size: number }> }>): Promise<RgbImage[][]>;
   /** 128-d descriptors of the size x size chips whose pixel p shows the image at toImage(p). */
-  descriptors(requests: Array<{ image: DecodedImage; toImages: Similarity[] }>, size: number): Promise<number[][][]>;
+  descriptors(requests: Array<{ image: CheckedImage; toImages: Similarity[] }>, size: number): Promise<number[][][]>;
 }

@@ -11,7 +11,7 @@ import cors from 'cors';
 import express, { type ErrorRequestHandler } from 'express';
 import type { Config } from '../config';
 import { createDetectionLoaders } from '../detection/detection-loaders';
-import { LandmarkDetector } from '../detection/landmark-detector';
+import { DetectionRunner } from '../detection/detection-runner';
 import { createMxfaceRouter } from '../mxface-compat/mxface-router';
 import type { GraphQLContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
@@ -30,7 +30,7 @@ export async function startServer(config: Config, providers: Providers, schema: 
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
-  const detector = new LandmarkDetector(providers, { maxPixels: config.limits.maxImagePixels, maxSide: config.detectionMaxSide });
+  const detector = new DetectionRunner(providers, { maxPixels: config.limits.maxImagePixels, maxSide: config.detectionMaxSide });
 
   const armor = new ApolloArmor({
     maxDepth: { n: config.graphql.maxDepth, ignoreIntrospection: true },

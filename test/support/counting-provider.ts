@@ -1,4 +1,4 @@
-import type { DecodedImage } from '../../src/image/image-decoder';
+import type { CheckedImage } from '../../src/image/image-decoder';
 import type { DetectionSettings, FaceDetector, ProviderFace } from '../../src/providers/provider';
 
 /** Wraps a real provider and records each batch it is asked to detect (image sha256s per call). */
@@ -22,7 +22,7 @@ export class CountingProvider implements FaceDetector {
   close() {
     return this.inner.close();
   }
-  detect(images: readonly DecodedImage[], settings: DetectionSettings): Promise<Array<ProviderFace[] | Error>> {
+  detect(images: readonly CheckedImage[], settings: DetectionSettings): Promise<Array<ProviderFace[] | Error>> {
     this.calls.push(images.map((i) => i.info.sha256));
     return this.inner.detect(images, settings);
   }

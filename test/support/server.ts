@@ -1,6 +1,6 @@
 import { buildFacemarkSchema } from '../../resolvers';
 import { loadConfig, type Config } from '../../src/config';
-import { createProviders } from '../../src/providers/create-provider';
+import { createProviders } from '../../src/providers/create-providers';
 import type { FaceDetector } from '../../src/providers/provider';
 import { Providers } from '../../src/providers/providers';
 import { startServer, type FacemarkServer } from '../../src/server/create-server';

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type RequestHandler } from 'express';
-import { LandmarkDetector } from '../../src/detection/landmark-detector';
+import { DetectionRunner } from '../../src/detection/detection-runner';
 import { ImageFileFormat } from '../../src/image/image-format';
 import { EmbeddedProvider } from '../../src/providers/embedded/embedded.provider';
 import type { FaceDetector } from '../../src/providers/provider';
@@ -47,7 +47,7 @@ export async function startMxfaceServer(options: MxfaceServerOptions): Promise<M
   const providers = new Providers(options.provider ?? new EmbeddedProvider({ threads: options.threads ?? 1, engine: 'mediapipe' }));
   await providers.start();
   // The service's default detection size, so the stand-in sees what the embedded provider sees.
-  const detector = new LandmarkDetector(providers, { maxPixels: 40_000_000, maxSide: 1280 });
+  const detector = new DetectionRunner(providers, { maxPixels: 40_000_000, maxSide: 1280 });
   const faults = new FaultInjector();
   faults.set(options.faults ?? {});
   const requests: RecordedRequest[] = [];

@@ -4,7 +4,7 @@ import { Piscina } from 'piscina';
 import { ProviderName } from '../../config';
 import { scaleBox, scalePixelPoint, type Box } from '../../geometry/geometry';
 import { composeSimilarities, warpMatrixOf, type Similarity } from '../../geometry/similarity';
-import type { DecodedImage, DetectionPixels, RgbImage } from '../../image/image-decoder';
+import type { CheckedImage, DetectionPixels, RgbImage } from '../../image/image-decoder';
 import type { DetectionSettings, FaceAnalyser, FaceDetector, ProviderFace } from '../provider';
 import type { EmbeddedEngineName, EngineTaskName, EngineTasks, EngineWorkerData, FaceSeed, PackedMesh, WarpMatrix } from './engine-protocol';
 
@@ -58,7 +58,7 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
     return this.ready;
   }
 
-  async detect(images: readonly DecodedImage[], settings: DetectionSettings): Promise<Array<ProviderFace[] | Error>> {
+  async detect(images: readonly CheckedImage[], settings: DetectionSettings): Promise<Array<ProviderFace[] | Error>> {
     return Promise.all(
       images.map(async (image) => {
         try {
@@ -78,7 +78,7 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
     );
   }
 
-  async meshes(requests: Array<{ image: DecodedImage; seeds: FaceSeed[] }>): Promise<PackedMesh[][]> {
+  async meshes(requests: Array<{ image: CheckedImage; seeds: FaceSeed[] }>): Promise<PackedMesh[][]> {
     return Promise.all(
       requests.map(async ({ image, seeds }) => {
         const pixels = await image.pixels();
@@ -90,7 +90,7 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
     );
   }
 
-  async expressions(requests: Array<{ image: DecodedImage; boxes: Box[] }>): Promise<number[][][]> {
+  async expressions(requests: Array<{ image: CheckedImage; boxes: Box[] }>): Promise<number[][][]> {
     const images = await Promise.all(
       requests.map(async ({ image, boxes }) => {
         const pixels = await image.pixels();
@@ -100,7 +100,7 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
     return this.run('expressions', { images });
   }
 
-  async warps(requests: Array<{ image: DecodedImage; squares: Array<{ toImage: Similarity; size: number }> }>): Promise<RgbImage[][]> {
+  async warps(requests: Array<{ image: CheckedImage; squares: Array<{ toImage: Similarity; size: number }> }>): Promise<RgbImage[][]> {
     const images = await Promise.all(
       requests.map(async ({ image, squares }) => {
         const pixels = await image.pixels();
@@ -116,7 +116,7 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
     );
   }
 
-  async descriptors(requests: Array<{ image: DecodedImage; toImages: Similarity[] }>, size: number): Promise<number[][][]> {
+  async descriptors(requests: Array<{ image: CheckedImage; toImages: Similarity[] }>, size: number): Promise<number[][][]> {
     return this.run('descriptors', { size, images: await withMatrices(requests) });
   }
 
@@ -145,7 +145,7 @@ function meshToClient(mesh: PackedMesh, scale: number): PackedMesh {
   return mesh.map((v, i) => (i % 3 === 2 ? v * scale : v * scale + offset));
 }
 
-async function withMatrices(requests: Array<{ image: DecodedImage; toImages: Similarity[] }>) {
+async function withMatrices(requests: Array<{ image: CheckedImage; toImages: Similarity[] }>) {
   return Promise.all(
     requests.map(async ({ image, toImages }) => {
       const pixels = await image.pixels();

@@ -15,10 +15,10 @@ import {
   type IPolicy,
 } from 'cockatiel';
 import { ProviderName, type MxfaceConfig } from '../../config';
-import { DetectionError, ErrorCode } from '../../errors';
+import { UserFacingError, ErrorCode } from '../../errors';
 import { scaleBox, scalePixelPoint } from '../../geometry/geometry';
 import { mapFivePoints } from '../../geometry/landmarks';
-import type { DecodedImage } from '../../image/image-decoder';
+import type { CheckedImage } from '../../image/image-decoder';
 import { ImageFileFormat } from '../../image/image-format';
 import { describeError, log } from '../../logger';
 import type { DetectionSettings, FaceDetector, ProviderFace } from '../provider';
@@ -92,11 +92,11 @@ export class MxfaceProvider implements FaceDetector {
     return this.breakerState();
   }
 
-  detect(images: readonly DecodedImage[], _settings: DetectionSettings): Promise<Array<ProviderFace[] | Error>> {
+  detect(images: readonly CheckedImage[], _settings: DetectionSettings): Promise<Array<ProviderFace[] | Error>> {
     return Promise.all(images.map((image) => this.detectOne(image).catch((error: unknown) => this.toDetectionError(error))));
   }
 
-  private async detectOne(image: DecodedImage): Promise<ProviderFace[]> {
+  private async detectOne(image: CheckedImage): Promise<ProviderFace[]> {
     const sent = await encodeForMxface(image);
     const body = JSON.stringify({ encoded_image: sent.base64 } satisfies MxfaceRequest);
     const answer = await this.policy.execute(({ signal }) => this.attempt(body, signal));
@@ -133,19 +133,19 @@ export class MxfaceProvider implements FaceDetector {
     return parsed.faces;
   }
 
-  private toDetectionError(error: unknown): DetectionError {
-    if (error instanceof UpstreamError) return new DetectionError(error.code, error.message);
+  private toDetectionError(error: unknown): UserFacingError {
+    if (error instanceof UpstreamError) return new UserFacingError(error.code, error.message);
     if (error instanceof BrokenCircuitError) {
-      return new DetectionError(
+      return new UserFacingError(
         ErrorCode.UPSTREAM_UNAVAILABLE,
         `MXFace is failing; calls are paused for up to ${Math.round(this.config.breakerCooldownMs / 1000)} s.`,
       );
     }
-    if (error instanceof TaskCancelledError) return new DetectionError(ErrorCode.UPSTREAM_TIMEOUT, 'MXFace did not answer in time.');
-    if (error instanceof BulkheadRejectedError) return new DetectionError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Too many MXFace calls are queued; retry later.');
-    if (error instanceof DetectionError) return error;
+    if (error instanceof TaskCancelledError) return new UserFacingError(ErrorCode.UPSTREAM_TIMEOUT, 'MXFace did not answer in time.');
+    if (error instanceof BulkheadRejectedError) return new UserFacingError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Too many MXFace calls are queued; retry later.');
+    if (error instanceof UserFacingError) return error;
     log.error('mxface call failed unexpectedly', { error: this.scrub(describeError(error)) });
-    return new DetectionError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The MXFace call failed.');
+    return new UserFacingError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The MXFace call failed.');
   }
 
   /** Upstream text shown to clients: bounded, and never carrying the key. */
@@ -168,7 +168,7 @@ function parseJson(text: string): unknown {
  * detection pixels: PNG keeps them exact; when that is too large, JPEG, then smaller JPEG.
  * `scale` maps the sent image's coordinates to the client's.
  */
-async function encodeForMxface(image: DecodedImage): Promise<{ base64: string; scale: number }> {
+async function encodeForMxface(image: CheckedImage): Promise<{ base64: string; scale: number }> {
   const { format, orientation } = image.info;
   if ((format === ImageFileFormat.JPEG || format === ImageFileFormat.PNG) && orientation === 1) {
     const original = image.bytes.toString('base64');
@@ -182,5 +182,5 @@ async function encodeForMxface(image: DecodedImage): Promise<{ base64: string; s
     const jpeg = (await raw().jpeg({ quality }).toBuffer()).toString('base64');
     if (jpeg.length <= MAX_BASE64_CHARS) return { base64: jpeg, scale };
   }
-  throw new DetectionError(ErrorCode.IMAGE_TOO_LARGE, "The image cannot be made small enough for MXFace's 10 MB request limit.");
+  throw new UserFacingError(ErrorCode.IMAGE_TOO_LARGE, "The image cannot be made small enough for MXFace's 10 MB request limit.");
 }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { groupBy } from '../batching';
-import { asDetectionError, DetectionError, ErrorCode } from '../errors';
+import { asUserFacingError, UserFacingError, ErrorCode } from '../errors';
 import type { Box, Point } from '../geometry/geometry';
 import { fivePointsFrom68, type FivePoints } from '../geometry/landmarks';
 import { describeError, log } from '../logger';
-import { decodeImage, type DecodedImage, type DecodeLimits, type ImageInfo } from '../image/image-decoder';
+import { checkImage, type CheckedImage, type ImageLimits, type ImageMetadata } from '../image/image-decoder';
 import type { ImageBytes } from '../image/image-input';
 import type { PackedMesh } from '../providers/embedded/engine-protocol';
 import type { DetectionSettings, FaceDetector, ProviderFace } from '../providers/provider';
@@ -16,7 +16,7 @@ export interface DetectedFace {
   /** The same for the same face of the same image bytes and detection settings (a client cache key). */
   id: string;
   /** The image the face is in (for work asked of it later, e.g. 68 points of an MXFace face). */
-  image: DecodedImage;
+  image: CheckedImage;
   rectangle: Box;
   confidence: number;
   quality: number;
@@ -27,23 +27,23 @@ export interface DetectedFace {
 }
 
 export interface DetectionResult {
-  image: ImageInfo;
+  image: ImageMetadata;
   faces: DetectedFace[];
 }
 
 export interface DetectionItem {
-  image: DecodedImage;
+  image: CheckedImage;
   settings: DetectionSettings;
 }
 
 /**
  * Provider answers -> faces in the client's upright image. Each item gets its own result or
- * DetectionError; the provider sees one call per distinct settings in the batch.
+ * UserFacingError; the provider sees one call per distinct settings in the batch.
  */
-export class LandmarkDetector {
+export class DetectionRunner {
   constructor(
     readonly providers: Providers,
-    private readonly limits: DecodeLimits,
+    private readonly limits: ImageLimits,
   ) {}
 
   /** The provider named by the settings (validated earlier by resolveDetectionSettings). */
@@ -53,11 +53,11 @@ export class LandmarkDetector {
     return provider;
   }
 
-  decode(image: ImageBytes): Promise<DecodedImage> {
-    return decodeImage(image, this.limits);
+  decode(image: ImageBytes): Promise<CheckedImage> {
+    return checkImage(image, this.limits);
   }
 
-  async detect(items: readonly DetectionItem[]): Promise<Array<DetectionResult | DetectionError>> {
+  async detect(items: readonly DetectionItem[]): Promise<Array<DetectionResult | UserFacingError>> {
     const bySettings = groupBy(items, (item) => settingsKey(item.settings));
     const answers = await Promise.all(
       bySettings.groups.map(async ({ items: group }) => {
@@ -66,14 +66,14 @@ export class LandmarkDetector {
         const faces = await this.provider(settings)
           .detect(images, settings)
           .catch((error: unknown) => images.map(() => error));
-        return faces.map((answer, k) => toResult(answer, images[k] as DecodedImage, settings));
+        return faces.map((answer, k) => toResult(answer, images[k] as CheckedImage, settings));
       }),
     );
     return bySettings.scatter(answers);
   }
 }
 
-function toResult(answer: ProviderFace[] | unknown, image: DecodedImage, settings: DetectionSettings): DetectionResult | DetectionError {
+function toResult(answer: ProviderFace[] | unknown, image: CheckedImage, settings: DetectionSettings): DetectionResult | UserFacingError {
   if (Array.isArray(answer)) {
     try {
       return { image: image.info, faces: toClientFaces(answer as ProviderFace[], settings, image) };
@@ -85,12 +85,12 @@ function toResult(answer: ProviderFace[] | unknown, image: DecodedImage, setting
 }
 
 /** A provider's failure as the image's user error; anything unexpected is logged, never shown. */
-function engineFailure(error: unknown, image: DecodedImage): DetectionError {
-  if (!(error instanceof DetectionError)) log.error('provider failed on an image', { sha256: image.info.sha256, error: describeError(error) });
-  return asDetectionError(error, ErrorCode.ENGINE_FAILURE, 'The face engine failed on this image.');
+function engineFailure(error: unknown, image: CheckedImage): UserFacingError {
+  if (!(error instanceof UserFacingError)) log.error('provider failed on an image', { sha256: image.info.sha256, error: describeError(error) });
+  return asUserFacingError(error, ErrorCode.ENGINE_FAILURE, 'The face engine failed on this image.');
 }
 
-function toClientFaces(faces: ProviderFace[], settings: DetectionSettings, image: DecodedImage): DetectedFace[] {
+function toClientFaces(faces: ProviderFace[], settings: DetectionSettings, image: CheckedImage): DetectedFace[] {
   return faces
     .filter((f) => f.confidence >= settings.minConfidence)
     .sort((a, b) => b.confidence - a.confidence)

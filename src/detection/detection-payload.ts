@@ -1,10 +1,10 @@
-import { DetectionError, ErrorCode } from '../errors';
-import type { ImageInfo } from '../image/image-decoder';
+import { UserFacingError, ErrorCode } from '../errors';
+import type { ImageMetadata } from '../image/image-decoder';
 import { readImageInput, type ImageSource } from '../image/image-input';
 import type { Providers } from '../providers/providers';
 import type { DetectionLoaders } from './detection-loaders';
 import { resolveDetectionSettings, type DetectionOptionsInput } from './detection-options';
-import type { DetectedFace } from './landmark-detector';
+import type { DetectedFace } from './detection-runner';
 
 export interface UserErrorData {
   code: ErrorCode;
@@ -13,13 +13,13 @@ export interface UserErrorData {
 }
 
 /** The mutation payload: faces on success, typed user errors otherwise, never a thrown expected failure. */
-export interface DetectLandmarksOutcome {
+export interface DetectionPayload {
   faces: DetectedFace[] | null;
-  image: ImageInfo | null;
+  image: ImageMetadata | null;
   userErrors: UserErrorData[];
 }
 
-export interface DetectLandmarksArgs {
+export interface DetectionPayloadArgs {
   providers: Providers;
   image: ImageSource;
   options?: DetectionOptionsInput | null;
@@ -29,14 +29,14 @@ export interface DetectLandmarksArgs {
 }
 
 /** One image through the request's loaders; bugs still throw (they are top-level errors). */
-export async function detectLandmarks(loaders: DetectionLoaders, args: DetectLandmarksArgs): Promise<DetectLandmarksOutcome> {
+export async function detectionPayload(loaders: DetectionLoaders, args: DetectionPayloadArgs): Promise<DetectionPayload> {
   try {
     const settings = resolveDetectionSettings(args.options, args.providers);
     const image = readImageInput(args.image, args.maxImageBytes, args.field);
     const result = await loaders.detect({ image, settings });
     return { faces: result.faces, image: result.image, userErrors: [] };
   } catch (error) {
-    if (!(error instanceof DetectionError)) throw error;
+    if (!(error instanceof UserFacingError)) throw error;
     return { faces: null, image: null, userErrors: [{ code: error.code, message: error.message, field: error.field ?? args.field }] };
   }
 }
