@@ -28,7 +28,7 @@ export async function main(url = 'http://localhost:4000/graphql', file = process
     console.error(`${error.code}${retryable.has(error.code) ? ' (retry later)' : ''}: ${error.message}`);
   }
   for (const face of detectLandmarks.faces ?? []) {
-    const eyes = face.landmarks.filter((l) => l.type === 'LEFT_EYE' || l.type === 'RIGHT_EYE');
+    const eyes = (face.landmarks ?? []).filter((l) => l.type === 'LEFT_EYE' || l.type === 'RIGHT_EYE');
     console.log(`face at ${face.rectangle.x.toFixed(0)},${face.rectangle.y.toFixed(0)} confidence ${face.confidence.toFixed(2)} eyes ${JSON.stringify(eyes)}`);
   }
 }

@@ -1,3 +1,5 @@
+import { GraphQLError } from 'graphql';
+
 /** Why a single image could not be processed. Clients switch on these, so values are API. */
 export enum ErrorCode {
   INVALID_INPUT = 'INVALID_INPUT',
@@ -26,7 +28,8 @@ export const errorCodeDescriptions: Record<ErrorCode, string> = {
   IMAGE_TOO_LARGE: 'The image file has more bytes than the server accepts (see `serviceInfo.limits.maxImageBytes`).',
   TOO_MANY_PIXELS: 'The image has more pixels than the server accepts (see `serviceInfo.limits.maxImagePixels`); checked from the header, before decoding.',
   INVALID_OPTION: 'A detection option is out of range; `field` names it.',
-  ENGINE_FAILURE: 'The embedded engine failed on this image. Retrying may help; other images are not affected.',
+  ENGINE_FAILURE:
+    'The embedded engine failed on this image (a user error) or on one face field (a field error naming it). Retrying may help; other images and fields are not affected.',
   UPSTREAM_UNAVAILABLE: 'The upstream landmark provider could not be reached or failed (network error, 5xx, circuit open).',
   UPSTREAM_TIMEOUT: 'The upstream landmark provider did not answer in time.',
   UPSTREAM_RATE_LIMITED: 'The upstream landmark provider is rate limiting this service (HTTP 429).',
@@ -49,4 +52,13 @@ export class UserFacingError extends Error {
 
 export function asUserFacingError(error: unknown, fallback: ErrorCode, message: string): UserFacingError {
   return error instanceof UserFacingError ? error : new UserFacingError(fallback, message);
+}
+
+/**
+ * The failure of one field of a face (an argument out of range, the engine failing on that face's
+ * work): the field is null and this error, with its path and a code to switch on, sits in the
+ * response's `errors`; the rest of the payload stands.
+ */
+export function fieldFailure(code: ErrorCode | 'BAD_USER_INPUT', message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extensions } });
 }

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { fieldFailure } from '../../src/errors';
 import { Arg, Ctx, FieldResolver, Float, Int, Resolver, Root } from 'type-graphql';
 import { alignFace, cropImage, partBox } from '../../src/crops/face-crops';
 import type { Point } from '../../src/geometry/geometry';
@@ -23,8 +23,9 @@ import { Landmark } from './landmark.type';
 @Resolver(() => Face)
 export class FaceResolver {
   @FieldResolver(() => [Landmark], {
+    nullable: true,
     description:
-      'The landmark points of the scheme asked for, in index order. FIVE_POINT leaves out a mouth corner the provider did not report (MXFace may omit them). IBUG_68 and MEDIAPIPE_478 are computed once per face and request, whichever of the two is asked for.',
+      'The landmark points of the scheme asked for, in index order. FIVE_POINT leaves out a mouth corner the provider did not report (MXFace may omit them). IBUG_68 and MEDIAPIPE_478 are computed once per face and request, whichever of the two is asked for. Null only when the engine failed on this face (an ENGINE_FAILURE error names the field).',
   })
   async landmarks(
     @Root() face: DetectedFace,
@@ -34,7 +35,7 @@ export class FaceResolver {
     })
     scheme: LandmarkScheme,
     @Ctx() ctx: GraphQLContext,
-  ): Promise<Landmark[]> {
+  ): Promise<Landmark[] | null> {
     if (scheme === LandmarkScheme.FIVE_POINT) {
       return FIVE_POINT_PARTS.flatMap(({ key, part, region }, index) => {
         const point = face.fivePoints[key];
@@ -115,8 +116,9 @@ export class FaceResolver {
   }
 
   @FieldResolver(() => HeadPose, {
+    nullable: true,
     description:
-      "Head orientation (yaw, pitch, roll) in degrees, from the face's 3-D mesh (the axes from ear to ear and from forehead to chin). From the five points, with average face proportions, when the embedded engine is disabled.",
+      "Head orientation (yaw, pitch, roll) in degrees, from the face's 3-D mesh (the axes from ear to ear and from forehead to chin). From the five points, with average face proportions, when the embedded engine is disabled. Null only when the engine failed on this face (an ENGINE_FAILURE error names the field).",
   })
   async pose(@Root() face: DetectedFace, @Ctx() ctx: GraphQLContext): Promise<HeadPose> {
     const mesh = await ctx.loaders.mesh.load(face);
@@ -126,7 +128,7 @@ export class FaceResolver {
 
 function checkSize(size: number, max: number): void {
   if (!Number.isInteger(size) || size < MIN_CROP_SIZE || size > max) {
-    throw new GraphQLError(`size must be from ${MIN_CROP_SIZE} to ${max} (got ${size}).`, { extensions: { code: 'BAD_USER_INPUT', argument: 'size' } });
+    throw fieldFailure('BAD_USER_INPUT', `size must be from ${MIN_CROP_SIZE} to ${max} (got ${size}).`, { argument: 'size' });
   }
 }
 

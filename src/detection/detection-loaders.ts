@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { ProviderName } from '../config';
-import { asUserFacingError, UserFacingError, ErrorCode } from '../errors';
+import { asUserFacingError, ErrorCode, fieldFailure, UserFacingError } from '../errors';
+import { describeError, log } from '../logger';
 import type { CheckedImage, RgbImage } from '../image/image-decoder';
 import type { ImageBytes } from '../image/image-input';
 import type { DetectionSettings, FaceAnalyser } from '../providers/provider';
@@ -75,8 +76,18 @@ export function createDetectionLoaders(detector: DetectionRunner): DetectionLoad
 
   const analyser = detector.providers.analyser;
   /** A loader whose batch goes to the analyser, or answers null for every key without one. */
+  // A failure of the engine is logged once for the batch and reaches each field as ENGINE_FAILURE
+  // (the field null, the rest of the payload intact): the error convention in the README.
   const analysed = <K extends { image: CheckedImage }, T>(work: (analyser: FaceAnalyser, keys: readonly K[]) => Promise<T[]>) =>
-    new DataLoader<K, T | null, K>((keys) => (analyser ? work(analyser, keys) : Promise.resolve(keys.map(() => null))));
+    new DataLoader<K, T | null, K>(async (keys) => {
+      if (!analyser) return keys.map(() => null);
+      try {
+        return await work(analyser, keys);
+      } catch (error) {
+        log.error('the engine failed on per-face work', { faces: keys.length, error: describeError(error) });
+        return keys.map(() => fieldFailure(ErrorCode.ENGINE_FAILURE, 'The face engine failed on this face; retrying may help.'));
+      }
+    });
 
   const mesh = analysed<DetectedFace, MeshPoint[]>(async (engine, faces) => {
     const missing = faces.filter((f) => !f.mesh);

@@ -1,7 +1,7 @@
 import { buildFacemarkSchema } from '../../resolvers';
 import { loadConfig, type Config } from '../../src/config';
 import { createProviders } from '../../src/providers/create-providers';
-import type { FaceDetector } from '../../src/providers/provider';
+import type { FaceAnalyser, FaceDetector } from '../../src/providers/provider';
 import { Providers } from '../../src/providers/providers';
 import { startServer, type FacemarkServer } from '../../src/server/create-server';
 
@@ -18,10 +18,13 @@ export interface GraphQLBody {
   errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
 }
 
-/** A real server on a loopback port with the providers the environment configures, or the one given. */
-export async function startTestServer(env: Record<string, string> = {}, options: { provider?: FaceDetector; start?: boolean } = {}): Promise<TestServer> {
+/** A real server on a loopback port with the providers the environment configures, or the ones given. */
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: { provider?: FaceDetector; analyser?: FaceAnalyser; start?: boolean } = {},
+): Promise<TestServer> {
   const config = loadConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', WORKER_THREADS: '2', ...env });
-  const providers = options.provider ? new Providers(options.provider) : createProviders(config);
+  const providers = options.provider ? new Providers(options.provider, [], options.analyser) : createProviders(config);
   const server = await startServer(config, providers, buildFacemarkSchema());
   if (options.start !== false) await providers.start();
   return {
