@@ -4,6 +4,7 @@ import { ARCFACE_TEMPLATE_112, fitSimilarity, invertSimilarity, squareFootprint,
 import { IBUG68_RANGES, ibug68Range } from '../geometry/ibug68';
 import type { FivePoints } from '../geometry/landmarks';
 import type { CheckedImage, DetectionPixels, RgbImage } from '../image/image-decoder';
+import { at } from '../checked';
 
 /** The parts of a face that can be cropped. Left and right are the image's. */
 export enum FacePart {
@@ -117,7 +118,7 @@ export function chipTransform(points: FivePoints, size: number): Similarity {
   const keys = ['leftEye', 'rightEye', 'noseTip', 'mouthLeft', 'mouthRight'] as const;
   const pairs = keys.flatMap((key, i) => {
     const p = points[key];
-    return p ? [{ from: p, to: scalePixelPoint(ARCFACE_TEMPLATE_112[i], size / 112) }] : [];
+    return p ? [{ from: p, to: scalePixelPoint(at(ARCFACE_TEMPLATE_112, i), size / 112) }] : [];
   });
   return fitSimilarity(
     pairs.map((p) => p.from),

@@ -14,6 +14,7 @@ import type { Point } from '../geometry/geometry';
 import { ibug68FromMesh } from '../geometry/mesh-to-ibug68';
 import { invertSimilarity, type Similarity } from '../geometry/similarity';
 import type { DetectedFace, DetectionResult, DetectionRunner } from './detection-runner';
+import { at } from '../checked';
 
 // The recognition net's input side: faces are aligned onto the ArcFace template at this size.
 const DESCRIPTOR_CHIP = 150;
@@ -100,7 +101,7 @@ export function createDetectionLoaders(detector: DetectionRunner): DetectionLoad
       ),
     );
     let next = 0;
-    return faces.map((f) => unpackMesh(f.mesh ?? computed[next++]));
+    return faces.map((f) => unpackMesh(f.mesh ?? at(computed, next++)));
   });
 
   const expressions = analysed<DetectedFace, number[]>((engine, faces) =>

@@ -1,6 +1,7 @@
 import { centroid, distance, type Point } from './geometry';
 import type { FivePoints } from './landmarks';
 import { applySimilarity, rotationAbout } from './similarity';
+import { at } from '../checked';
 
 /** Degrees. */
 export interface HeadPose {
@@ -45,8 +46,8 @@ const cross = (a: Point3, b: Point3): Point3 => ({ x: a.y * b.z - a.z * b.y, y: 
  * image's right, pitch positive looking up.
  */
 export function headPoseFromMesh(mesh: readonly Point3[]): HeadPose {
-  const across = unit(sub(mesh[MESH_RIGHT_SIDE], mesh[MESH_LEFT_SIDE]));
-  const downRaw = sub(mesh[MESH_CHIN], mesh[MESH_FOREHEAD]);
+  const across = unit(sub(at(mesh, MESH_RIGHT_SIDE), at(mesh, MESH_LEFT_SIDE)));
+  const downRaw = sub(at(mesh, MESH_CHIN), at(mesh, MESH_FOREHEAD));
   const down = unit(sub(downRaw, scale(across, dot(downRaw, across))));
   const inward = cross(across, down);
   const roll = Math.atan2(across.y, across.x);

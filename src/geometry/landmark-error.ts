@@ -1,5 +1,6 @@
 import { distance, type Point } from './geometry';
 import { fivePointsFrom68 } from './landmarks';
+import { at } from '../checked';
 
 /** Normalised mean errors (% of the inter-ocular distance, eye centres from the 68) of 68 predicted points. */
 export interface LandmarkErrors {
@@ -19,7 +20,7 @@ export function landmarkErrors(truth: readonly Point[], predicted: readonly Poin
   const pct = (d: number) => (d / interocular) * 100;
   return {
     five: pct(mean(keys.map((k) => distance(t5[k]!, p5[k]!)))),
-    all68: pct(mean(truth.map((p, i) => distance(p, predicted[i])))),
-    inner51: pct(mean(truth.slice(17).map((p, i) => distance(p, predicted[i + 17])))),
+    all68: pct(mean(truth.map((p, i) => distance(p, at(predicted, i))))),
+    inner51: pct(mean(truth.slice(17).map((p, i) => distance(p, at(predicted, i + 17))))),
   };
 }

@@ -1,4 +1,5 @@
 import { centroid, type Point } from './geometry';
+import { at } from '../checked';
 
 /**
  * The iBUG 300-W 68 points from MediaPipe's 468-point mesh: for each iBUG point, the mesh indices
@@ -83,5 +84,5 @@ export const MESH_TO_IBUG68: ReadonlyArray<readonly number[]> = [
 
 /** The 68 iBUG points of a mesh (at least 468 points, in MediaPipe's index order). */
 export function ibug68FromMesh(mesh: readonly Point[]): Point[] {
-  return MESH_TO_IBUG68.map((indexes) => centroid(indexes.map((i) => mesh[i])));
+  return MESH_TO_IBUG68.map((indexes) => centroid(indexes.map((i) => at(mesh, i))));
 }

@@ -1,4 +1,5 @@
 import { boundingBox, type Box, type Point } from './geometry';
+import { at } from '../checked';
 
 /**
  * A similarity transform (rotation, uniform scale, translation) as complex arithmetic:
@@ -29,7 +30,8 @@ export function fitSimilarity(from: readonly Point[], to: readonly Point[]): Sim
   let den = 0;
   from.forEach((p, i) => {
     const f = { x: p.x - mf.x, y: p.y - mf.y };
-    const t = { x: to[i].x - mt.x, y: to[i].y - mt.y };
+    const target = at(to, i);
+    const t = { x: target.x - mt.x, y: target.y - mt.y };
     num = { x: num.x + t.x * f.x + t.y * f.y, y: num.y + t.y * f.x - t.x * f.y }; // t * conj(f)
     den += f.x * f.x + f.y * f.y;
   });

@@ -33,7 +33,7 @@ function decodeBase64(text: string, maxBytes: number, field: string[]): Buffer {
   let payload = text;
   const dataUrl = DATA_URL.exec(text);
   if (dataUrl) {
-    if (!/;base64$/i.test(dataUrl[1])) {
+    if (!/;base64$/i.test(dataUrl[1] ?? '')) {
       throw new UserFacingError(ErrorCode.INVALID_BASE64, 'The data URL is not base64-encoded (it must contain `;base64,`).', field);
     }
     payload = text.slice(dataUrl[0].length);

@@ -7,6 +7,7 @@ import { composeSimilarities, warpMatrixOf, type Similarity } from '../../geomet
 import type { CheckedImage, DetectionPixels, RgbImage } from '../../image/image-decoder';
 import type { DetectionSettings, FaceAnalyser, FaceDetector, ProviderFace } from '../provider';
 import type { EmbeddedEngineName, EngineTaskName, EngineTasks, EngineWorkerData, FaceSeed, PackedMesh, WarpMatrix } from './engine-protocol';
+import { at } from '../../checked';
 
 export interface EmbeddedProviderOptions {
   /** Worker threads, each with its own model instance. */
@@ -110,7 +111,7 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
     const warped = await this.run('warps', { images });
     return warped.map((perImage, i) =>
       perImage.map((data, j) => {
-        const { size } = requests[i].squares[j];
+        const { size } = at(at(requests, i).squares, j);
         return { data: Buffer.from(data.buffer, data.byteOffset, data.byteLength), width: size, height: size };
       }),
     );

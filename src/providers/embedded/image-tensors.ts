@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { clipBox, type Box } from '../../geometry/geometry';
 import type { PixelImage, WarpMatrix } from './engine-protocol';
+import { at } from '../../checked';
 
 // Quality: Laplacian standard deviation of the 64x64 grey face at which sharpness reaches 1 - 1/e.
 const SHARPNESS_SCALE = 12;
@@ -43,7 +44,7 @@ export function faceQuality(image: PixelImage, box: Box, scale: number): number 
     const grey = tf.mean(face, 3, true) as tf.Tensor4D;
     const kernel = tf.tensor4d([0, 1, 0, 1, -4, 1, 0, 1, 0], [3, 3, 1, 1]);
     const laplacian = tf.conv2d(grey, kernel, 1, 'valid');
-    return Math.sqrt(tf.moments(laplacian).variance.dataSync()[0]);
+    return Math.sqrt(at(tf.moments(laplacian).variance.dataSync(), 0));
   });
   const sharpness = 1 - Math.exp(-laplacianStd / SHARPNESS_SCALE);
   const resolution = Math.min(1, (Math.min(box.width, box.height) * scale) / FULL_RESOLUTION_SIDE);
@@ -54,7 +55,7 @@ export function faceQuality(image: PixelImage, box: Box, scale: number): number 
 export function warpSquares(batch: tf.Tensor4D, matrices: readonly WarpMatrix[], size: number): tf.Tensor4D {
   // One transform per square: tiling the whole picture per face would copy it each time.
   const squares = matrices.map((m) => tf.image.transform(batch, tf.tensor2d([[...m, 0, 0]]), 'bilinear', 'constant', 0, [size, size]));
-  return squares.length === 1 ? squares[0] : (tf.concat(squares) as tf.Tensor4D);
+  return squares.length === 1 ? at(squares, 0) : (tf.concat(squares) as tf.Tensor4D);
 }
 
 /** Packed RGB bytes of one warped square. */

@@ -1,5 +1,6 @@
 // BlazeFace (MediaPipe's short-range back-camera face detector) output decoding. Pure: no tfjs.
 import { iou, type Box, type Point } from '../../../geometry/geometry';
+import { at } from '../../../checked';
 
 /** The detector's square input side. */
 export const BLAZEFACE_INPUT = 256;
@@ -49,15 +50,15 @@ export function decodeBlazeface(logits: ArrayLike<number>, rows: ArrayLike<numbe
   }
   const candidates: BlazefaceCandidate[] = [];
   ANCHORS.forEach((anchor, i) => {
-    const score = sigmoid(logits[i]);
+    const score = sigmoid(at(logits, i));
     if (score < minScore) return;
     const r = i * BLAZEFACE_ROW;
-    const cx = rows[r] + anchor.x;
-    const cy = rows[r + 1] + anchor.y;
-    const width = rows[r + 2];
-    const height = rows[r + 3];
+    const cx = at(rows, r) + anchor.x;
+    const cy = at(rows, r + 1) + anchor.y;
+    const width = at(rows, r + 2);
+    const height = at(rows, r + 3);
     if (!(width > 0 && height > 0)) return;
-    const keyPoints = Array.from({ length: KEY_POINTS }, (_, k) => ({ x: rows[r + 4 + 2 * k] + anchor.x, y: rows[r + 5 + 2 * k] + anchor.y }));
+    const keyPoints = Array.from({ length: KEY_POINTS }, (_, k) => ({ x: at(rows, r + 4 + 2 * k) + anchor.x, y: at(rows, r + 5 + 2 * k) + anchor.y }));
     candidates.push({ box: { x: cx - width / 2, y: cy - height / 2, width, height }, keyPoints, score });
   });
   return nonMaxSuppression(candidates, maxOverlap);

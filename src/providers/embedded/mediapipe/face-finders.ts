@@ -13,6 +13,7 @@ import { loadGraphModelFromDisk } from '../tf-runtime';
 import { BLAZEFACE_ANCHOR_COUNT, BLAZEFACE_INPUT, BLAZEFACE_ROW, decodeBlazeface } from './blazeface';
 import { letterbox } from './letterbox';
 import { decodeYunet, YUNET_STRIDES, yunetInput } from './yunet';
+import { at } from '../../../checked';
 
 export interface FaceCandidate {
   box: Box;
@@ -58,7 +59,10 @@ export class BlazefaceFinder implements FaceFinder {
     const [logits, rows] = tf.tidy(() => {
       // Four outputs: scores and regressions of the 512 stride-16 anchors and the 384 stride-32 ones.
       const outputs = (this.model.execute(tf.tensor4d(input.values, [1, BLAZEFACE_INPUT, BLAZEFACE_INPUT, 3])) as tf.Tensor[]).sort((a, b) => a.size - b.size);
-      const [scores384, scores512, rows384, rows512] = outputs;
+      const scores384 = at(outputs, 0);
+      const scores512 = at(outputs, 1);
+      const rows384 = at(outputs, 2);
+      const rows512 = at(outputs, 3);
       return [tf.concat([tf.reshape(scores512, [-1]), tf.reshape(scores384, [-1])]), tf.concat([tf.reshape(rows512, [-1]), tf.reshape(rows384, [-1])])];
     });
     try {
@@ -67,7 +71,7 @@ export class BlazefaceFinder implements FaceFinder {
       if (logitValues.length !== BLAZEFACE_ANCHOR_COUNT || rowValues.length !== BLAZEFACE_ANCHOR_COUNT * BLAZEFACE_ROW)
         throw new Error('unexpected blazeface output');
       return decodeBlazeface(logitValues, rowValues, BlazefaceFinder.MIN_SCORE, MAX_OVERLAP).map((c) =>
-        toImage(c.box, c.keyPoints[0], c.keyPoints[1], c.score, input.scaleX, input.scaleY),
+        toImage(c.box, at(c.keyPoints, 0), at(c.keyPoints, 1), c.score, input.scaleX, input.scaleY),
       );
     } finally {
       tf.dispose([logits, rows]);
@@ -98,14 +102,20 @@ export class YunetFinder implements FaceFinder {
 
   async find(image: PixelImage): Promise<FaceCandidate[]> {
     const input = yunetInput(image);
-    const outputs = await this.session.run({ [this.session.inputNames[0]]: new this.ort.Tensor('float32', input.values, [1, 3, input.height, input.width]) });
+    const outputs = await this.session.run({
+      [at(this.session.inputNames, 0)]: new this.ort.Tensor('float32', input.values, [1, 3, input.height, input.width]),
+    });
     const levels = YUNET_STRIDES.map((stride) => {
-      const read = (name: string) => outputs[`${name}_${stride}`].data as Float32Array;
+      const read = (name: string) => {
+        const output = outputs[`${name}_${stride}`];
+        if (!output) throw new Error(`YuNet has no output ${name}_${stride}: not a YuNet model`);
+        return output.data as Float32Array;
+      };
       return { stride, cls: read('cls'), obj: read('obj'), bbox: read('bbox'), kps: read('kps') };
     });
     Object.values(outputs).forEach((t) => (t as Ort.Tensor).dispose());
     return decodeYunet(levels, input.width, YunetFinder.MIN_SCORE, MAX_OVERLAP).map((c) =>
-      toImage(c.box, c.keyPoints[0], c.keyPoints[1], c.score, input.scaleX, input.scaleY),
+      toImage(c.box, at(c.keyPoints, 0), at(c.keyPoints, 1), c.score, input.scaleX, input.scaleY),
     );
   }
 }

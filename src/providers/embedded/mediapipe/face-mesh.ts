@@ -2,6 +2,7 @@
 // 478-point mesh. Pure: no tfjs. The index maps are MediaPipe's (face_landmarks_refinement).
 import type { Point3 } from '../../../geometry/head-pose';
 import { FaceRegion, LandmarkPart, type PartInfo } from '../../../geometry/ibug68';
+import { at } from '../../../checked';
 
 /** The model's square input side. */
 export const MESH_INPUT = 192;
@@ -65,7 +66,7 @@ export function packMesh(points: readonly MeshPoint[]): PackedMesh {
 }
 
 export function unpackMesh(packed: PackedMesh): MeshPoint[] {
-  return Array.from({ length: packed.length / 3 }, (_, i) => ({ x: packed[3 * i], y: packed[3 * i + 1], z: packed[3 * i + 2] }));
+  return Array.from({ length: packed.length / 3 }, (_, i) => ({ x: at(packed, 3 * i), y: at(packed, 3 * i + 1), z: at(packed, 3 * i + 2) }));
 }
 
 /** The model's raw outputs for one face, all in crop pixels. */
@@ -85,13 +86,17 @@ export interface MeshHeads {
 /** The 478-point refined mesh: the base mesh with lips and eyes replaced by their heads, plus the irises. */
 export function refineMesh(heads: MeshHeads): MeshPoint[] {
   if (heads.mesh.length !== MESH_POINTS * 3) throw new Error(`mesh has ${heads.mesh.length} values, expected ${MESH_POINTS * 3}`);
-  const points: MeshPoint[] = Array.from({ length: MESH_POINTS }, (_, i) => ({ x: heads.mesh[3 * i], y: heads.mesh[3 * i + 1], z: heads.mesh[3 * i + 2] }));
+  const points: MeshPoint[] = Array.from({ length: MESH_POINTS }, (_, i) => ({
+    x: at(heads.mesh, 3 * i),
+    y: at(heads.mesh, 3 * i + 1),
+    z: at(heads.mesh, 3 * i + 2),
+  }));
   const replace = (indexes: readonly number[], xy: ArrayLike<number>) => {
     if (xy.length !== indexes.length * 2) throw new Error(`refinement head has ${xy.length} values, expected ${indexes.length * 2}`);
-    indexes.forEach((index, k) => (points[index] = { x: xy[2 * k], y: xy[2 * k + 1], z: points[index].z }));
+    indexes.forEach((index, k) => (points[index] = { x: at(xy, 2 * k), y: at(xy, 2 * k + 1), z: at(points, index).z }));
   };
   // Iris depth comes from the base mesh's eye contour, before the eye heads move it in x/y only.
-  const irisDepth = (eye: readonly number[]) => eye.slice(0, EYE_CONTOUR).reduce((sum, i) => sum + points[i].z, 0) / EYE_CONTOUR;
+  const irisDepth = (eye: readonly number[]) => eye.slice(0, EYE_CONTOUR).reduce((sum, i) => sum + at(points, i).z, 0) / EYE_CONTOUR;
   const depthLeft = irisDepth(EYE_IMAGE_LEFT);
   const depthRight = irisDepth(EYE_IMAGE_RIGHT);
   replace(LIPS, heads.lips);
@@ -99,7 +104,7 @@ export function refineMesh(heads: MeshHeads): MeshPoint[] {
   replace(EYE_IMAGE_RIGHT, heads.eyeRight);
   const iris = (xy: ArrayLike<number>, z: number) => {
     if (xy.length !== 10) throw new Error(`iris head has ${xy.length} values, expected 10`);
-    return Array.from({ length: 5 }, (_, k) => ({ x: xy[2 * k], y: xy[2 * k + 1], z }));
+    return Array.from({ length: 5 }, (_, k) => ({ x: at(xy, 2 * k), y: at(xy, 2 * k + 1), z }));
   };
   return [...points, ...iris(heads.irisLeft, depthLeft), ...iris(heads.irisRight, depthRight)];
 }

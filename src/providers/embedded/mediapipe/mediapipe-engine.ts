@@ -8,6 +8,7 @@ import { boundingBox } from '../../../geometry/geometry';
 import { ibug68FromMesh } from '../../../geometry/mesh-to-ibug68';
 import { BlazefaceFinder, humanModel, YunetFinder, type FaceDetectorName, type FaceFinder } from './face-finders';
 import { LEFT_PUPIL_INDEX, MESH_INPUT, MESH_POINTS, packMesh, refineMesh, RIGHT_PUPIL_INDEX, type MeshPoint } from './face-mesh';
+import { at } from '../../../checked';
 
 export interface MeshResult {
   /** 478 points in the image's pixel-index coordinates; z on the x/y scale, smaller = nearer. */
@@ -53,14 +54,14 @@ export class MediapipeEngine {
   async detect(task: DetectInput): Promise<EngineFace[]> {
     const candidates = await this.finder.find(task);
     const meshes = this.meshesOn(task, candidates, this.finder.cropScale);
-    const unsure = candidates.flatMap((_, i) => (meshes[i].presence >= MIN_FACE_PRESENCE && meshes[i].presence < FACE_PRESENCE ? [i] : []));
+    const unsure = meshes.flatMap(({ presence }, i) => (presence >= MIN_FACE_PRESENCE && presence < FACE_PRESENCE ? [i] : []));
     const second = this.meshesOn(
       task,
-      unsure.map((i) => seedFromMesh(meshes[i].mesh)),
+      unsure.map((i) => seedFromMesh(at(meshes, i).mesh)),
       MESH_CROP_SCALE,
     );
-    unsure.forEach((i, k) => (meshes[i] = second[k]));
-    const accepted = candidates.flatMap((c, i) => (meshes[i].presence >= FACE_PRESENCE ? [{ c, mesh: meshes[i].mesh }] : [])).slice(0, task.maxFaces);
+    unsure.forEach((i, k) => (meshes[i] = at(second, k)));
+    const accepted = candidates.flatMap((c, i) => (at(meshes, i).presence >= FACE_PRESENCE ? [{ c, mesh: at(meshes, i).mesh }] : [])).slice(0, task.maxFaces);
     return accepted.map(({ c, mesh }) => ({
       box: c.box,
       confidence: c.score,
@@ -83,7 +84,15 @@ export class MediapipeEngine {
       return this.meshNet.execute(tf.div(batch, 255), MESH_OUTPUTS) as tf.Tensor[];
     });
     try {
-      const [presence, mesh, lips, eyeLeft, eyeRight, irisLeft, irisRight] = outputs.map((t) => t.dataSync() as Float32Array);
+      const [presence, mesh, lips, eyeLeft, eyeRight, irisLeft, irisRight] = MESH_OUTPUTS.map((_, i) => at(outputs, i).dataSync() as Float32Array) as [
+        Float32Array,
+        Float32Array,
+        Float32Array,
+        Float32Array,
+        Float32Array,
+        Float32Array,
+        Float32Array,
+      ];
       const per = (values: Float32Array, i: number) => values.subarray((i * values.length) / seeds.length, ((i + 1) * values.length) / seeds.length);
       return crops.map((crop, i) => {
         const refined = refineMesh({
@@ -96,7 +105,7 @@ export class MediapipeEngine {
         });
         const depthScale = Math.hypot(crop.a.x, crop.a.y);
         return {
-          presence: presence[i],
+          presence: at(presence, i),
           mesh: refined.map((p) => ({ ...applySimilarity(crop, p), z: p.z * depthScale })),
         };
       });
@@ -108,7 +117,7 @@ export class MediapipeEngine {
 
 /** A seed from a mesh: the extent of its 468 surface points, and its pupils as the eyes. */
 function seedFromMesh(mesh: readonly MeshPoint[]): FaceSeed {
-  return { box: boundingBox(mesh.slice(0, MESH_POINTS)), leftEye: mesh[LEFT_PUPIL_INDEX], rightEye: mesh[RIGHT_PUPIL_INDEX] };
+  return { box: boundingBox(mesh.slice(0, MESH_POINTS)), leftEye: at(mesh, LEFT_PUPIL_INDEX), rightEye: at(mesh, RIGHT_PUPIL_INDEX) };
 }
 
 /**

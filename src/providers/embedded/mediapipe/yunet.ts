@@ -3,6 +3,7 @@ import type { Point } from '../../../geometry/geometry';
 import type { PixelImage } from '../engine-protocol';
 import { nonMaxSuppression } from './blazeface';
 import { resizeBilinear } from './letterbox';
+import { at } from '../../../checked';
 
 export const YUNET_STRIDES = [8, 16, 32] as const;
 /** Longest side YuNet sees: larger pictures are scaled down (engine-notes measured it at 640 px). */
@@ -28,9 +29,9 @@ export function yunetInput(image: PixelImage): YunetInput {
     for (let x = 0; x < resized.width; x++) {
       const from = (y * resized.width + x) * 3;
       const to = y * width + x;
-      values[to] = resized.values[from + 2];
-      values[plane + to] = resized.values[from + 1];
-      values[2 * plane + to] = resized.values[from];
+      values[to] = at(resized.values, from + 2);
+      values[plane + to] = at(resized.values, from + 1);
+      values[2 * plane + to] = at(resized.values, from);
     }
   }
   return { values, width, height, scaleX: resized.scaleX, scaleY: resized.scaleY };
@@ -59,15 +60,15 @@ export function decodeYunet(levels: readonly YunetLevel[], inputWidth: number, m
   for (const { stride, cls, obj, bbox, kps } of levels) {
     const columns = inputWidth / stride;
     for (let i = 0; i < cls.length; i++) {
-      const score = Math.sqrt(clamp01(cls[i]) * clamp01(obj[i]));
+      const score = Math.sqrt(clamp01(at(cls, i)) * clamp01(at(obj, i)));
       if (score < minScore) continue;
       const ax = (i % columns) * stride;
       const ay = Math.floor(i / columns) * stride;
-      const cx = bbox[4 * i] * stride + ax;
-      const cy = bbox[4 * i + 1] * stride + ay;
-      const width = Math.exp(bbox[4 * i + 2]) * stride;
-      const height = Math.exp(bbox[4 * i + 3]) * stride;
-      const keyPoints = Array.from({ length: 5 }, (_, k) => ({ x: kps[10 * i + 2 * k] * stride + ax, y: kps[10 * i + 2 * k + 1] * stride + ay }));
+      const cx = at(bbox, 4 * i) * stride + ax;
+      const cy = at(bbox, 4 * i + 1) * stride + ay;
+      const width = Math.exp(at(bbox, 4 * i + 2)) * stride;
+      const height = Math.exp(at(bbox, 4 * i + 3)) * stride;
+      const keyPoints = Array.from({ length: 5 }, (_, k) => ({ x: at(kps, 10 * i + 2 * k) * stride + ax, y: at(kps, 10 * i + 2 * k + 1) * stride + ay }));
       candidates.push({ box: { x: cx - width / 2, y: cy - height / 2, width, height }, keyPoints, score });
     }
   }
