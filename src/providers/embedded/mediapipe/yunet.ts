@@ -29,9 +29,9 @@ export function yunetInput(image: PixelImage): YunetInput {
     for (let x = 0; x < resized.width; x++) {
       const from = (y * resized.width + x) * 3;
       const to = y * width + x;
-      values[to] = at(resized.values, from + 2);
-      values[plane + to] = at(resized.values, from + 1);
-      values[2 * plane + to] = at(resized.values, from);
+      values[to] = resized.values[from + 2]!;
+      values[plane + to] = resized.values[from + 1]!;
+      values[2 * plane + to] = resized.values[from]!;
     }
   }
   return { values, width, height, scaleX: resized.scaleX, scaleY: resized.scaleY };
