@@ -1,4 +1,4 @@
-// The built service as users run it: `node dist/src/main.js`, configured by environment variables.
+// The built service as users run it: `node dist/app/main.js`, configured by environment variables.
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
