@@ -4,7 +4,6 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
-import type * as Ort from 'onnxruntime-node';
 import type { Box, Point } from '../../../geometry/geometry';
 import type { FaceDetectorName, PixelImage } from '../engine-protocol';
 
@@ -79,6 +78,25 @@ export class BlazefaceFinder implements FaceFinder {
   }
 }
 
+/**
+ * The part of onnxruntime-node that YuNet uses, declared here: the package is optional (npm skips it
+ * silently when its download fails, and `--omit=optional` leaves it out), so the build must not need it.
+ */
+interface OnnxTensor {
+  readonly data: unknown;
+  dispose(): void;
+}
+interface OnnxSession {
+  readonly inputNames: readonly string[];
+  run(feeds: Record<string, OnnxTensor>): Promise<Record<string, OnnxTensor>>;
+}
+interface OnnxRuntime {
+  Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => OnnxTensor;
+  InferenceSession: {
+    create(path: string, options: { intraOpNumThreads: number; interOpNumThreads: number; enableCpuMemArena: boolean }): Promise<OnnxSession>;
+  };
+}
+
 /** YuNet on onnxruntime-node (an optional dependency), one intra-op thread per worker. */
 export class YunetFinder implements FaceFinder {
   readonly cropScale = 1.3;
@@ -88,13 +106,13 @@ export class YunetFinder implements FaceFinder {
   private static readonly MIN_SCORE = 0.75;
 
   private constructor(
-    private readonly ort: typeof Ort,
-    private readonly session: Ort.InferenceSession,
+    private readonly ort: OnnxRuntime,
+    private readonly session: OnnxSession,
   ) {}
 
   static async load(modelPath: string): Promise<YunetFinder> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional: only this detector needs it
-    const ort = require('onnxruntime-node') as typeof Ort;
+    const ort = require('onnxruntime-node') as OnnxRuntime;
     // The CPU memory arena kept ~350 MB after one large image (engine-notes); without it ~180 MB.
     const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1, enableCpuMemArena: false });
     return new YunetFinder(ort, session);
@@ -113,7 +131,7 @@ export class YunetFinder implements FaceFinder {
       };
       return { stride, cls: read('cls'), obj: read('obj'), bbox: read('bbox'), kps: read('kps') };
     });
-    Object.values(outputs).forEach((t) => (t as Ort.Tensor).dispose());
+    Object.values(outputs).forEach((t) => t.dispose());
     return decodeYunet(levels, input.width, YunetFinder.MIN_SCORE, MAX_OVERLAP).map((c) =>
       toImage(c.box, at(c.keyPoints, 0), at(c.keyPoints, 1), c.score, input.scaleX, input.scaleY),
     );
