@@ -28,6 +28,7 @@ const envSchema = z.object({
   FACE_DETECTOR: z.enum(FACE_DETECTORS).default('blazeface'),
   YUNET_MODEL_PATH: z.string().min(1).optional(),
   WORKER_THREADS: int(1, 64).default(os.availableParallelism()),
+  MAX_QUEUED_IMAGES: int(1, 100_000).default(64),
   MAX_IMAGE_BYTES: int(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
   MAX_IMAGE_PIXELS: int(1024, 200_000_000).default(40_000_000),
   MAX_BATCH_SIZE: int(1, 256).default(16),
@@ -80,6 +81,8 @@ const configSchema = envSchema
     /** What seeds the mediapipe engine's mesh. */
     faceDetector: { name: e.FACE_DETECTOR, modelPath: e.YUNET_MODEL_PATH },
     workerThreads: e.WORKER_THREADS,
+    /** Images waiting for an engine worker at most; more are refused with SERVER_BUSY. */
+    maxQueuedImages: e.MAX_QUEUED_IMAGES,
     /** Set when an MXFace subscription key is configured. */
     mxface: e.MXFACE_SUBSCRIPTION_KEY
       ? {

@@ -11,6 +11,7 @@ export enum ErrorCode {
   TOO_MANY_PIXELS = 'TOO_MANY_PIXELS',
   INVALID_OPTION = 'INVALID_OPTION',
   ENGINE_FAILURE = 'ENGINE_FAILURE',
+  SERVER_BUSY = 'SERVER_BUSY',
   UPSTREAM_UNAVAILABLE = 'UPSTREAM_UNAVAILABLE',
   UPSTREAM_TIMEOUT = 'UPSTREAM_TIMEOUT',
   UPSTREAM_RATE_LIMITED = 'UPSTREAM_RATE_LIMITED',
@@ -30,6 +31,8 @@ export const errorCodeDescriptions: Record<ErrorCode, string> = {
   INVALID_OPTION: 'A detection option is out of range; `field` names it.',
   ENGINE_FAILURE:
     'The embedded engine failed on this image (a user error) or on one face field (a field error naming it). Retrying may help; other images and fields are not affected.',
+  SERVER_BUSY:
+    'The embedded engine has more images waiting than it accepts (`MAX_QUEUED_IMAGES`), so this one was refused at once rather than left to wait. Retry after a few seconds, or send fewer images at a time.',
   UPSTREAM_UNAVAILABLE: 'The upstream landmark provider could not be reached or failed (network error, 5xx, circuit open).',
   UPSTREAM_TIMEOUT: 'The upstream landmark provider did not answer in time.',
   UPSTREAM_RATE_LIMITED: 'The upstream landmark provider is rate limiting this service (HTTP 429).',

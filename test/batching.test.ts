@@ -81,6 +81,9 @@ class FailingProvider implements FaceDetector {
   isReady() {
     return true;
   }
+  isBusy() {
+    return false;
+  }
   async close() {}
   async detect(images: readonly CheckedImage[], _settings: DetectionSettings): Promise<Array<ProviderFace[] | Error>> {
     if (images.some((i) => i.info.width === 1)) throw new Error('connect ECONNREFUSED 10.0.0.7:443 key=sk-secret-123');

@@ -52,7 +52,8 @@ export interface DetectionLoaders {
   warps: DataLoader<WarpKey, RgbImage | null, WarpKey>;
 }
 
-export function createDetectionLoaders(detector: DetectionRunner): DetectionLoaders {
+/** `clientGone` aborts when the request's client has gone: its images still waiting for the engine are dropped. */
+export function createDetectionLoaders(detector: DetectionRunner, clientGone?: AbortSignal): DetectionLoaders {
   const images = new DataLoader<ImageBytes, CheckedImage, string>(
     (keys) => Promise.all(keys.map((key) => detector.decode(key).catch((error: unknown) => toImageError(error)))),
     { cacheKeyFn: (key) => key.sha256 },
@@ -69,7 +70,7 @@ export function createDetectionLoaders(detector: DetectionRunner): DetectionLoad
           const image = decoded[i];
           return image instanceof Error || !image ? [] : [{ image, settings: key.settings }];
         });
-        const detected = await callFlattened(ready, (items) => detector.detect(items));
+        const detected = await callFlattened(ready, (items) => detector.detect(items, clientGone));
         return decoded.map((d, i) => (d instanceof Error ? d : (detected[i]?.[0] ?? new Error('no detection for a decoded image'))));
       },
       { cacheKeyFn: (key) => `${key.image.sha256}:${settingsKey(key.settings)}`, maxBatchSize },

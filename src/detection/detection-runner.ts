@@ -10,6 +10,7 @@ import type { PackedMesh } from '../providers/embedded/engine-protocol';
 import type { DetectionSettings, FaceDetector, ProviderFace } from '../providers/provider';
 import type { Providers } from '../providers/providers';
 import { settingsKey } from './detection-options';
+import { CancelledError } from '../work-queue';
 
 /** One face in the client's upright image coordinates. */
 export interface DetectedFace {
@@ -57,14 +58,14 @@ export class DetectionRunner {
     return checkImage(image, this.limits);
   }
 
-  async detect(items: readonly DetectionItem[]): Promise<Array<DetectionResult | UserFacingError>> {
+  async detect(items: readonly DetectionItem[], signal?: AbortSignal): Promise<Array<DetectionResult | UserFacingError>> {
     const bySettings = groupBy(items, (item) => settingsKey(item.settings));
     const answers = await Promise.all(
       bySettings.groups.map(async ({ items: group }) => {
         const { settings } = group[0] as DetectionItem;
         const images = group.map((item) => item.image);
         const faces = await this.provider(settings)
-          .detect(images, settings)
+          .detect(images, settings, signal)
           .catch((error: unknown) => images.map(() => error));
         return faces.map((answer, k) => toResult(answer, images[k] as CheckedImage, settings));
       }),
@@ -86,7 +87,9 @@ function toResult(answer: ProviderFace[] | unknown, image: CheckedImage, setting
 
 /** A provider's failure as the image's user error; anything unexpected is logged, never shown. */
 function engineFailure(error: unknown, image: CheckedImage): UserFacingError {
-  if (!(error instanceof UserFacingError)) log.error('provider failed on an image', { sha256: image.info.sha256, error: describeError(error) });
+  // A cancelled image's client has gone: nobody reads its answer, and nothing failed.
+  if (!(error instanceof UserFacingError) && !(error instanceof CancelledError))
+    log.error('provider failed on an image', { sha256: image.info.sha256, error: describeError(error) });
   return asUserFacingError(error, ErrorCode.ENGINE_FAILURE, 'The face engine failed on this image.');
 }
 

@@ -1,6 +1,7 @@
 import express, { type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
 import { createDetectionLoaders } from '../detection/detection-loaders';
 import { detectionPayload } from '../detection/detection-payload';
+import { clientGone } from '../server/client-gone';
 import type { DetectionRunner } from '../detection/detection-runner';
 import { ErrorCode } from '../errors';
 import { distance } from '../geometry/geometry';
@@ -54,7 +55,7 @@ export function createMxfaceRouter(options: MxfaceRouterOptions): express.Router
       const request = mxfaceRequestSchema.safeParse(req.body);
       if (!request.success) return void fail(res, 400, 'Missing or invalid parameter: encoded_image (a base64 string) is required.');
       const { encoded_image: base64, minimumDistanceBetweenEyeThreshold: minEyeDistance } = request.data;
-      const outcome = await detectionPayload(createDetectionLoaders(options.detector), {
+      const outcome = await detectionPayload(createDetectionLoaders(options.detector, clientGone(res)), {
         providers: options.detector.providers,
         image: { base64 },
         field: ['encoded_image'],

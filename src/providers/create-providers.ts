@@ -8,7 +8,12 @@ import { Providers } from './providers';
 export function createProviders(config: Config): Providers {
   const all: FaceDetector[] = [];
   const embedded = config.embeddedEnabled
-    ? new EmbeddedProvider({ threads: config.workerThreads, engine: config.embeddedEngine, detector: config.faceDetector })
+    ? new EmbeddedProvider({
+        threads: config.workerThreads,
+        engine: config.embeddedEngine,
+        detector: config.faceDetector,
+        maxQueuedImages: config.maxQueuedImages,
+      })
     : undefined;
   if (embedded) all.push(embedded);
   if (config.mxface) all.push(new MxfaceProvider(config.mxface));

@@ -37,7 +37,10 @@ export interface FaceDetector {
   /** Loads models / checks configuration; resolves when the provider can serve. */
   start(): Promise<void>;
   isReady(): boolean;
-  detect(images: readonly CheckedImage[], settings: DetectionSettings): Promise<Array<ProviderFace[] | Error>>;
+  /** True while new images would be refused at once (a full queue): `/ready` then steers traffic away. */
+  isBusy(): boolean;
+  /** `signal` aborts when the client has gone: work not yet started may be dropped. */
+  detect(images: readonly CheckedImage[], settings: DetectionSettings, signal?: AbortSignal): Promise<Array<ProviderFace[] | Error>>;
   close(): Promise<void>;
 }
 

@@ -30,6 +30,10 @@ export class Providers {
     return [...this.byName.values()].every((p) => p.isReady());
   }
 
+  isBusy(): boolean {
+    return [...this.byName.values()].some((p) => p.isBusy());
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.byName.values()].map((p) => p.close()));
   }

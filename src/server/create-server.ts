@@ -16,6 +16,7 @@ import { createMxfaceRouter } from '../mxface-compat/mxface-router';
 import type { GraphQLContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
 import type { Providers } from '../providers/providers';
+import { clientGone } from './client-gone';
 
 export interface FacemarkServer {
   /** The bound address, e.g. http://127.0.0.1:4000 */
@@ -64,9 +65,11 @@ export async function startServer(config: Config, providers: Providers, schema: 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // A load balancer's probe: not ready while the models load, nor while the engine queue is full.
   app.get('/ready', (_req, res) => {
-    const ready = providers.isReady();
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting', providers: providers.names });
+    const status = !providers.isReady() ? 'starting' : providers.isBusy() ? 'busy' : 'ready';
+    if (status === 'busy') res.set('Retry-After', '1');
+    res.status(status === 'ready' ? 200 : 503).json({ status, providers: providers.names });
   });
   // Browsers (Apollo Sandbox, web apps) need CORS; no cookies are used, so credentials stay off.
   const allowOrigins = cors({ origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins, maxAge: 600 });
@@ -75,7 +78,7 @@ export async function startServer(config: Config, providers: Providers, schema: 
     allowOrigins,
     express.json({ limit: config.limits.bodyLimitBytes }),
     expressMiddleware(apollo, {
-      context: async () => ({ config, providers, loaders: createDetectionLoaders(detector) }),
+      context: async ({ res }) => ({ config, providers, loaders: createDetectionLoaders(detector, clientGone(res)) }),
     }),
   );
   app.use(createMxfaceRouter({ detector, keys: config.mxfaceCompatKeys, maxImageBytes: config.limits.maxImageBytes }));

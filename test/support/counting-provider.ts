@@ -19,11 +19,14 @@ export class CountingProvider implements FaceDetector {
   isReady() {
     return this.inner.isReady();
   }
+  isBusy() {
+    return this.inner.isBusy();
+  }
   close() {
     return this.inner.close();
   }
-  detect(images: readonly CheckedImage[], settings: DetectionSettings): Promise<Array<ProviderFace[] | Error>> {
+  detect(images: readonly CheckedImage[], settings: DetectionSettings, signal?: AbortSignal): Promise<Array<ProviderFace[] | Error>> {
     this.calls.push(images.map((i) => i.info.sha256));
-    return this.inner.detect(images, settings);
+    return this.inner.detect(images, settings, signal);
   }
 }

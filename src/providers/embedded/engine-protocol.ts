@@ -72,7 +72,8 @@ export interface EngineFace {
 }
 
 export interface EngineTasks {
-  detect: { input: DetectInput; result: EngineFace[] };
+  /** The faces of each image; the mediapipe engine batches their meshes. */
+  detect: { input: { images: DetectInput[] }; result: EngineFace[][] };
   /** The 478-point mesh of faces found elsewhere (MXFace, or the faceapi engine). */
   meshes: { input: PixelImage & { seeds: FaceSeed[] }; result: PackedMesh[] };
   /** Expression probabilities per box per image, one batched inference. */

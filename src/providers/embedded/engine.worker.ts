@@ -2,7 +2,7 @@
 // engine-protocol.ts for the table of inputs and results).
 import { workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
-import type { EngineWorker, EngineWorkerData } from './engine-protocol';
+import type { EngineFace, EngineWorker, EngineWorkerData } from './engine-protocol';
 import { descriptorsOf, detectWithFaceapi, expressionsOf, faceapiWeightTensors } from './faceapi-engine';
 import { warpToBytes } from './image-tensors';
 import { packMesh } from './mediapipe/face-mesh';
@@ -13,9 +13,12 @@ const { engine, detector } = workerData as EngineWorkerData;
 // The mesh model serves every engine (MEDIAPIPE_478 and the 68 points of faces found elsewhere).
 const mediapipe = useWasmBackend().then(() => MediapipeEngine.load(detector));
 
-export const detect: EngineWorker['detect'] = async (task) => {
-  await mediapipe;
-  return engine === 'faceapi' ? detectWithFaceapi(task) : (await mediapipe).detect(task);
+export const detect: EngineWorker['detect'] = async ({ images }) => {
+  const engineOfMeshes = await mediapipe;
+  if (engine === 'mediapipe') return engineOfMeshes.detect(images);
+  const faces: EngineFace[][] = [];
+  for (const image of images) faces.push(await detectWithFaceapi(image));
+  return faces;
 };
 
 export const meshes: EngineWorker['meshes'] = async (task) => (await (await mediapipe).meshes(task, task.seeds)).map((m) => packMesh(m.mesh));

@@ -85,6 +85,11 @@ export class MxfaceProvider implements FaceDetector {
     return true;
   }
 
+  /** Calls beyond MXFACE_CONCURRENCY wait for a slot; the upstream's own limits answer overload. */
+  isBusy(): boolean {
+    return false;
+  }
+
   async close(): Promise<void> {}
 
   /** Circuit breaker state, for tests and operators. */
