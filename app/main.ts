@@ -2,7 +2,7 @@ import 'reflect-metadata';
 // The service's entry point and composition root: configuration, providers, schema, server.
 import { buildFacemarkSchema } from '../resolvers';
 import { ConfigError, loadConfig, type Config } from '../src/config';
-import { describeError, log } from '../src/logger';
+import { configureLogging, describeError, log } from '../src/logger';
 import { createProviders } from '../src/providers/create-providers';
 import { startServer } from '../src/server/create-server';
 
@@ -17,6 +17,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Readable lines for a person at a terminal in development; JSON for everything else.
+  configureLogging({ level: config.logLevel, pretty: config.env === 'development' && process.stdout.isTTY });
   const providers = createProviders(config);
   const server = await startServer(config, providers, buildFacemarkSchema());
   log.info('listening', { url: `${server.url}/graphql`, providers: providers.names, defaultProvider: config.provider });

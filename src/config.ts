@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { z } from 'zod';
 import { EMBEDDED_ENGINES, FACE_DETECTORS, type EmbeddedEngineName } from './providers/embedded/engine-protocol';
+import { LOG_LEVELS } from './logger';
+import { parseDigestFile } from './access/api-keys';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -56,6 +58,16 @@ const envSchema = z.object({
   MXFACE_BREAKER_FAILURES: int(1, 1000).default(5),
   MXFACE_BREAKER_COOLDOWN_MS: int(100, 3_600_000).default(15_000),
   MXFACE_COMPAT_KEYS: keyList.optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  API_KEYS: keyList.default([]),
+  API_KEYS_FILE: z.string().min(1).optional(),
+  OPS_REQUIRE_KEY: bool.default(false),
+  RATE_LIMIT_IMAGES: int(0, 10_000_000).default(600),
+  RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(60),
+  TRUST_PROXY: z.string().min(1).optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  CACHE_TTL_SECONDS: int(1, 30 * 86_400).default(3600),
+  CACHE_MAX_ENTRY_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
 });
 
 /** The environment, checked across variables too, turned into the service's configuration. */
@@ -64,6 +76,10 @@ const configSchema = envSchema
     const problem = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
     if (e.LANDMARK_PROVIDER === ProviderName.MXFACE && !e.MXFACE_SUBSCRIPTION_KEY) problem('MXFACE_SUBSCRIPTION_KEY', 'required when LANDMARK_PROVIDER=mxface');
     if (e.LANDMARK_PROVIDER === ProviderName.EMBEDDED && !e.EMBEDDED_ENABLED) problem('EMBEDDED_ENABLED', 'cannot be false while LANDMARK_PROVIDER=embedded');
+    if (e.API_KEYS_FILE) {
+      const keysProblem = keyFileProblem(e.API_KEYS_FILE);
+      if (keysProblem) problem('API_KEYS_FILE', keysProblem);
+    }
     if (e.FACE_DETECTOR === 'yunet') {
       const yunet = yunetProblem(e.EMBEDDED_ENGINE, e.YUNET_MODEL_PATH);
       if (yunet) problem(yunet.variable, yunet.message);
@@ -118,6 +134,20 @@ const configSchema = envSchema
     /** Browser origins allowed to call the API; ['*'] = any. */
     corsOrigins: e.CORS_ORIGINS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    logLevel: e.LOG_LEVEL,
+    access: {
+      /** Plain keys; with `keysFile` (sha256 digests) they close /graphql and the MXFace-compatible endpoint. */
+      keys: e.API_KEYS,
+      keysFile: e.API_KEYS_FILE,
+      /** Whether /health, /ready and /metrics need a key too (when keys are configured). */
+      opsRequireKey: e.OPS_REQUIRE_KEY,
+      /** Images per window per client; 0 = no limit. */
+      rateLimit: { images: e.RATE_LIMIT_IMAGES, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
+      /** Express's `trust proxy`: which X-Forwarded-For hops give the client's IP. */
+      trustProxy: e.TRUST_PROXY === undefined ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY,
+    },
+    /** Shared state across replicas: the result cache and the rate-limit counts. */
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, cacheTtlSeconds: e.CACHE_TTL_SECONDS, cacheMaxEntryBytes: e.CACHE_MAX_ENTRY_BYTES } : undefined,
   }));
 
 /** The service's configuration: what `configSchema` makes of the environment. */
@@ -134,6 +164,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${problems}`);
   }
   return parsed.data;
+}
+
+function keyFileProblem(file: string): string | undefined {
+  try {
+    parseDigestFile(fs.readFileSync(file, 'utf8'));
+    return undefined;
+  } catch (error) {
+    return `${file}: ${(error as Error).message}`;
+  }
 }
 
 /** Why FACE_DETECTOR=yunet cannot work with these settings, or undefined when it can. */

@@ -12,6 +12,7 @@ export enum ErrorCode {
   INVALID_OPTION = 'INVALID_OPTION',
   ENGINE_FAILURE = 'ENGINE_FAILURE',
   SERVER_BUSY = 'SERVER_BUSY',
+  RATE_LIMITED = 'RATE_LIMITED',
   UPSTREAM_UNAVAILABLE = 'UPSTREAM_UNAVAILABLE',
   UPSTREAM_TIMEOUT = 'UPSTREAM_TIMEOUT',
   UPSTREAM_RATE_LIMITED = 'UPSTREAM_RATE_LIMITED',
@@ -33,6 +34,8 @@ export const errorCodeDescriptions: Record<ErrorCode, string> = {
     'The embedded engine failed on this image (a user error) or on one face field (a field error naming it). Retrying may help; other images and fields are not affected.',
   SERVER_BUSY:
     'The embedded engine has more images waiting than it accepts (`MAX_QUEUED_IMAGES`), so this one was refused at once rather than left to wait. Retry after a few seconds, or send fewer images at a time.',
+  RATE_LIMITED:
+    'This client (its API key, or its IP address where the server has no keys) has used its images for the current window (`RATE_LIMIT_IMAGES` per `RATE_LIMIT_WINDOW_SECONDS`); the message says when to retry. A request that arrives with none left gets HTTP 429 with `Retry-After` instead.',
   UPSTREAM_UNAVAILABLE: 'The upstream landmark provider could not be reached or failed (network error, 5xx, circuit open).',
   UPSTREAM_TIMEOUT: 'The upstream landmark provider did not answer in time.',
   UPSTREAM_RATE_LIMITED: 'The upstream landmark provider is rate limiting this service (HTTP 429).',

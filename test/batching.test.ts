@@ -76,6 +76,7 @@ test('images that fail to decode never reach the provider', async () => {
 /** A provider that fails in the ways a real one can: per image, or the whole call. */
 class FailingProvider implements FaceDetector {
   readonly name = ProviderName.EMBEDDED;
+  readonly version = 'failing';
   readonly maxBatchSize = 8;
   async start() {}
   isReady() {

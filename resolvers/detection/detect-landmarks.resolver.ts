@@ -15,7 +15,14 @@ export class DetectLandmarksResolver {
     options: DetectionOptions | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<DetectLandmarksPayload> {
-    return detectionPayload(ctx.loaders, { providers: ctx.providers, image, options, field: ['image'], maxImageBytes: ctx.config.limits.maxImageBytes });
+    return detectionPayload(ctx.loaders, {
+      request: ctx.record,
+      providers: ctx.providers,
+      image,
+      options,
+      field: ['image'],
+      maxImageBytes: ctx.config.limits.maxImageBytes,
+    });
   }
 
   @Mutation(() => [DetectLandmarksPayload], {
@@ -35,7 +42,9 @@ export class DetectLandmarksResolver {
       });
     }
     return Promise.all(
-      images.map((image, i) => detectionPayload(ctx.loaders, { providers: ctx.providers, image, options, field: ['images', String(i)], maxImageBytes })),
+      images.map((image, i) =>
+        detectionPayload(ctx.loaders, { request: ctx.record, providers: ctx.providers, image, options, field: ['images', String(i)], maxImageBytes }),
+      ),
     );
   }
 }

@@ -4,7 +4,7 @@ import type { GraphQLContext } from '../../src/graphql/context';
 import { ImageFileFormat } from '../detection/image-file-format.enum';
 import { ProviderName } from '../detection/provider-name.enum';
 import { ServiceInfo } from './service-info.type';
-import { version } from '../../package.json';
+import { SERVICE_VERSION } from '../../src/version';
 
 @Resolver()
 export class ServiceInfoResolver {
@@ -12,7 +12,7 @@ export class ServiceInfoResolver {
   serviceInfo(@Ctx() ctx: GraphQLContext): ServiceInfo {
     const { limits } = ctx.config;
     return {
-      version,
+      version: SERVICE_VERSION,
       provider: ctx.providers.defaultProvider.name as ProviderName,
       providers: ctx.providers.names as ProviderName[],
       ready: ctx.providers.isReady(),

@@ -5,6 +5,7 @@ import type { Providers } from '../providers/providers';
 import type { DetectionLoaders } from './detection-loaders';
 import { resolveDetectionSettings, type DetectionOptionsInput } from './detection-options';
 import type { DetectedFace } from './detection-runner';
+import type { RequestRecord } from '../server/request-record';
 
 export interface UserErrorData {
   code: ErrorCode;
@@ -20,6 +21,8 @@ export interface DetectionPayload {
 }
 
 export interface DetectionPayloadArgs {
+  /** The HTTP request's record: each image is counted against its client's rate limit. */
+  request: RequestRecord;
   providers: Providers;
   image: ImageSource;
   options?: DetectionOptionsInput | null;
@@ -31,12 +34,14 @@ export interface DetectionPayloadArgs {
 /** One image through the request's loaders; bugs still throw (they are top-level errors). */
 export async function detectionPayload(loaders: DetectionLoaders, args: DetectionPayloadArgs): Promise<DetectionPayload> {
   try {
+    await args.request.admitImage();
     const settings = resolveDetectionSettings(args.options, args.providers);
     const image = readImageInput(args.image, args.maxImageBytes, args.field);
     const result = await loaders.detect({ image, settings });
     return { faces: result.faces, image: result.image, userErrors: [] };
   } catch (error) {
     if (!(error instanceof UserFacingError)) throw error;
+    args.request.noteUserError(error.code);
     return { faces: null, image: null, userErrors: [{ code: error.code, message: error.message, field: error.field ?? args.field }] };
   }
 }

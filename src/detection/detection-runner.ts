@@ -11,6 +11,9 @@ import type { DetectionSettings, FaceDetector, ProviderFace } from '../providers
 import type { Providers } from '../providers/providers';
 import { settingsKey } from './detection-options';
 import { CancelledError } from '../work-queue';
+import { NO_CACHE, type ResultCache } from '../cache/result-cache';
+import { metrics } from '../observability/metrics';
+import { at } from '../checked';
 
 /** One face in the client's upright image coordinates. */
 export interface DetectedFace {
@@ -45,6 +48,7 @@ export class DetectionRunner {
   constructor(
     readonly providers: Providers,
     private readonly limits: ImageLimits,
+    private readonly cache: ResultCache = NO_CACHE,
   ) {}
 
   /** The provider named by the settings (validated earlier by resolveDetectionSettings). */
@@ -64,13 +68,26 @@ export class DetectionRunner {
       bySettings.groups.map(async ({ items: group }) => {
         const { settings } = group[0] as DetectionItem;
         const images = group.map((item) => item.image);
-        const faces = await this.provider(settings)
-          .detect(images, settings, signal)
-          .catch((error: unknown) => images.map(() => error));
+        const faces = await this.answers(this.provider(settings), images, settings, signal);
         return faces.map((answer, k) => toResult(answer, images[k] as CheckedImage, settings));
       }),
     );
     return bySettings.scatter(answers);
+  }
+
+  /** The provider's answers, from the cache where it has them; new answers are cached. */
+  private async answers(provider: FaceDetector, images: CheckedImage[], settings: DetectionSettings, signal?: AbortSignal): Promise<unknown[]> {
+    const keys = images.map((image) => `${provider.version}:${image.info.sha256}:${settingsKey(settings)}`);
+    const cached = await this.cache.get(keys);
+    const misses = images.filter((_, i) => !cached[i]);
+    const started = performance.now();
+    const fresh: unknown[] = misses.length ? await provider.detect(misses, settings, signal).catch((error: unknown) => misses.map(() => error)) : [];
+    const seconds = (performance.now() - started) / 1000;
+    for (const answer of fresh) metrics.imageDetections.observe({ provider: provider.name, outcome: Array.isArray(answer) ? 'ok' : 'error' }, seconds);
+    let next = 0;
+    const all = cached.map((hit) => hit ?? fresh[next++]);
+    this.cache.set(all.flatMap((answer, i) => (Array.isArray(answer) && !cached[i] ? [{ key: at(keys, i), faces: answer as ProviderFace[] }] : [])));
+    return all;
   }
 }
 

@@ -1,7 +1,10 @@
 import express, { type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
 import { createDetectionLoaders } from '../detection/detection-loaders';
 import { detectionPayload } from '../detection/detection-payload';
-import { clientGone } from '../server/client-gone';
+import type { ApiKeys } from '../access/api-keys';
+import { ImageRateLimiter } from '../access/image-rate-limiter';
+import { identifyClient, rateLimitGate, type Refuse } from '../server/access';
+import { recordOf, type RequestRecord } from '../server/request-record';
 import type { DetectionRunner } from '../detection/detection-runner';
 import { ErrorCode } from '../errors';
 import { distance } from '../geometry/geometry';
@@ -21,8 +24,10 @@ export const MXFACE_PREFIXES = ['/api', '/api/v2', '/api/v3'];
 
 export interface MxfaceRouterOptions {
   detector: DetectionRunner;
-  /** Accepted subscription keys; undefined leaves the endpoint open. */
-  keys?: string[];
+  /** Accepted subscription keys (sent in `Subscriptionkey`); none leaves the endpoint open. */
+  keys: ApiKeys;
+  /** Images per client; no limit when absent. */
+  limiter?: ImageRateLimiter;
   maxImageBytes: number;
   /** Formats accepted; the vendor takes JPEG, PNG and BMP. Default: every format the service reads. */
   formats?: ImageFileFormat[];
@@ -43,19 +48,19 @@ const fail = (res: Response, status: number, message: string) => res.status(stat
 export function createMxfaceRouter(options: MxfaceRouterOptions): express.Router {
   const router = express.Router();
   const paths = MXFACE_PREFIXES.map((prefix) => `${prefix}${MXFACE_LANDMARK_PATH}`);
-  const keys = options.keys && new Set(options.keys);
-
-  const checkKey: RequestHandler = (req, res, next) => {
-    if (keys && !keys.has(req.get('subscriptionkey') ?? '')) return void fail(res, 401, INVALID_KEY);
-    next();
-  };
+  const limiter = options.limiter ?? new ImageRateLimiter({ images: 0, windowSeconds: 1 });
+  // MXFace's own envelope and wording for refusals, so its clients keep working unchanged.
+  const refuse: Refuse = (res, status, message) => void fail(res, status, status === 401 ? INVALID_KEY : message);
 
   const detect: RequestHandler = async (req, res, next) => {
     try {
       const request = mxfaceRequestSchema.safeParse(req.body);
       if (!request.success) return void fail(res, 400, 'Missing or invalid parameter: encoded_image (a base64 string) is required.');
       const { encoded_image: base64, minimumDistanceBetweenEyeThreshold: minEyeDistance } = request.data;
-      const outcome = await detectionPayload(createDetectionLoaders(options.detector, clientGone(res)), {
+      const record = recordOf(res) as RequestRecord;
+      record.operation = 'mxface-landmark';
+      const outcome = await detectionPayload(createDetectionLoaders(options.detector, record.clientGone), {
+        request: record,
         providers: options.detector.providers,
         image: { base64 },
         field: ['encoded_image'],
@@ -75,7 +80,11 @@ export function createMxfaceRouter(options: MxfaceRouterOptions): express.Router
     }
   };
 
-  const handlers: RequestHandler[] = [express.json({ limit: MXFACE_MAX_BODY_BYTES, type: () => true }), checkKey];
+  const handlers: RequestHandler[] = [
+    identifyClient(options.keys, limiter, (req) => req.get('subscriptionkey'), refuse),
+    rateLimitGate(limiter, refuse),
+    express.json({ limit: MXFACE_MAX_BODY_BYTES, type: () => true }),
+  ];
   if (options.beforeDetect) handlers.push(options.beforeDetect);
   router.post(paths, ...handlers, detect);
   router.use(paths, envelopeErrors);
@@ -85,7 +94,10 @@ export function createMxfaceRouter(options: MxfaceRouterOptions): express.Router
 function statusFor(code: ErrorCode): number {
   switch (code) {
     case ErrorCode.UPSTREAM_RATE_LIMITED:
+    case ErrorCode.RATE_LIMITED:
       return 429;
+    case ErrorCode.SERVER_BUSY:
+      return 503;
     case ErrorCode.ENGINE_FAILURE:
     case ErrorCode.UPSTREAM_UNAVAILABLE:
     case ErrorCode.UPSTREAM_TIMEOUT:

@@ -32,6 +32,8 @@ export interface DetectionSettings {
  */
 export interface FaceDetector {
   readonly name: ProviderName;
+  /** What produces its answers (engine, models, service version): cached answers are reused only for the same. */
+  readonly version: string;
   /** The DataLoader batch size that suits this provider. */
   readonly maxBatchSize: number;
   /** Loads models / checks configuration; resolves when the provider can serve. */

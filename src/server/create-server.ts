@@ -16,7 +16,15 @@ import { createMxfaceRouter } from '../mxface-compat/mxface-router';
 import type { GraphQLContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
 import type { Providers } from '../providers/providers';
-import { clientGone } from './client-gone';
+import { ApiKeys, presentedKey } from '../access/api-keys';
+import { ImageRateLimiter } from '../access/image-rate-limiter';
+import { connectRedis } from '../cache/redis-connection';
+import { NO_CACHE, RedisResultCache } from '../cache/result-cache';
+import { log } from '../logger';
+import { registry } from '../observability/metrics';
+import { identifyClient, opsAccess, rateLimitGate, refuseAsGraphQL } from './access';
+import { requestLog } from './request-log';
+import { recordOf, type RequestRecord } from './request-record';
 
 export interface FacemarkServer {
   /** The bound address, e.g. http://127.0.0.1:4000 */
@@ -30,8 +38,19 @@ export interface FacemarkServer {
 export async function startServer(config: Config, providers: Providers, schema: GraphQLSchema): Promise<FacemarkServer> {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.access.trustProxy);
   const httpServer = http.createServer(app);
-  const detector = new DetectionRunner(providers, { maxPixels: config.limits.maxImagePixels, maxSide: config.detectionMaxSide });
+  // Redis, when configured, holds what replicas share: cached answers and rate-limit counts.
+  const redis = config.redis && connectRedis(config.redis.url);
+  const cache =
+    redis && config.redis
+      ? new RedisResultCache(redis, { ttlSeconds: config.redis.cacheTtlSeconds, maxEntryBytes: config.redis.cacheMaxEntryBytes })
+      : NO_CACHE;
+  const limiter = new ImageRateLimiter(config.access.rateLimit, redis || undefined);
+  const keys = ApiKeys.from(config.access.keys, config.access.keysFile);
+  if (keys.open) log.warn('no API keys configured (API_KEYS, API_KEYS_FILE): /graphql is open to anyone who can reach it');
+  const detector = new DetectionRunner(providers, { maxPixels: config.limits.maxImagePixels, maxSide: config.detectionMaxSide }, cache);
+  const keyOf = (req: express.Request) => presentedKey((name) => req.get(name));
 
   const armor = new ApolloArmor({
     maxDepth: { n: config.graphql.maxDepth, ignoreIntrospection: true },
@@ -55,6 +74,7 @@ export async function startServer(config: Config, providers: Providers, schema: 
     formatError,
     validationRules: armor.validationRules,
     plugins: [
+      recordOperationName,
       ...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       config.env === 'production' ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
@@ -62,26 +82,38 @@ export async function startServer(config: Config, providers: Providers, schema: 
   });
   await apollo.start();
 
-  app.get('/health', (_req, res) => {
+  app.use(requestLog());
+  const ops = opsAccess(keys, config.access.opsRequireKey, keyOf);
+  app.get('/health', ops, (_req, res) => {
     res.json({ status: 'ok' });
   });
   // A load balancer's probe: not ready while the models load, nor while the engine queue is full.
-  app.get('/ready', (_req, res) => {
+  app.get('/ready', ops, (_req, res) => {
     const status = !providers.isReady() ? 'starting' : providers.isBusy() ? 'busy' : 'ready';
     if (status === 'busy') res.set('Retry-After', '1');
     res.status(status === 'ready' ? 200 : 503).json({ status, providers: providers.names });
+  });
+  app.get('/metrics', ops, (_req, res, next) => {
+    registry.metrics().then((text) => res.type(registry.contentType).send(text), next);
   });
   // Browsers (Apollo Sandbox, web apps) need CORS; no cookies are used, so credentials stay off.
   const allowOrigins = cors({ origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins, maxAge: 600 });
   app.use(
     '/graphql',
     allowOrigins,
+    identifyClient(keys, limiter, keyOf, refuseAsGraphQL),
+    rateLimitGate(limiter, refuseAsGraphQL),
     express.json({ limit: config.limits.bodyLimitBytes }),
     expressMiddleware(apollo, {
-      context: async ({ res }) => ({ config, providers, loaders: createDetectionLoaders(detector, clientGone(res)) }),
+      context: async ({ res }) => {
+        const record = recordOf(res) as RequestRecord;
+        return { config, providers, record, loaders: createDetectionLoaders(detector, record.clientGone) };
+      },
     }),
   );
-  app.use(createMxfaceRouter({ detector, keys: config.mxfaceCompatKeys, maxImageBytes: config.limits.maxImageBytes }));
+  // MXFace clients send their key in Subscriptionkey: the API keys work there, and MXFACE_COMPAT_KEYS too.
+  const compatKeys = ApiKeys.from([...config.access.keys, ...(config.mxfaceCompatKeys ?? [])], config.access.keysFile);
+  app.use(createMxfaceRouter({ detector, keys: compatKeys, limiter, maxImageBytes: config.limits.maxImageBytes }));
   app.use(bodyErrorHandler);
 
   await new Promise<void>((resolve, reject) => {
@@ -96,11 +128,32 @@ export async function startServer(config: Config, providers: Providers, schema: 
     url: `http://${host}:${address.port}`,
     httpServer,
     stop: () => {
-      stopping ??= apollo.stop().then(() => providers.close());
+      stopping ??= apollo
+        .stop()
+        .then(() => providers.close())
+        .then(
+          () =>
+            redis &&
+            redis.quit().then(
+              () => undefined,
+              () => undefined,
+            ),
+        );
       return stopping;
     },
   };
 }
+
+/** The operation's name in the request's record, for its log line. */
+const recordOperationName: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ contextValue, operationName, operation }) {
+        contextValue.record.operation = operationName ?? operation?.operation;
+      },
+    };
+  },
+};
 
 function isDevelopment(config: Config): boolean {
   return config.env === 'development';

@@ -10,6 +10,9 @@ export class CountingProvider implements FaceDetector {
   get name() {
     return this.inner.name;
   }
+  get version() {
+    return this.inner.version;
+  }
   get maxBatchSize() {
     return this.inner.maxBatchSize;
   }

@@ -1,5 +1,6 @@
 import { buildFacemarkSchema } from '../../resolvers';
 import { loadConfig, type Config } from '../../src/config';
+import { configureLogging } from '../../src/logger';
 import { createProviders } from '../../src/providers/create-providers';
 import type { FaceAnalyser, FaceDetector } from '../../src/providers/provider';
 import { Providers } from '../../src/providers/providers';
@@ -23,7 +24,9 @@ export async function startTestServer(
   env: Record<string, string> = {},
   options: { provider?: FaceDetector; analyser?: FaceAnalyser; start?: boolean } = {},
 ): Promise<TestServer> {
-  const config = loadConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', WORKER_THREADS: '2', ...env });
+  // No rate limit unless a test sets one: suites send hundreds of images from one address.
+  const config = loadConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', WORKER_THREADS: '2', RATE_LIMIT_IMAGES: '0', LOG_LEVEL: 'warn', ...env });
+  configureLogging({ level: config.logLevel, pretty: false });
   const providers = options.provider ? new Providers(options.provider, [], options.analyser) : createProviders(config);
   const server = await startServer(config, providers, buildFacemarkSchema());
   if (options.start !== false) await providers.start();

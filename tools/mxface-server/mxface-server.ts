@@ -8,6 +8,7 @@ import type { FaceDetector } from '../../src/providers/provider';
 import { Providers } from '../../src/providers/providers';
 import { FaultInjector, type Faults } from './fault-injection';
 import { createMxfaceRouter } from '../../src/mxface-compat/mxface-router';
+import { ApiKeys } from '../../src/access/api-keys';
 
 export interface RecordedRequest {
   path: string;
@@ -85,7 +86,7 @@ export async function startMxfaceServer(options: MxfaceServerOptions): Promise<M
   app.use(
     createMxfaceRouter({
       detector,
-      keys: options.keys,
+      keys: ApiKeys.from(options.keys),
       maxImageBytes: 10 * 1024 * 1024,
       formats: [ImageFileFormat.JPEG, ImageFileFormat.PNG, ImageFileFormat.BMP],
       beforeDetect: record,

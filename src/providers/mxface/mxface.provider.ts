@@ -21,6 +21,8 @@ import { mapFivePoints } from '../../geometry/landmarks';
 import type { CheckedImage } from '../../image/image-decoder';
 import { ImageFileFormat } from '../../image/image-format';
 import { describeError, log } from '../../logger';
+import { metrics } from '../../observability/metrics';
+import { SERVICE_VERSION } from '../../version';
 import type { DetectionSettings, FaceDetector, ProviderFace } from '../provider';
 import {
   MXFACE_KEY_HEADER,
@@ -48,6 +50,7 @@ export interface MxfaceCallStats {
  */
 export class MxfaceProvider implements FaceDetector {
   readonly name = ProviderName.MXFACE;
+  readonly version: string;
   readonly maxBatchSize: number;
   readonly endpoint: string;
   /** Attempts made so far (for tests and the benchmark). */
@@ -57,18 +60,27 @@ export class MxfaceProvider implements FaceDetector {
 
   constructor(private readonly config: MxfaceConfig) {
     this.endpoint = `${config.url}${config.apiPrefix}${MXFACE_LANDMARK_PATH}`;
+    this.version = `mxface/${this.endpoint}/facemark@${SERVICE_VERSION}`;
     this.maxBatchSize = Math.max(16, config.concurrency * 4);
     const breaker = circuitBreaker(
       handleWhen((e) => (e instanceof UpstreamError ? e.countsAgainstHealth : e instanceof TaskCancelledError)),
       { halfOpenAfter: config.breakerCooldownMs, breaker: new ConsecutiveBreaker(config.breakerFailures) },
     );
-    breaker.onBreak(() => log.warn('mxface circuit opened', { endpoint: this.endpoint, cooldownMs: config.breakerCooldownMs }));
-    breaker.onReset(() => log.info('mxface circuit closed', { endpoint: this.endpoint }));
+    breaker.onBreak(() => {
+      metrics.upstreamBreakerOpen.set(1);
+      log.warn('mxface circuit opened', { endpoint: this.endpoint, cooldownMs: config.breakerCooldownMs });
+    });
+    breaker.onHalfOpen(() => metrics.upstreamBreakerOpen.set(1));
+    breaker.onReset(() => {
+      metrics.upstreamBreakerOpen.set(0);
+      log.info('mxface circuit closed', { endpoint: this.endpoint });
+    });
     this.breakerState = () => String(breaker.state);
     const retries = retry(
       handleWhen((e) => (e instanceof UpstreamError ? e.retryable : e instanceof TaskCancelledError)),
       { maxAttempts: config.maxAttempts - 1, backoff: new ExponentialBackoff({ initialDelay: config.retryBaseMs, maxDelay: 5_000 }) },
     );
+    retries.onRetry(() => metrics.upstreamRetries.inc());
     this.policy = wrap(
       timeout(config.totalTimeoutMs, TimeoutStrategy.Aggressive),
       retries,
@@ -116,6 +128,17 @@ export class MxfaceProvider implements FaceDetector {
 
   private async attempt(body: string, signal: AbortSignal) {
     this.stats.attempts++;
+    try {
+      const faces = await this.call(body, signal);
+      metrics.upstreamAttempts.inc({ outcome: 'ok' });
+      return faces;
+    } catch (error) {
+      metrics.upstreamAttempts.inc({ outcome: error instanceof UpstreamError ? error.failure : signal.aborted ? 'timeout' : 'error' });
+      throw error;
+    }
+  }
+
+  private async call(body: string, signal: AbortSignal) {
     let response: Response;
     let text: string;
     try {

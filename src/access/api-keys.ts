@@ -1,0 +1,50 @@
+// API keys: held as sha256 digests (from API_KEYS in plain, or API_KEYS_FILE as digests), and a
+// presented key is hashed and compared with every digest in constant time, so neither the answer's
+// timing nor a log line tells anything about a key.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+
+export class ApiKeys {
+  private constructor(private readonly digests: readonly Buffer[]) {}
+
+  /** Plain keys, plus a file of hex sha256 digests (one per line; `#` comments and blank lines skipped). */
+  static from(plain: readonly string[], file?: string): ApiKeys {
+    const fromFile = file ? parseDigestFile(fs.readFileSync(file, 'utf8')) : [];
+    return new ApiKeys([...plain.map(sha256), ...fromFile]);
+  }
+
+  /** True when no key is configured: the service is open. */
+  get open(): boolean {
+    return this.digests.length === 0;
+  }
+
+  /**
+   * The presented key's identity for rate limits and logs (`key:` + 12 hex of its digest; never the
+   * key), or undefined when it matches no configured key.
+   */
+  identify(presented: string | undefined): string | undefined {
+    if (!presented) return undefined;
+    const digest = sha256(presented);
+    let match = false;
+    for (const known of this.digests) match = timingSafeEqual(digest, known) || match;
+    return match ? `key:${digest.toString('hex').slice(0, 12)}` : undefined;
+  }
+}
+
+/** Lines of 64 hex digits; anything else is a configuration error naming the line. */
+export function parseDigestFile(text: string): Buffer[] {
+  return text.split('\n').flatMap((raw, i) => {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) return [];
+    if (!/^[0-9a-fA-F]{64}$/.test(line)) throw new Error(`line ${i + 1} is not a hex sha256 digest of a key`);
+    return [Buffer.from(line, 'hex')];
+  });
+}
+
+/** The key a request presents: `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
+export function presentedKey(header: (name: string) => string | undefined): string | undefined {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header('authorization') ?? '')?.[1];
+  return bearer ?? (header('x-api-key')?.trim() || undefined);
+}

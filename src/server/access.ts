@@ -1,0 +1,53 @@
+// Who is calling and whether they may: the API key check and the rate-limit gate in front of the
+// endpoints that do work, and the request record every later step fills in.
+import type { Request, RequestHandler, Response } from 'express';
+import type { ApiKeys } from '../access/api-keys';
+import type { ImageRateLimiter } from '../access/image-rate-limiter';
+import { metrics } from '../observability/metrics';
+import { clientGone } from './client-gone';
+import { RequestRecord } from './request-record';
+
+/** How an endpoint answers a refusal: GraphQL's error shape, or MXFace's envelope. */
+export type Refuse = (res: Response, status: 401 | 429, message: string, code: 'UNAUTHENTICATED' | 'RATE_LIMITED') => void;
+
+export const refuseAsGraphQL: Refuse = (res, status, message, code) => {
+  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+};
+
+/**
+ * Identifies the client by its key (`key` reads the presented one) or, while no keys are configured,
+ * by its IP; a missing or unknown key gets 401. Creates the request's record.
+ */
+export function identifyClient(keys: ApiKeys, limiter: ImageRateLimiter, key: (req: Request) => string | undefined, refuse: Refuse): RequestHandler {
+  return (req, res, next) => {
+    const client = keys.open ? `ip:${req.ip ?? 'unknown'}` : keys.identify(key(req));
+    if (!client) {
+      res.set('WWW-Authenticate', 'Bearer');
+      return void refuse(res, 401, 'A valid API key is required: send it as "Authorization: Bearer <key>" or "X-API-Key: <key>".', 'UNAUTHENTICATED');
+    }
+    res.locals.record = new RequestRecord(client, clientGone(res), limiter);
+    next();
+  };
+}
+
+/** A client with no images left in its window gets 429 and Retry-After before its body is read. */
+export function rateLimitGate(limiter: ImageRateLimiter, refuse: Refuse): RequestHandler {
+  return (_req, res, next) => {
+    const record = res.locals.record as RequestRecord;
+    limiter.secondsUntilAllowed(record.client).then((seconds) => {
+      if (seconds === 0) return next();
+      metrics.rateLimited.inc();
+      res.set('Retry-After', String(seconds));
+      refuse(res, 429, `Rate limit reached for this client: retry in ${seconds} s.`, 'RATE_LIMITED');
+    }, next);
+  };
+}
+
+/** Health, readiness and metrics: open unless OPS_REQUIRE_KEY asks for a key (where keys exist). */
+export function opsAccess(keys: ApiKeys, required: boolean, key: (req: Request) => string | undefined): RequestHandler {
+  return (req, res, next) => {
+    if (!required || keys.open || keys.identify(key(req))) return next();
+    res.set('WWW-Authenticate', 'Bearer');
+    res.status(401).json({ error: 'A valid API key is required for this endpoint.' });
+  };
+}
