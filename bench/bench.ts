@@ -22,13 +22,22 @@ import { startServer } from '../src/server/create-server';
 import { buildFacemarkSchema } from '../resolvers';
 import { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
 import { ProviderName } from '../src/config';
+import { configureLogging } from '../src/logger';
+import { at } from '../src/checked';
+import { redisServerInstalled, startRedisServer } from '../tools/redis-server';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+// The in-process servers' request logs (written as production writes them, kept out of the report).
+const SERVICE_LOG = path.join(ROOT, 'dist', 'bench-service.log');
 const DATASETS = path.resolve(ROOT, '..', 'shared', 'datasets');
 const LATENCY_RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const THROUGHPUT_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 48);
 const SOAK_REQUESTS = Number(process.env.BENCH_SOAK ?? 1000);
 const SETTINGS = { minConfidence: 0.3, maxFaces: 100, provider: ProviderName.EMBEDDED };
+// Every service runs as production would: behind API keys, with a rate limit too high to refuse.
+const BENCH_API_KEY = 'bench-api-key-0123456789';
+const PRODUCTION_ACCESS = { API_KEYS: BENCH_API_KEY, RATE_LIMIT_IMAGES: '100000000' };
+const AUTHORIZATION = { authorization: `Bearer ${BENCH_API_KEY}` };
 const LIMITS = { maxPixels: 40_000_000, maxSide: 1280 };
 
 const QUERY = `mutation($image: ImageInput!) { detectLandmarks(image: $image) {
@@ -61,7 +70,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 
 async function startService(env: Record<string, string>) {
   const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'app', 'main.js')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', ...PRODUCTION_ACCESS, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -89,10 +98,10 @@ async function startService(env: Record<string, string>) {
 }
 
 /** One detectLandmarks request over HTTP; throws unless it answers faces. */
-function postDetect(url: string, p: Photo): Promise<void> {
+function postDetect(url: string, p: Pick<Photo, 'base64'>): Promise<void> {
   return fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...AUTHORIZATION },
     body: JSON.stringify({ query: QUERY, variables: { image: { base64: p.base64 } } }),
   }).then(async (r) => {
     const body = (await r.json()) as { data?: { detectLandmarks: { faces: unknown[] } } };
@@ -122,8 +131,9 @@ async function main(): Promise<void> {
   // Latency: the service in this process, over HTTP on loopback, and direct calls to the same engine
   // pool, so both paths share workers and caches and the ratio is the service's own overhead.
   const engine = new EmbeddedProvider({ threads, engine: 'mediapipe' });
+  configureLogging({ level: 'info', pretty: false, file: SERVICE_LOG });
   const inProcess = await startServer(
-    loadConfig({ NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0' }),
+    loadConfig({ NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', ...PRODUCTION_ACCESS }),
     new Providers(engine, [], engine),
     buildFacemarkSchema(),
   );
@@ -162,6 +172,7 @@ async function main(): Promise<void> {
     );
   }
   const fields = await benchFaceFields(engine, photos[1]);
+  const operations = await benchOperations(engine, photos[0]);
   await inProcess.stop();
   if (process.env.BENCH_ONLY === 'latency') return;
 
@@ -200,6 +211,7 @@ async function main(): Promise<void> {
     threads,
     latency,
     fields,
+    operations,
     engines,
     soak,
     peakRssMb: peak,
@@ -310,6 +322,64 @@ async function benchEngines(single: Photo, threads: number, target: (url: string
   return { ...rows, ratios };
 }
 
+/**
+ * What the operations layer costs per request: the same engine pool behind two servers in this
+ * process, one bare (no keys, no rate limit, no request logs, no cache) and one as production runs
+ * (keys, rate limit, request logs, metrics, and the Redis cache when redis-server is installed), fed
+ * the same distinct images interleaved, so every cache lookup is a miss. Then the cost of a hit.
+ */
+async function benchOperations(engine: EmbeddedProvider, single: Photo) {
+  const redis = redisServerInstalled() ? await startRedisServer() : undefined;
+  const server = async (env: Record<string, string>) =>
+    startServer(loadConfig({ NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', ...env }), new Providers(engine, [], engine), buildFacemarkSchema());
+  configureLogging({ level: 'silent', pretty: false });
+  const bare = await server({ RATE_LIMIT_IMAGES: '0' });
+  configureLogging({ level: 'info', pretty: false, file: SERVICE_LOG });
+  const full = await server({ ...PRODUCTION_ACCESS, ...(redis ? { REDIS_URL: redis.url } : {}) });
+  await new Promise((resolve) => setTimeout(resolve, 200)); // the Redis connection
+  const variants = await Promise.all(
+    Array.from({ length: LATENCY_RUNS + 3 }, async (_, i) => {
+      const bytes = await sharp(single.bytes)
+        .resize(640 - i)
+        .jpeg({ quality: 90 })
+        .toBuffer();
+      return { ...single, name: `variant ${i}`, bytes, base64: bytes.toString('base64') };
+    }),
+  );
+  const times = { bare: [] as number[], full: [] as number[], hit: [] as number[] };
+  for (const [i, variant] of variants.entries()) {
+    const runs = [() => postDetect(bare.url, variant), () => postDetect(full.url, variant)];
+    if (i % 2) runs.reverse();
+    const [first, second] = [await timed(runs[0]!), await timed(runs[1]!)];
+    if (i < 3) continue; // warm-up
+    times.bare.push(i % 2 ? second : first);
+    times.full.push(i % 2 ? first : second);
+  }
+  for (let i = 0; i < LATENCY_RUNS; i++) times.hit.push(await timed(() => postDetect(full.url, at(variants, 3))));
+  const row = {
+    bare: [percentile(times.bare, 50), percentile(times.bare, 95)],
+    production: [percentile(times.full, 50), percentile(times.full, 95)],
+    cacheHit: redis ? [percentile(times.hit, 50), percentile(times.hit, 95)] : undefined,
+    redis: Boolean(redis),
+  };
+  const f = ([a, b]: number[]) => `${a!.toFixed(1)} / ${b!.toFixed(1)}`;
+  console.log(`\nOperations layer, ${single.name} (distinct images, interleaved), ms p50 / p95`);
+  console.log(
+    '| bare server | with keys, rate limit, request logs, metrics' + (redis ? ', Redis cache (misses)' : '') + ' | ratio p50 |' + (redis ? ' cache hit |' : ''),
+  );
+  console.log('|---|---|---|' + (redis ? '---|' : ''));
+  console.log(
+    `| ${f(row.bare)} | ${f(row.production)} | ${(at(row.production, 0) / at(row.bare, 0)).toFixed(3)} |` + (row.cacheHit ? ` ${f(row.cacheHit)} |` : ''),
+  );
+  if (!redis) console.log('(redis-server is not installed: the cache was not measured)');
+  // The servers share the engine with the rest of the bench, so only their HTTP sides close here
+  // (and the process exits at the end, Redis client and all).
+  bare.httpServer.close();
+  full.httpServer.close();
+  await redis?.kill();
+  return row;
+}
+
 const KEY = 'bench-key';
 const BATCH_QUERY = `mutation($images: [ImageInput!]!) { detectLandmarksBatch(images: $images) { faces { confidence } userErrors { code } } }`;
 
@@ -332,7 +402,7 @@ async function benchMxface(single: Photo) {
       if (r.status !== 200) throw new Error(`HTTP ${r.status}: ${await r.text()}`);
       return r.json();
     });
-  const viaService = () => post(`${service.url}/graphql`, { query: QUERY, variables: { image: { base64: single.base64 } } });
+  const viaService = () => post(`${service.url}/graphql`, { query: QUERY, variables: { image: { base64: single.base64 } } }, AUTHORIZATION);
   const direct = () => post(`${upstream.url}/api/face/landmark`, { encoded_image: single.base64 }, { subscriptionkey: KEY });
 
   console.log('\nmxface provider against the local MXFace server (ms), concurrency 1');
@@ -361,7 +431,8 @@ async function benchMxface(single: Photo) {
 
   // The floor any GraphQL call pays on this stack: a query that does no work.
   const trivial: number[] = [];
-  for (let i = 0; i < LATENCY_RUNS * 5; i++) trivial.push(await timed(() => post(`${service.url}/graphql`, { query: '{ serviceInfo { version } }' })));
+  for (let i = 0; i < LATENCY_RUNS * 5; i++)
+    trivial.push(await timed(() => post(`${service.url}/graphql`, { query: '{ serviceInfo { version } }' }, AUTHORIZATION)));
   rows.trivialQueryP50 = percentile(trivial, 50);
   console.log(`A GraphQL query that does no work ({ serviceInfo { version } }): p50 ${percentile(trivial, 50).toFixed(1)} ms`);
 
@@ -376,7 +447,7 @@ async function benchMxface(single: Photo) {
       ).toString('base64'),
     ),
   );
-  const runBatch = () => post(`${service.url}/graphql`, { query: BATCH_QUERY, variables: { images: distinct.map((base64) => ({ base64 })) } });
+  const runBatch = () => post(`${service.url}/graphql`, { query: BATCH_QUERY, variables: { images: distinct.map((base64) => ({ base64 })) } }, AUTHORIZATION);
   await runBatch(); // opens the connections
   const times: number[] = [];
   for (let i = 0; i < 7; i++) {
@@ -398,7 +469,11 @@ async function benchMxface(single: Photo) {
   );
 
   upstream.clearRequests();
-  await post(`${service.url}/graphql`, { query: BATCH_QUERY, variables: { images: Array.from({ length: 10 }, () => ({ base64: distinct[0] })) } });
+  await post(
+    `${service.url}/graphql`,
+    { query: BATCH_QUERY, variables: { images: Array.from({ length: 10 }, () => ({ base64: distinct[0] })) } },
+    AUTHORIZATION,
+  );
   const identicalCalls = upstream.requests.length;
   console.log(`Batch of 10 identical images: ${identicalCalls} upstream call(s)`);
 
@@ -407,7 +482,10 @@ async function benchMxface(single: Photo) {
   return { latency: rows, batch, identicalCalls };
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -15,13 +15,14 @@ const REDACTED = [
   'headers.subscriptionkey',
 ];
 
-function createLogger(level: LogLevel, pretty: boolean): Logger {
+function createLogger(level: LogLevel, pretty: boolean, file?: string): Logger {
   const options = {
     level,
     redact: { paths: REDACTED, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label: string) => ({ level: label }) },
   };
+  if (file) return pino(options, pino.destination({ dest: file, sync: true }));
   const readable = pretty ? prettyStream() : undefined;
   if (readable) return pino(options, readable);
   // Errors and worse on stderr, the rest on stdout; synchronous, so a fatal line is out before exit.
@@ -45,9 +46,12 @@ function prettyStream(): DestinationStream | undefined {
 
 let current = createLogger('info', false);
 
-/** Sets the level and the format once the configuration is read (`LOG_LEVEL`; readable lines in development). */
-export function configureLogging(options: { level: LogLevel; pretty: boolean }): void {
-  current = createLogger(options.level, options.pretty);
+/**
+ * Sets the level and the format once the configuration is read (`LOG_LEVEL`; readable lines in
+ * development); `file` sends the lines to a file instead (the benchmark's in-process servers).
+ */
+export function configureLogging(options: { level: LogLevel; pretty: boolean; file?: string }): void {
+  current = createLogger(options.level, options.pretty, options.file);
 }
 
 /** The pino instance, for pino-http. */

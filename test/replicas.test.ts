@@ -1,55 +1,28 @@
 // Scale-out: two service processes sharing a real redis-server (Debian's package; .ci/run installs
 // it), as replicas behind a load balancer would. The cache and the rate limit are shared; Redis dying
 // costs the cache, never a request.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { readBase64 } from './support/datasets';
 import { DETECT } from './support/server';
 import { startService, waitFor, type ServiceProcess } from './support/service-process';
+import { startRedisServer, type RedisServer } from '../tools/redis-server';
 
 const KEYS = ['replica-test-key-a', 'replica-test-key-b'];
 type Replica = ServiceProcess & { url: string };
 
-let redis: ChildProcess;
+let redis: RedisServer;
 let replicas: Replica[] = [];
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-const accepts = (port: number) =>
-  new Promise<true | undefined>((resolve) => {
-    const socket = net.connect(port, '127.0.0.1', () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(undefined));
-  });
-
 beforeAll(async () => {
-  if (spawnSync('redis-server', ['--version']).error) throw new Error('redis-server is not installed: apt-get install redis-server (.ci/run does)');
-  const port = await freePort();
-  redis = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory', '64mb', '--maxmemory-policy', 'allkeys-lru'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  await waitFor(() => accepts(port), 'redis-server', 20_000);
-  const env = { REDIS_URL: `redis://127.0.0.1:${port}`, API_KEYS: KEYS.join(','), RATE_LIMIT_IMAGES: '5', RATE_LIMIT_WINDOW_SECONDS: '600' };
+  redis = await startRedisServer();
+  const env = { REDIS_URL: redis.url, API_KEYS: KEYS.join(','), RATE_LIMIT_IMAGES: '5', RATE_LIMIT_WINDOW_SECONDS: '600' };
   replicas = await Promise.all([startService(env), startService(env)]);
   // Each replica's Redis connection is up before the test starts.
   await Promise.all(replicas.map((r) => waitFor(() => (r.logLines().some((l) => l.msg === 'redis connected') ? true : undefined), 'redis connected')));
 });
 
-afterAll(() => {
+afterAll(async () => {
   replicas.forEach((r) => r.child.kill('SIGKILL'));
-  redis?.kill('SIGKILL');
+  await redis?.kill();
 });
 
 async function detect(replica: Replica, base64: string, key = KEYS[0] as string) {
@@ -97,8 +70,7 @@ test('the rate limit is shared: images counted on either replica use the same al
 });
 
 test('with Redis killed, both replicas keep answering (no cache, a warning), and /ready stays 200', async () => {
-  redis.kill('SIGKILL');
-  await new Promise((resolve) => redis.once('exit', resolve));
+  await redis.kill();
   for (const replica of replicas) {
     const { status, body } = await detect(replica, readBase64('photos', 'sad.jpg'));
     expect(status).toBe(200);
