@@ -36,7 +36,7 @@ const SOAK_REQUESTS = Number(process.env.BENCH_SOAK ?? 1000);
 const SETTINGS = { minConfidence: 0.3, maxFaces: 100, provider: ProviderName.EMBEDDED };
 // Every service runs as production would: behind API keys, with a rate limit too high to refuse.
 const BENCH_API_KEY = 'bench-api-key-0123456789';
-const PRODUCTION_ACCESS = { API_KEYS: BENCH_API_KEY, RATE_LIMIT_IMAGES: '100000000' };
+const PRODUCTION_ACCESS = { API_KEYS: BENCH_API_KEY, RATE_LIMIT_IMAGES: '10000000' };
 const AUTHORIZATION = { authorization: `Bearer ${BENCH_API_KEY}` };
 const LIMITS = { maxPixels: 40_000_000, maxSide: 1280 };
 
