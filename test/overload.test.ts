@@ -51,6 +51,14 @@ test('past MAX_QUEUED_IMAGES, images get SERVER_BUSY at once and the rest are se
   expect(ready.status).toBe(503);
   expect(ready.headers.get('retry-after')).toBe('1');
   expect(await ready.json()).toMatchObject({ status: 'busy' });
+  // The MXFace-compatible endpoint says the same in HTTP terms.
+  const compat = await fetch(`${server.url}/api/face/landmark`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ encoded_image: readBase64('photos', 'sad.jpg') }),
+  });
+  expect(compat.status).toBe(503);
+  expect(compat.headers.get('retry-after')).toBe('1');
 
   const { status, body } = await batch;
   expect(status).toBe(200);

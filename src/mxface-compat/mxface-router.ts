@@ -67,7 +67,10 @@ export function createMxfaceRouter(options: MxfaceRouterOptions): express.Router
         maxImageBytes: options.maxImageBytes,
       });
       const [error] = outcome.userErrors;
-      if (error) return void fail(res, statusFor(error.code), messageFor(error.code, error.message));
+      if (error) {
+        if (error.code === ErrorCode.SERVER_BUSY) res.set('Retry-After', '1');
+        return void fail(res, statusFor(error.code), messageFor(error.code, error.message));
+      }
       if (options.formats && outcome.image && !options.formats.includes(outcome.image.format)) {
         return void fail(res, 400, `Invalid image: ${options.formats.join(', ')} are accepted.`);
       }
