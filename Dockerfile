@@ -8,13 +8,16 @@ WORKDIR /app
 ENV ONNXRUNTIME_NODE_INSTALL=skip
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json codegen.ts schema.graphql ./
 COPY app ./app
 COPY src ./src
 COPY resolvers ./resolvers
+# The demo page's typed documents and bundle (codegen also generates the examples' documents).
+COPY web ./web
+COPY examples ./examples
 RUN npm run build
 
-# Stage 2: production dependencies and the compiled service only, run as the unprivileged `node` user.
+# Stage 2: production dependencies and the compiled service (and demo page) only, run as the unprivileged `node` user.
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
     ONNXRUNTIME_NODE_INSTALL=skip \

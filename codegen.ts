@@ -1,15 +1,27 @@
 // Typed client documents from the committed schema, as a frontend team would set it up.
-// `npm run codegen` writes examples/gql/; `npm run codegen:check` also type-checks examples/.
+// `npm run codegen` writes examples/gql/ and web/gql/ (the demo page's); `npm run codegen:check`
+// also type-checks examples/ and web/.
+//
+// Generating from a live server instead of schema.graphql: introspection leaves `@oneOf` out
+// unless asked, and ImageInput would lose its one-source rule in the generated types. Ask for it:
+//   schema: { 'http://localhost:4000/graphql': { oneOf: true, headers: { authorization: 'Bearer <key>' } } },
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const config: CodegenConfig = {
   schema: 'schema.graphql',
-  documents: ['examples/operations/**/*.graphql'],
   ignoreNoDocuments: false,
   generates: {
     'examples/gql/': {
+      documents: ['examples/operations/**/*.graphql'],
       preset: 'client',
-      config: { enumsAsTypes: true, useTypeImports: true, strictScalars: true, scalars: {} },
+      config: { enumsAsTypes: true, useTypeImports: true, strictScalars: true, scalars: { Upload: 'File | null' } },
+    },
+    // The demo page sends documents as strings (no graphql-js in the browser bundle).
+    'web/gql/': {
+      documents: ['web/operations/**/*.graphql'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: { enumsAsTypes: true, useTypeImports: true, strictScalars: true, scalars: { Upload: 'File | null' }, documentMode: 'string' },
     },
   },
 };

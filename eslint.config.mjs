@@ -3,7 +3,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'examples/gql/', 'test-output/'] },
+  { ignores: ['dist/', 'coverage/', 'node_modules/', 'examples/gql/', 'web/gql/', 'test-output/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -25,6 +25,11 @@ export default tseslint.config(
       '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/require-await': 'off',
     },
+  },
+  {
+    // The demo page runs in a browser.
+    files: ['web/**/*.ts'],
+    languageOptions: { globals: { document: 'readonly', localStorage: 'readonly', URL: 'readonly', FormData: 'readonly', fetch: 'readonly' } },
   },
   {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],

@@ -23,8 +23,8 @@ export function buildFacemarkSchema(): GraphQLSchema {
     type.isOneOf = true;
   }
   // Root types have no decorator to carry a description.
-  schema.getQueryType()!.description = 'Read-only questions about this server.';
-  schema.getMutationType()!.description = 'Face detection. Mutations because every call does fresh, costly work on uploaded images.';
+  schema.getQueryType()!.description = 'Questions that change nothing: this server, and detection as a query for client caches.';
+  schema.getMutationType()!.description = 'Face detection: every call does fresh, costly work on the images sent.';
   cached = schema;
   return schema;
 }

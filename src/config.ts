@@ -34,7 +34,12 @@ const envSchema = z.object({
   MAX_IMAGE_BYTES: int(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
   MAX_IMAGE_PIXELS: int(1024, 200_000_000).default(40_000_000),
   MAX_BATCH_SIZE: int(1, 256).default(16),
-  BODY_LIMIT_BYTES: int(1024, 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+  BODY_LIMIT_BYTES: int(1024, 4 * 1024 * 1024 * 1024).optional(),
+  URL_INPUT_ENABLED: bool.default(true),
+  URL_ALLOWED_HOSTS: keyList.default([]),
+  URL_FETCH_TIMEOUT_MS: int(100, 300_000).default(10_000),
+  URL_MAX_REDIRECTS: int(0, 20).default(3),
+  DEMO_PAGE: bool.default(true),
   DETECTION_MAX_SIDE: int(128, 8192).default(1280),
   MAX_CROP_SIZE: int(16, 4096).default(1024),
   MAX_QUERY_DEPTH: int(2, 100).default(10),
@@ -120,10 +125,15 @@ const configSchema = envSchema
       maxImageBytes: e.MAX_IMAGE_BYTES,
       maxImagePixels: e.MAX_IMAGE_PIXELS,
       maxBatchSize: e.MAX_BATCH_SIZE,
-      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      // A full batch of base64 images at the byte limit fits (4/3 per byte), plus room for the query.
+      bodyLimitBytes: e.BODY_LIMIT_BYTES ?? Math.ceil((e.MAX_BATCH_SIZE * e.MAX_IMAGE_BYTES * 4) / 3) + 1024 * 1024,
       maxCropSize: e.MAX_CROP_SIZE,
     },
     detectionMaxSide: e.DETECTION_MAX_SIDE,
+    /** Image URLs the service fetches itself; undefined when URL input is off. */
+    urlInput: e.URL_INPUT_ENABLED ? { allowedHosts: e.URL_ALLOWED_HOSTS, timeoutMs: e.URL_FETCH_TIMEOUT_MS, maxRedirects: e.URL_MAX_REDIRECTS } : undefined,
+    /** Serve the demo page at GET /. */
+    demoPage: e.DEMO_PAGE,
     graphql: {
       maxDepth: e.MAX_QUERY_DEPTH,
       maxAliases: e.MAX_ALIASES,

@@ -10,6 +10,9 @@ export enum ErrorCode {
   IMAGE_TOO_LARGE = 'IMAGE_TOO_LARGE',
   TOO_MANY_PIXELS = 'TOO_MANY_PIXELS',
   INVALID_OPTION = 'INVALID_OPTION',
+  URL_NOT_ALLOWED = 'URL_NOT_ALLOWED',
+  URL_FETCH_FAILED = 'URL_FETCH_FAILED',
+  URL_TIMEOUT = 'URL_TIMEOUT',
   ENGINE_FAILURE = 'ENGINE_FAILURE',
   SERVER_BUSY = 'SERVER_BUSY',
   RATE_LIMITED = 'RATE_LIMITED',
@@ -29,6 +32,10 @@ export const errorCodeDescriptions: Record<ErrorCode, string> = {
   CORRUPT_IMAGE: 'The bytes look like a supported format but cannot be decoded: truncated or corrupt file.',
   IMAGE_TOO_LARGE: 'The image file has more bytes than the server accepts (see `serviceInfo.limits.maxImageBytes`).',
   TOO_MANY_PIXELS: 'The image has more pixels than the server accepts (see `serviceInfo.limits.maxImagePixels`); checked from the header, before decoding.',
+  URL_NOT_ALLOWED:
+    'The image URL is not one the service fetches: not http(s), with credentials, or pointing (directly, through DNS or through a redirect) to a loopback, private, link-local or other non-public address.',
+  URL_FETCH_FAILED: 'The image URL could not be fetched: DNS or connection failure, an HTTP status other than 200, or too many redirects.',
+  URL_TIMEOUT: 'The image URL did not deliver the image within the time limit (`URL_FETCH_TIMEOUT_MS`).',
   INVALID_OPTION: 'A detection option is out of range; `field` names it.',
   ENGINE_FAILURE:
     'The embedded engine failed on this image (a user error) or on one face field (a field error naming it). Retrying may help; other images and fields are not affected.',

@@ -9,7 +9,7 @@ const WRONG_KEY = 'sk-wrong-key-should-not-be-logged';
 
 let service: ServiceProcess & { url: string };
 beforeAll(async () => {
-  service = await startService({ API_KEYS: KEY, LOG_LEVEL: 'info' });
+  service = await startService({ API_KEYS: KEY, LOG_LEVEL: 'info', BODY_LIMIT_BYTES: String(2 * 1024 * 1024) });
 });
 afterAll(() => service?.child.kill('SIGKILL'));
 
@@ -55,7 +55,7 @@ test('rejected requests are logged too: 401, CSRF, 413, user errors', async () =
   expect(csrf.status).toBe(400);
   expect(await requestLine(csrf.headers.get('x-request-id') ?? '')).toMatchObject({ level: 'warn', res: { statusCode: 400 } });
 
-  const tooLarge = await graphql({ query: DETECT, variables: { image: { base64: 'A'.repeat(70 * 1024 * 1024) } } });
+  const tooLarge = await graphql({ query: DETECT, variables: { image: { base64: 'A'.repeat(3 * 1024 * 1024) } } });
   expect(tooLarge.status).toBe(413);
   expect(await requestLine(tooLarge.headers.get('x-request-id') ?? '')).toMatchObject({ res: { statusCode: 413 } });
 

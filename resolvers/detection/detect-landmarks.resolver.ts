@@ -1,28 +1,38 @@
 import { GraphQLError } from 'graphql';
-import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { detectionPayload } from '../../src/detection/detection-payload';
 import type { GraphQLContext } from '../../src/graphql/context';
 import { DetectionOptions } from './detection-options.input';
 import { ImageInput } from './image.input';
 import { DetectLandmarksPayload } from './detect-landmarks.payload';
 
+const DETECT = 'Finds every face in one image with its box, five landmark points and quality.';
+
 @Resolver()
 export class DetectLandmarksResolver {
-  @Mutation(() => DetectLandmarksPayload, { description: 'Finds every face in one image with its box, five landmark points and quality.' })
+  @Mutation(() => DetectLandmarksPayload, { description: DETECT })
   detectLandmarks(
     @Arg('image', () => ImageInput, { description: 'The image file.' }) image: ImageInput,
     @Arg('options', () => DetectionOptions, { nullable: true, description: 'Detection tuning; defaults apply when omitted.' })
     options: DetectionOptions | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<DetectLandmarksPayload> {
-    return detectionPayload(ctx.loaders, {
-      request: ctx.record,
-      providers: ctx.providers,
-      image,
-      options,
-      field: ['image'],
-      maxImageBytes: ctx.config.limits.maxImageBytes,
-    });
+    return detectOne(ctx, image, options);
+  }
+
+  // The same work as a query, so that clients can use useQuery, Suspense and cache reads; detection
+  // changes nothing on the server, and the mutation stays for existing clients.
+  @Query(() => DetectLandmarksPayload, {
+    name: 'detectLandmarks',
+    description: `${DETECT} The query twin of the mutation of the same name, for client caches (useQuery, Suspense).`,
+  })
+  detectLandmarksQuery(
+    @Arg('image', () => ImageInput, { description: 'The image file.' }) image: ImageInput,
+    @Arg('options', () => DetectionOptions, { nullable: true, description: 'Detection tuning; defaults apply when omitted.' })
+    options: DetectionOptions | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<DetectLandmarksPayload> {
+    return detectOne(ctx, image, options);
   }
 
   @Mutation(() => [DetectLandmarksPayload], {
@@ -35,16 +45,16 @@ export class DetectLandmarksResolver {
     options: DetectionOptions | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<DetectLandmarksPayload[]> {
-    const { maxBatchSize, maxImageBytes } = ctx.config.limits;
+    const { maxBatchSize } = ctx.config.limits;
     if (images.length > maxBatchSize) {
       throw new GraphQLError(`A batch holds at most ${maxBatchSize} images (got ${images.length}).`, {
         extensions: { code: 'BATCH_TOO_LARGE', maxBatchSize },
       });
     }
-    return Promise.all(
-      images.map((image, i) =>
-        detectionPayload(ctx.loaders, { request: ctx.record, providers: ctx.providers, image, options, field: ['images', String(i)], maxImageBytes }),
-      ),
-    );
+    return Promise.all(images.map((image, i) => detectOne(ctx, image, options, ['images', String(i)])));
   }
+}
+
+function detectOne(ctx: GraphQLContext, image: ImageInput, options: DetectionOptions | null, field = ['image']): Promise<DetectLandmarksPayload> {
+  return detectionPayload(ctx.loaders, { request: ctx.record, providers: ctx.providers, image, options, field, reading: ctx.imageReading });
 }

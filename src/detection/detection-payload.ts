@@ -1,6 +1,6 @@
 import { UserFacingError, ErrorCode } from '../errors';
 import type { ImageMetadata } from '../image/image-decoder';
-import { readImageInput, type ImageSource } from '../image/image-input';
+import { readImageInput, type ImageReading, type ImageSource } from '../image/image-input';
 import type { Providers } from '../providers/providers';
 import type { DetectionLoaders } from './detection-loaders';
 import { resolveDetectionSettings, type DetectionOptionsInput } from './detection-options';
@@ -28,7 +28,7 @@ export interface DetectionPayloadArgs {
   options?: DetectionOptionsInput | null;
   /** Where this image sits in the request, for `UserError.field`. */
   field: string[];
-  maxImageBytes: number;
+  reading: ImageReading;
 }
 
 /** One image through the request's loaders; bugs still throw (they are top-level errors). */
@@ -36,7 +36,7 @@ export async function detectionPayload(loaders: DetectionLoaders, args: Detectio
   try {
     await args.request.admitImage();
     const settings = resolveDetectionSettings(args.options, args.providers);
-    const image = readImageInput(args.image, args.maxImageBytes, args.field);
+    const image = await readImageInput(args.image, args.reading, args.field);
     const result = await loaders.detect({ image, settings });
     return { faces: result.faces, image: result.image, userErrors: [] };
   } catch (error) {

@@ -7,9 +7,23 @@ export interface ImageBytes {
   sha256: string;
 }
 
+/** A file sent in a GraphQL multipart request (graphql-upload-minimal's `Upload` scalar resolves to it). */
+export interface UploadedFile {
+  filename: string;
+  createReadStream(): NodeJS.ReadableStream & { truncated?: boolean };
+}
+
 /** The sources an `ImageInput` can carry; exactly one must be set. */
 export interface ImageSource {
   base64?: string | null;
+  upload?: Promise<UploadedFile> | null;
+  url?: string | null;
+}
+
+/** How sources other than base64 are read: the byte limit, and the URL fetcher (absent: URLs refused). */
+export interface ImageReading {
+  maxBytes: number;
+  fetchUrl?: (url: string, field: string[]) => Promise<Buffer>;
 }
 
 const DATA_URL = /^data:([^,]*),/i;
@@ -17,16 +31,59 @@ const DATA_URL = /^data:([^,]*),/i;
 const BASE64_BODY = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
 /**
- * Turns a client's image input into bytes, rejecting malformed base64 and oversized files
- * before allocating the decoded buffer.
+ * Turns a client's image input into bytes: base64 checked before the decoded buffer is allocated,
+ * an upload read up to the limit, a URL fetched through the SSRF guard.
  */
-export function readImageInput(source: ImageSource, maxBytes: number, field: string[] = ['image']): ImageBytes {
+export async function readImageInput(source: ImageSource, reading: ImageReading, field: string[] = ['image']): Promise<ImageBytes> {
   const given = Object.entries(source).filter(([, v]) => v !== undefined && v !== null);
   if (given.length !== 1) {
-    throw new UserFacingError(ErrorCode.INVALID_INPUT, 'Set exactly one image source (for now: `base64`).', field);
+    throw new UserFacingError(ErrorCode.INVALID_INPUT, 'Set exactly one image source: `base64`, `upload` or `url`.', field);
   }
-  const bytes = decodeBase64(source.base64 as string, maxBytes, [...field, 'base64']);
+  const bytes = await readSource(source, reading, field);
   return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+async function readSource(source: ImageSource, reading: ImageReading, field: string[]): Promise<Buffer> {
+  if (source.upload) {
+    const uploadField = [...field, 'upload'];
+    // The multipart parser rejects with its own errors (a broken or abandoned request): the client's fault.
+    const asInputError = (error: unknown) => {
+      if (error instanceof UserFacingError) throw error;
+      throw new UserFacingError(ErrorCode.INVALID_INPUT, `The upload did not complete: ${(error as Error).message}`, uploadField);
+    };
+    return readUpload(await source.upload.catch(asInputError), reading.maxBytes, uploadField).catch(asInputError);
+  }
+  if (source.url !== undefined && source.url !== null) {
+    if (!reading.fetchUrl)
+      throw new UserFacingError(ErrorCode.URL_NOT_ALLOWED, 'This server does not fetch image URLs (URL_INPUT_ENABLED=false).', [...field, 'url']);
+    return nonEmpty(await reading.fetchUrl(source.url, [...field, 'url']), [...field, 'url']);
+  }
+  return decodeBase64(source.base64 as string, reading.maxBytes, [...field, 'base64']);
+}
+
+/** Reads an uploaded file's stream; the multipart parser stops it one byte past the limit. */
+async function readUpload(file: UploadedFile, maxBytes: number, field: string[]): Promise<Buffer> {
+  const stream = file.createReadStream();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    size += bytes.length;
+    if (size <= maxBytes) chunks.push(bytes);
+  }
+  if (size > maxBytes || stream.truncated) {
+    throw new UserFacingError(
+      ErrorCode.IMAGE_TOO_LARGE,
+      `The uploaded file ${JSON.stringify(file.filename)} is larger than the limit of ${maxBytes} bytes.`,
+      field,
+    );
+  }
+  return nonEmpty(Buffer.concat(chunks, size), field);
+}
+
+function nonEmpty(bytes: Buffer, field: string[]): Buffer {
+  if (bytes.length === 0) throw new UserFacingError(ErrorCode.EMPTY_IMAGE, 'The image is empty.', field);
+  return bytes;
 }
 
 function decodeBase64(text: string, maxBytes: number, field: string[]): Buffer {
@@ -41,8 +98,9 @@ function decodeBase64(text: string, maxBytes: number, field: string[]): Buffer {
   // Most clients send no line breaks: skip the copy then (these strings run to megabytes).
   const compact = /\s/.test(payload) ? payload.replace(/\s+/g, '') : payload;
   // Bound the size before allocating: base64 carries 3 bytes per 4 characters.
-  if (Math.floor((compact.length * 3) / 4) > maxBytes + 2) {
-    throw new UserFacingError(ErrorCode.IMAGE_TOO_LARGE, `The image is larger than the limit of ${maxBytes} bytes.`, field);
+  const approximateBytes = Math.floor((compact.length * 3) / 4);
+  if (approximateBytes > maxBytes + 2) {
+    throw new UserFacingError(ErrorCode.IMAGE_TOO_LARGE, `The image has about ${approximateBytes} bytes; the limit is ${maxBytes}.`, field);
   }
   if (compact.length === 0) {
     throw new UserFacingError(ErrorCode.EMPTY_IMAGE, 'The image is empty.', field);

@@ -2,6 +2,7 @@ import express, { type ErrorRequestHandler, type RequestHandler, type Response }
 import { createDetectionLoaders } from '../detection/detection-loaders';
 import { detectionPayload } from '../detection/detection-payload';
 import type { ApiKeys } from '../access/api-keys';
+import type { ImageReading } from '../image/image-input';
 import { ImageRateLimiter } from '../access/image-rate-limiter';
 import { identifyClient, rateLimitGate, type Refuse } from '../server/access';
 import { recordOf, type RequestRecord } from '../server/request-record';
@@ -28,7 +29,8 @@ export interface MxfaceRouterOptions {
   keys: ApiKeys;
   /** Images per client; no limit when absent. */
   limiter?: ImageRateLimiter;
-  maxImageBytes: number;
+  /** The byte limit (base64 only on this endpoint). */
+  reading: ImageReading;
   /** Formats accepted; the vendor takes JPEG, PNG and BMP. Default: every format the service reads. */
   formats?: ImageFileFormat[];
   /** Runs after the key check, before detection (the local server's fault injection). */
@@ -64,7 +66,7 @@ export function createMxfaceRouter(options: MxfaceRouterOptions): express.Router
         providers: options.detector.providers,
         image: { base64 },
         field: ['encoded_image'],
-        maxImageBytes: options.maxImageBytes,
+        reading: options.reading,
       });
       const [error] = outcome.userErrors;
       if (error) {

@@ -24,6 +24,11 @@ import { log } from '../logger';
 import { registry } from '../observability/metrics';
 import { identifyClient, opsAccess, rateLimitGate, refuseAsGraphQL } from './access';
 import { requestLog } from './request-log';
+import { demoPage } from './demo-page';
+import { graphqlUploadExpress } from 'graphql-upload-minimal';
+import { AddressPolicy } from '../image/address-policy';
+import type { ImageReading } from '../image/image-input';
+import { UrlFetcher } from '../image/url-fetcher';
 import { recordOf, type RequestRecord } from './request-record';
 
 export interface FacemarkServer {
@@ -51,6 +56,15 @@ export async function startServer(config: Config, providers: Providers, schema: 
   if (keys.open) log.warn('no API keys configured (API_KEYS, API_KEYS_FILE): /graphql is open to anyone who can reach it');
   const detector = new DetectionRunner(providers, { maxPixels: config.limits.maxImagePixels, maxSide: config.detectionMaxSide }, cache);
   const keyOf = (req: express.Request) => presentedKey((name) => req.get(name));
+  const fetcher =
+    config.urlInput &&
+    new UrlFetcher({
+      policy: new AddressPolicy(config.urlInput.allowedHosts),
+      timeoutMs: config.urlInput.timeoutMs,
+      maxRedirects: config.urlInput.maxRedirects,
+      maxBytes: config.limits.maxImageBytes,
+    });
+  const imageReading: ImageReading = { maxBytes: config.limits.maxImageBytes, fetchUrl: fetcher ? (url, field) => fetcher.fetch(url, field) : undefined };
 
   const armor = new ApolloArmor({
     maxDepth: { n: config.graphql.maxDepth, ignoreIntrospection: true },
@@ -103,17 +117,21 @@ export async function startServer(config: Config, providers: Providers, schema: 
     allowOrigins,
     identifyClient(keys, limiter, keyOf, refuseAsGraphQL),
     rateLimitGate(limiter, refuseAsGraphQL),
+    // Multipart requests (uploads): each file's stream is cut one byte past the image limit.
+    graphqlUploadExpress({ maxFileSize: config.limits.maxImageBytes + 1, maxFiles: config.limits.maxBatchSize }),
     express.json({ limit: config.limits.bodyLimitBytes }),
     expressMiddleware(apollo, {
       context: async ({ res }) => {
         const record = recordOf(res) as RequestRecord;
-        return { config, providers, record, loaders: createDetectionLoaders(detector, record.clientGone) };
+        return { config, providers, record, imageReading, loaders: createDetectionLoaders(detector, record.clientGone) };
       },
     }),
   );
   // MXFace clients send their key in Subscriptionkey: the API keys work there, and MXFACE_COMPAT_KEYS too.
   const compatKeys = ApiKeys.from([...config.access.keys, ...(config.mxfaceCompatKeys ?? [])], config.access.keysFile);
-  app.use(createMxfaceRouter({ detector, keys: compatKeys, limiter, maxImageBytes: config.limits.maxImageBytes }));
+  app.use(createMxfaceRouter({ detector, keys: compatKeys, limiter, reading: { maxBytes: config.limits.maxImageBytes } }));
+  const page = config.demoPage ? demoPage() : undefined;
+  if (page) app.use(page);
   app.use(bodyErrorHandler);
 
   await new Promise<void>((resolve, reject) => {
@@ -131,6 +149,7 @@ export async function startServer(config: Config, providers: Providers, schema: 
       stopping ??= apollo
         .stop()
         .then(() => providers.close())
+        .then(() => fetcher && fetcher.close())
         .then(
           () =>
             redis &&
@@ -163,12 +182,16 @@ function isDevelopment(config: Config): boolean {
 const bodyErrorHandler: ErrorRequestHandler = (error, _req, res, next) => {
   if (res.headersSent) return next(error);
   const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
-  const code = error?.type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE' : status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST';
-  const message =
-    code === 'PAYLOAD_TOO_LARGE'
-      ? `The request body is larger than the limit of ${error.limit} bytes.`
-      : status === 500
-        ? 'Internal server error.'
-        : 'The request body is not valid JSON.';
-  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+  const tooLarge = status === 413;
+  const code = tooLarge ? 'PAYLOAD_TOO_LARGE' : status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST';
+  let message = 'Internal server error.';
+  if (tooLarge && error?.type === 'entity.too.large') {
+    message = `The request body has ${error.length} bytes; the limit is ${error.limit} bytes (BODY_LIMIT_BYTES). Send large images as uploads, or fewer per request.`;
+  } else if (error?.expose && typeof error.message === 'string' && status !== 500) {
+    // The multipart parser's own messages (graphql-upload-minimal) name what was wrong.
+    message = error.message;
+  } else if (status !== 500) {
+    message = 'The request body is not valid JSON.';
+  }
+  res.status(status === 499 ? 400 : status).json({ errors: [{ message, extensions: { code } }] });
 };

@@ -25,7 +25,7 @@ export async function startTestServer(
   options: { provider?: FaceDetector; analyser?: FaceAnalyser; start?: boolean } = {},
 ): Promise<TestServer> {
   // No rate limit unless a test sets one: suites send hundreds of images from one address.
-  const config = loadConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', WORKER_THREADS: '2', RATE_LIMIT_IMAGES: '0', LOG_LEVEL: 'warn', ...env });
+  const config = loadConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', WORKER_THREADS: '2', RATE_LIMIT_IMAGES: '0', LOG_LEVEL: 'error', ...env });
   configureLogging({ level: config.logLevel, pretty: false });
   const providers = options.provider ? new Providers(options.provider, [], options.analyser) : createProviders(config);
   const server = await startServer(config, providers, buildFacemarkSchema());

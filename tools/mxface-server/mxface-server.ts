@@ -87,7 +87,7 @@ export async function startMxfaceServer(options: MxfaceServerOptions): Promise<M
     createMxfaceRouter({
       detector,
       keys: ApiKeys.from(options.keys),
-      maxImageBytes: 10 * 1024 * 1024,
+      reading: { maxBytes: 10 * 1024 * 1024 },
       formats: [ImageFileFormat.JPEG, ImageFileFormat.PNG, ImageFileFormat.BMP],
       beforeDetect: record,
       shapeResponse: faults.shape,

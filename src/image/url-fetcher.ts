@@ -1,0 +1,135 @@
+// Images by URL, fetched by the service with an SSRF guard: http(s) only; every address a name
+// resolves to is checked at connection time (the connection uses the checked addresses, so a DNS
+// answer cannot change between check and use); redirects are followed by hand, each one checked
+// again, at most URL_MAX_REDIRECTS; the whole fetch has a deadline and the body a byte cap.
+import dns from 'node:dns';
+import type { LookupFunction } from 'node:net';
+import { Agent, request } from 'undici';
+import { ErrorCode, UserFacingError } from '../errors';
+import type { AddressPolicy } from './address-policy';
+
+export interface UrlFetchOptions {
+  policy: AddressPolicy;
+  timeoutMs: number;
+  maxRedirects: number;
+  maxBytes: number;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** A refused address, raised from inside the connection's DNS lookup. */
+class AddressRefused extends Error {}
+
+export class UrlFetcher {
+  private readonly agent: Agent;
+
+  constructor(private readonly options: UrlFetchOptions) {
+    this.agent = new Agent({ connect: { lookup: this.guardedLookup } });
+  }
+
+  /** The body of the image at `url`, following checked redirects. */
+  async fetch(url: string, field: string[]): Promise<Buffer> {
+    const deadline = AbortSignal.timeout(this.options.timeoutMs);
+    let target = this.parse(url, field);
+    for (let redirects = 0; ; redirects++) {
+      this.checkTarget(target, field);
+      const response = await request(target, { dispatcher: this.agent, method: 'GET', signal: deadline, headers: { accept: 'image/*' } }).catch(
+        (error: unknown) => {
+          throw this.failure(error, deadline, field);
+        },
+      );
+      if (REDIRECTS.has(response.statusCode)) {
+        await response.body.dump();
+        const location = response.headers.location;
+        if (typeof location !== 'string')
+          throw new UserFacingError(ErrorCode.URL_FETCH_FAILED, `The server redirected (HTTP ${response.statusCode}) without a Location.`, field);
+        if (redirects >= this.options.maxRedirects)
+          throw new UserFacingError(ErrorCode.URL_FETCH_FAILED, `More than ${this.options.maxRedirects} redirects.`, field);
+        target = this.parse(new URL(location, target).toString(), field);
+        continue;
+      }
+      if (response.statusCode !== 200) {
+        await response.body.dump();
+        throw new UserFacingError(ErrorCode.URL_FETCH_FAILED, `The image URL answered HTTP ${response.statusCode}.`, field);
+      }
+      return this.readBody(response.body, Number(response.headers['content-length'] ?? NaN), deadline, field);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  private parse(url: string, field: string[]): URL {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new UserFacingError(ErrorCode.URL_NOT_ALLOWED, 'The image URL is not a valid absolute URL.', field);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new UserFacingError(ErrorCode.URL_NOT_ALLOWED, `Only http and https image URLs are fetched (got ${parsed.protocol}).`, field);
+    }
+    if (parsed.username || parsed.password) throw new UserFacingError(ErrorCode.URL_NOT_ALLOWED, 'Image URLs with credentials are not fetched.', field);
+    return parsed;
+  }
+
+  /** Address literals are checked here: a connection to one does no lookup. */
+  private checkTarget(target: URL, field: string[]): void {
+    const host = target.hostname.replace(/^\[|\]$/g, '');
+    if (this.options.policy.allowsHost(host)) return;
+    if (!/^[\d.]+$/.test(host) && !host.includes(':')) return; // a name: checked in guardedLookup
+    const refusal = this.options.policy.refusal(host);
+    if (refusal) throw new UserFacingError(ErrorCode.URL_NOT_ALLOWED, `The image URL points to a non-public address (${refusal}).`, field);
+  }
+
+  private readonly guardedLookup: LookupFunction = (hostname, options, callback) => {
+    dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return callback(error, '', 4);
+      const refusals = this.options.policy.allowsHost(hostname) ? [] : addresses.flatMap((a) => this.options.policy.refusal(a.address) ?? []);
+      if (refusals.length) return callback(new AddressRefused(`${hostname} resolves to a non-public address (${refusals.join(', ')})`), '', 4);
+      if (options.all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, addresses);
+      const [first] = addresses;
+      if (!first) return callback(new Error(`${hostname} has no address`), '', 4);
+      callback(null, first.address, first.family);
+    });
+  };
+
+  private async readBody(body: AsyncIterable<Buffer> & { destroy(): void }, declared: number, deadline: AbortSignal, field: string[]): Promise<Buffer> {
+    const { maxBytes } = this.options;
+    if (declared > maxBytes) {
+      body.destroy();
+      throw new UserFacingError(ErrorCode.IMAGE_TOO_LARGE, `The image at the URL has ${declared} bytes; the limit is ${maxBytes}.`, field);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of body) {
+        size += chunk.length;
+        if (size > maxBytes) {
+          body.destroy();
+          throw new UserFacingError(
+            ErrorCode.IMAGE_TOO_LARGE,
+            `The image at the URL is larger than the limit of ${maxBytes} bytes (more than ${size} read).`,
+            field,
+          );
+        }
+        chunks.push(chunk);
+      }
+    } catch (error) {
+      if (error instanceof UserFacingError) throw error;
+      throw this.failure(error, deadline, field);
+    }
+    return Buffer.concat(chunks, size);
+  }
+
+  private failure(error: unknown, deadline: AbortSignal, field: string[]): UserFacingError {
+    if (deadline.aborted) return new UserFacingError(ErrorCode.URL_TIMEOUT, `The image URL did not answer within ${this.options.timeoutMs} ms.`, field);
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    if (cause instanceof AddressRefused || error instanceof AddressRefused) {
+      return new UserFacingError(ErrorCode.URL_NOT_ALLOWED, `The image URL points to a non-public address: ${(cause as Error).message}.`, field);
+    }
+    const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+    return new UserFacingError(ErrorCode.URL_FETCH_FAILED, `The image URL could not be fetched${code ? ` (${code})` : ''}.`, field);
+  }
+}
