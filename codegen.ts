@@ -3,8 +3,11 @@
 // also type-checks examples/ and web/.
 //
 // Generating from a live server instead of schema.graphql: introspection leaves `@oneOf` out
-// unless asked, and ImageInput would lose its one-source rule in the generated types. Ask for it:
-//   schema: { 'http://localhost:4000/graphql': { oneOf: true, headers: { authorization: 'Bearer <key>' } } },
+// unless asked, and ImageInput would lose its one-source rule in the generated types. Ask for it
+// (graphql-js' introspection option, passed through to the URL loader; the config's type does not
+// list it, hence the variable):
+//   const live = { oneOf: true, headers: { authorization: 'Bearer <key>' } };
+//   schema: { 'http://localhost:4000/graphql': live },
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const config: CodegenConfig = {

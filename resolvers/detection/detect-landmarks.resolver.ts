@@ -1,23 +1,19 @@
 import { GraphQLError } from 'graphql';
-import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { detectionPayload } from '../../src/detection/detection-payload';
 import type { GraphQLContext } from '../../src/graphql/context';
 import { DetectionOptions } from './detection-options.input';
 import { ImageInput } from './image.input';
 import { DetectLandmarksPayload } from './detect-landmarks.payload';
+import { DetectLandmarksArgs } from './detect-landmarks.args';
 
 const DETECT = 'Finds every face in one image with its box, five landmark points and quality.';
 
 @Resolver()
 export class DetectLandmarksResolver {
   @Mutation(() => DetectLandmarksPayload, { description: DETECT })
-  detectLandmarks(
-    @Arg('image', () => ImageInput, { description: 'The image file.' }) image: ImageInput,
-    @Arg('options', () => DetectionOptions, { nullable: true, description: 'Detection tuning; defaults apply when omitted.' })
-    options: DetectionOptions | null,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<DetectLandmarksPayload> {
-    return detectOne(ctx, image, options);
+  detectLandmarks(@Args(() => DetectLandmarksArgs) { image, options }: DetectLandmarksArgs, @Ctx() ctx: GraphQLContext): Promise<DetectLandmarksPayload> {
+    return detectOne(ctx, image, options ?? null);
   }
 
   // The same work as a query, so that clients can use useQuery, Suspense and cache reads; detection
@@ -26,13 +22,8 @@ export class DetectLandmarksResolver {
     name: 'detectLandmarks',
     description: `${DETECT} The query twin of the mutation of the same name, for client caches (useQuery, Suspense).`,
   })
-  detectLandmarksQuery(
-    @Arg('image', () => ImageInput, { description: 'The image file.' }) image: ImageInput,
-    @Arg('options', () => DetectionOptions, { nullable: true, description: 'Detection tuning; defaults apply when omitted.' })
-    options: DetectionOptions | null,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<DetectLandmarksPayload> {
-    return detectOne(ctx, image, options);
+  detectLandmarksQuery(@Args(() => DetectLandmarksArgs) { image, options }: DetectLandmarksArgs, @Ctx() ctx: GraphQLContext): Promise<DetectLandmarksPayload> {
+    return detectOne(ctx, image, options ?? null);
   }
 
   @Mutation(() => [DetectLandmarksPayload], {
