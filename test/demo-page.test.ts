@@ -103,3 +103,20 @@ test('a file that is not a photo shows its user error, and the other photos stil
   expect(await page.textContent('.user-error[data-code="UNSUPPORTED_FORMAT"]')).toMatch(/^UNSUPPORTED_FORMAT: /);
   expect(await page.locator('g.face').count()).toBe(1);
 });
+
+test('a photo dropped on the page is analysed like a picked one', async () => {
+  await page.goto(`${server.url}/`);
+  const base64 = fs.readFileSync(dataset('photos', 'surprised.jpg')).toString('base64');
+  // Runs in the page (this file is type-checked without the DOM library, hence the cast).
+  const dataTransfer = await page.evaluateHandle((data) => {
+    const browser = globalThis as unknown as { DataTransfer: new () => { items: { add(file: unknown): void } } };
+    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+    const transfer = new browser.DataTransfer();
+    transfer.items.add(new File([bytes], 'surprised.jpg', { type: 'image/jpeg' }));
+    return transfer;
+  }, base64);
+  await page.dispatchEvent('#drop', 'drop', { dataTransfer });
+  await page.waitForSelector('#drop[data-state="done"]', { timeout: 60_000 });
+  expect(await page.textContent('.result h2')).toBe('surprised.jpg');
+  expect(await page.locator('g.face').count()).toBe(1);
+});
