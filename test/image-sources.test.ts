@@ -258,3 +258,44 @@ describe('size limits that agree', () => {
     }
   });
 });
+
+describe('broken multipart requests get JSON errors, never a crash', () => {
+  const post = (server: TestServer, form: FormData) =>
+    fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'apollo-require-preflight': 'true' }, body: form }).then(async (r) => ({
+      status: r.status,
+      body: (await r.json()) as GraphQLBody,
+    }));
+
+  test('more files than a batch may hold: 413', async () => {
+    const form = new FormData();
+    const count = 17; // MAX_BATCH_SIZE defaults to 16
+    form.append('operations', JSON.stringify({ query: DETECT_BATCH, variables: { images: Array.from({ length: count }, () => ({ upload: null })) } }));
+    form.append('map', JSON.stringify(Object.fromEntries(Array.from({ length: count }, (_, i) => [String(i), [`variables.images.${i}.upload`]]))));
+    for (let i = 0; i < count; i++) form.append(String(i), new Blob([PHOTO]), 'happy.jpg');
+    const { status, body } = await post(open, form);
+    expect(status).toBe(413);
+    expect(body.errors?.[0]).toEqual({ message: '16 max file uploads exceeded.', extensions: { code: 'PAYLOAD_TOO_LARGE' } });
+  });
+
+  test('no map, or operations that are not JSON: 400 naming the problem', async () => {
+    const noMap = new FormData();
+    noMap.append('operations', JSON.stringify({ query: DETECT, variables: { image: { upload: null } } }));
+    noMap.append('0', new Blob([PHOTO]), 'happy.jpg');
+    const missing = await post(open, noMap);
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors?.[0]?.message).toMatch(/map/);
+
+    const badJson = new FormData();
+    badJson.append('operations', '{not json');
+    badJson.append('map', '{}');
+    const invalid = await post(open, badJson);
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+  });
+
+  test('an upload given as a string in a JSON request is a variable error', async () => {
+    const { status, body } = await open.graphql(DETECT, { image: { upload: 'happy.jpg' } });
+    expect(status).toBe(400);
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
