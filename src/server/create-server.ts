@@ -16,19 +16,13 @@ import { createMxfaceRouter } from '../mxface-compat/mxface-router';
 import type { GraphQLContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
 import type { Providers } from '../providers/providers';
-import { ApiKeys, presentedKey } from '../access/api-keys';
-import { ImageRateLimiter } from '../access/image-rate-limiter';
-import { connectRedis } from '../cache/redis-connection';
-import { NO_CACHE, RedisResultCache } from '../cache/result-cache';
-import { log } from '../logger';
 import { registry } from '../observability/metrics';
 import { identifyClient, opsAccess, rateLimitGate, refuseAsGraphQL } from './access';
+import { presentedKey } from '../access/api-keys';
+import { createRequestServices } from './request-services';
 import { requestLog } from './request-log';
 import { demoPage } from './demo-page';
 import { graphqlUploadExpress } from 'graphql-upload-minimal';
-import { AddressPolicy } from '../image/address-policy';
-import type { ImageReading } from '../image/image-input';
-import { UrlFetcher } from '../image/url-fetcher';
 import { recordOf, type RequestRecord } from './request-record';
 
 export interface FacemarkServer {
@@ -39,32 +33,19 @@ export interface FacemarkServer {
   stop(): Promise<void>;
 }
 
-/** Builds and starts the HTTP server: GraphQL at /graphql, /health and /ready. */
+/**
+ * Builds and starts the HTTP server: GraphQL at /graphql, the MXFace-compatible endpoint, /health,
+ * /ready, /metrics and the demo page at /.
+ */
 export async function startServer(config: Config, providers: Providers, schema: GraphQLSchema): Promise<FacemarkServer> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.access.trustProxy);
   const httpServer = http.createServer(app);
-  // Redis, when configured, holds what replicas share: cached answers and rate-limit counts.
-  const redis = config.redis && connectRedis(config.redis.url);
-  const cache =
-    redis && config.redis
-      ? new RedisResultCache(redis, { ttlSeconds: config.redis.cacheTtlSeconds, maxEntryBytes: config.redis.cacheMaxEntryBytes })
-      : NO_CACHE;
-  const limiter = new ImageRateLimiter(config.access.rateLimit, redis || undefined);
-  const keys = ApiKeys.from(config.access.keys, config.access.keysFile);
-  if (keys.open) log.warn('no API keys configured (API_KEYS, API_KEYS_FILE): /graphql is open to anyone who can reach it');
-  const detector = new DetectionRunner(providers, { maxPixels: config.limits.maxImagePixels, maxSide: config.detectionMaxSide }, cache);
+  const services = createRequestServices(config);
+  const { keys, limiter, imageReading } = services;
+  const detector = new DetectionRunner(providers, { maxPixels: config.limits.maxImagePixels, maxSide: config.detectionMaxSide }, services.cache);
   const keyOf = (req: express.Request) => presentedKey((name) => req.get(name));
-  const fetcher =
-    config.urlInput &&
-    new UrlFetcher({
-      policy: new AddressPolicy(config.urlInput.allowedHosts),
-      timeoutMs: config.urlInput.timeoutMs,
-      maxRedirects: config.urlInput.maxRedirects,
-      maxBytes: config.limits.maxImageBytes,
-    });
-  const imageReading: ImageReading = { maxBytes: config.limits.maxImageBytes, fetchUrl: fetcher ? (url, field) => fetcher.fetch(url, field) : undefined };
 
   const armor = new ApolloArmor({
     maxDepth: { n: config.graphql.maxDepth, ignoreIntrospection: true },
@@ -127,9 +108,8 @@ export async function startServer(config: Config, providers: Providers, schema: 
       },
     }),
   );
-  // MXFace clients send their key in Subscriptionkey: the API keys work there, and MXFACE_COMPAT_KEYS too.
-  const compatKeys = ApiKeys.from([...config.access.keys, ...(config.mxfaceCompatKeys ?? [])], config.access.keysFile);
-  app.use(createMxfaceRouter({ detector, keys: compatKeys, limiter, reading: { maxBytes: config.limits.maxImageBytes } }));
+  // MXFace clients send their key in Subscriptionkey.
+  app.use(createMxfaceRouter({ detector, keys: services.compatKeys, limiter, reading: { maxBytes: config.limits.maxImageBytes } }));
   const page = config.demoPage ? demoPage() : undefined;
   if (page) app.use(page);
   app.use(bodyErrorHandler);
@@ -149,15 +129,7 @@ export async function startServer(config: Config, providers: Providers, schema: 
       stopping ??= apollo
         .stop()
         .then(() => providers.close())
-        .then(() => fetcher && fetcher.close())
-        .then(
-          () =>
-            redis &&
-            redis.quit().then(
-              () => undefined,
-              () => undefined,
-            ),
-        );
+        .then(() => services.close());
       return stopping;
     },
   };
