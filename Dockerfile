@@ -24,8 +24,12 @@ ENV NODE_ENV=production \
     PORT=4000
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Optional dependencies stay: sharp's native binaries are optional packages of sharp.
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# Optional dependencies stay (sharp's native binaries are optional packages of sharp), except
+# onnxruntime-node (288 MB), which only FACE_DETECTOR=yunet needs: kept with --build-arg WITH_YUNET=true.
+ARG WITH_YUNET=false
+RUN npm ci --omit=dev --no-audit --no-fund \
+    && if [ "$WITH_YUNET" != "true" ]; then rm -rf node_modules/onnxruntime-node node_modules/onnxruntime-common; fi \
+    && npm cache clean --force
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 4000

@@ -195,7 +195,7 @@ function yunetProblem(engine: EmbeddedEngineName, modelPath: string | undefined)
   } catch {
     return {
       variable: 'FACE_DETECTOR',
-      message: 'yunet needs the optional dependency onnxruntime-node (installed by npm ci unless optional dependencies are omitted)',
+      message: 'yunet needs the optional dependency onnxruntime-node (npm ci installs it; the Docker image keeps it only when built with WITH_YUNET=true)',
     };
   }
   return undefined;
