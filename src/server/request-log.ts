@@ -29,12 +29,15 @@ export function requestLog(): RequestHandler {
       res.setHeader('X-Request-Id', id);
       return id;
     },
-    // Successful probes every few seconds would drown the rest: they log at debug.
+    // Probes every few seconds would drown the rest: they log at debug, 503 `starting`/`busy` too.
     customLogLevel: (req, res, error) => {
+      if (PROBES.has(pathOf(req)) && res.statusCode !== 401) return 'debug';
       if (error || res.statusCode >= 500) return 'error';
-      if (res.statusCode >= 400) return 'warn';
-      return PROBES.has(pathOf(req)) ? 'debug' : 'info';
+      return res.statusCode >= 400 ? 'warn' : 'info';
     },
+    // For a 5xx pino-http attaches an Error of its own whose stack points into pino-http; the real
+    // cause, when there is one, is logged where it happened (formatError, the body error handler).
+    customErrorObject: (_req, _res, _error, value: Record<string, unknown>) => ({ ...value, err: undefined }),
     customSuccessMessage: (req, res) => `${req.method} ${routeOf(req)} ${res.statusCode}`,
     customErrorMessage: (req, res) => `${req.method} ${routeOf(req)} ${res.statusCode}`,
     customProps: (_req, res) => {
