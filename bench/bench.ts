@@ -117,6 +117,10 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(await benchMxface(photos[0])));
     return;
   }
+  if (process.env.BENCH_ONLY === 'cancel') {
+    console.log(JSON.stringify(await benchCancellation(photos[0], threads)));
+    return;
+  }
   if (process.env.BENCH_ONLY === 'engines') {
     let url = '';
     await benchEngines(
@@ -203,6 +207,7 @@ async function main(): Promise<void> {
   service.child.kill('SIGTERM');
 
   const soak = { requests: SOAK_REQUESTS, seconds: soakMs / 1000, rssBeforeMb: rssBefore, rssAfterMb: rssAfter };
+  const cancellation = await benchCancellation(photos[0], threads);
   const mxface = await benchMxface(photos[0]);
   const results = {
     date: new Date().toISOString(),
@@ -214,6 +219,7 @@ async function main(): Promise<void> {
     operations,
     engines,
     soak,
+    cancellation,
     peakRssMb: peak,
     mxface,
   };
@@ -320,6 +326,52 @@ async function benchEngines(single: Photo, threads: number, target: (url: string
     `mediapipe vs faceapi: p50 ${ratios.p50.toFixed(2)}x lower, throughput at concurrency 8 ${ratios.throughput8.toFixed(2)}x higher, peak RSS with 1 worker ${ratios.oneWorkerRss.toFixed(2)}x`,
   );
   return { ...rows, ratios };
+}
+
+/**
+ * What a client that gives up costs the next one: a batch of 8 distinct photos aborted 40 ms after it
+ * was sent, then one photo timed, against the same photo on an idle service (median of 7 each). Images
+ * still waiting are dropped; those already on a worker finish.
+ */
+async function benchCancellation(single: Photo, threads: number) {
+  const service = await startService({ WORKER_THREADS: String(threads) });
+  const variants = await Promise.all(
+    Array.from({ length: 64 }, async (_, i) => ({
+      base64: (
+        await sharp(single.bytes)
+          .resize(640 - i)
+          .jpeg({ quality: 90 })
+          .toBuffer()
+      ).toString('base64'),
+    })),
+  );
+  let next = 0;
+  const photoNow = () => at(variants, next++ % variants.length);
+  for (let i = 0; i < 5; i++) await postDetect(service.url, photoNow());
+  const idle: number[] = [];
+  const afterAbort: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    idle.push(await timed(() => postDetect(service.url, photoNow())));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const client = new AbortController();
+    const batch = fetch(`${service.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...AUTHORIZATION },
+      body: JSON.stringify({ query: BATCH_QUERY, variables: { images: Array.from({ length: 8 }, photoNow) } }),
+      signal: client.signal,
+    }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    client.abort();
+    await batch;
+    afterAbort.push(await timed(() => postDetect(service.url, photoNow())));
+    await new Promise((resolve) => setTimeout(resolve, 600));
+  }
+  service.child.kill('SIGTERM');
+  const row = { idleP50: percentile(idle, 50), afterAbortP50: percentile(afterAbort, 50), ratio: percentile(afterAbort, 50) / percentile(idle, 50) };
+  console.log(
+    `\nA request right after a client aborted a batch of 8 (640 px photos): p50 ${row.afterAbortP50.toFixed(0)} ms against ${row.idleP50.toFixed(0)} ms idle = ${row.ratio.toFixed(2)}x`,
+  );
+  return row;
 }
 
 /**
