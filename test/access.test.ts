@@ -85,3 +85,28 @@ test('OPS_REQUIRE_KEY closes the probes and /metrics to callers without a key', 
     await closed.stop();
   }
 });
+
+test('without keys the limit is per client IP: behind a proxy (TRUST_PROXY) from X-Forwarded-For, otherwise from the socket', async () => {
+  const behindProxy = await startTestServer(
+    { WORKER_THREADS: '1', RATE_LIMIT_IMAGES: '1', TRUST_PROXY: '1' },
+    { provider: server.providers.defaultProvider, start: false },
+  );
+  const direct = await startTestServer({ WORKER_THREADS: '1', RATE_LIMIT_IMAGES: '1' }, { provider: server.providers.defaultProvider, start: false });
+  const detectFrom = (target: TestServer, forwardedFor: string) =>
+    fetch(`${target.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+      body: JSON.stringify({ query: DETECT, variables: { image: happy } }),
+    }).then((r) => r.status);
+  try {
+    expect(await detectFrom(behindProxy, '203.0.113.7')).toBe(200);
+    expect(await detectFrom(behindProxy, '198.51.100.9')).toBe(200);
+    expect(await detectFrom(behindProxy, '203.0.113.7')).toBe(429);
+    // Not trusting proxies, a forged header changes nothing: every request is 127.0.0.1.
+    expect(await detectFrom(direct, '203.0.113.7')).toBe(200);
+    expect(await detectFrom(direct, '198.51.100.9')).toBe(429);
+  } finally {
+    behindProxy.httpServer.close();
+    direct.httpServer.close();
+  }
+});
