@@ -17,7 +17,15 @@ async function request<TResult, TVariables>(url: string, document: TypedDocument
   return body.data;
 }
 
-const retryable: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT', 'UPSTREAM_RATE_LIMITED', 'ENGINE_FAILURE']);
+const retryable: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_TIMEOUT',
+  'UPSTREAM_RATE_LIMITED',
+  'ENGINE_FAILURE',
+  'SERVER_BUSY',
+  'RATE_LIMITED',
+  'URL_TIMEOUT',
+]);
 
 export async function main(url = 'http://localhost:4000/graphql', file = process.argv[2]): Promise<void> {
   const info = await request(url, ServiceInfoDocument, {});
