@@ -120,3 +120,27 @@ test('a photo dropped on the page is analysed like a picked one', async () => {
   expect(await page.textContent('.result h2')).toBe('surprised.jpg');
   expect(await page.locator('g.face').count()).toBe(1);
 });
+
+test('on a server with API keys the page sends the key typed in, and says so when it is missing', async () => {
+  const closed = await startTestServer(
+    { API_KEYS: 'demo-page-key-123' },
+    { provider: server.providers.defaultProvider, analyser: server.providers.analyser, start: false },
+  );
+  const keyed = await browser.newPage();
+  try {
+    await keyed.goto(`${closed.url}/`);
+    await keyed.setInputFiles('#files', dataset('photos', 'happy.jpg'));
+    await keyed.waitForSelector('#drop[data-state="done"]', { timeout: 60_000 });
+    expect(await keyed.textContent('#status.error')).toMatch(/API key is required/);
+
+    await keyed.fill('#key', 'demo-page-key-123');
+    await keyed.dispatchEvent('#key', 'change');
+    await keyed.setInputFiles('#files', []);
+    await keyed.setInputFiles('#files', dataset('photos', 'happy.jpg'));
+    await keyed.waitForSelector('g.face', { timeout: 60_000 });
+    expect(await keyed.locator('g.face').count()).toBe(1);
+  } finally {
+    await keyed.close();
+    closed.httpServer.close();
+  }
+});
