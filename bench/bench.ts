@@ -57,6 +57,20 @@ async function photo(name: string, file: string, longSide?: number): Promise<Pho
   return { name, bytes, base64: bytes.toString('base64'), decoded };
 }
 
+/** The photo re-encoded at each of these widths: distinct bytes (no cache or de-duplication applies), same face. */
+async function distinctPhotos(single: Photo, widths: number[], quality = 90): Promise<Photo[]> {
+  return Promise.all(
+    widths.map(async (width) => {
+      const bytes = await sharp(single.bytes).resize(width).jpeg({ quality }).toBuffer();
+      const decoded = await checkImage({ bytes, sha256: `${single.name} at ${width}` }, LIMITS);
+      return { name: `${single.name} at ${width} px`, bytes, base64: bytes.toString('base64'), decoded };
+    }),
+  );
+}
+
+/** Widths from 640 down, one pixel apart. */
+const widthsFrom640 = (count: number) => Array.from({ length: count }, (_, i) => 640 - i);
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -115,6 +129,10 @@ async function main(): Promise<void> {
   const photos = [await photo('single face, 640 px', 'dlib-faces/Tom_Cruise_avp_2014_4.jpg', 640), await photo('group bbt1.jpg, 1366x768', 'photos/bbt1.jpg')];
   if (process.env.BENCH_ONLY === 'mxface') {
     console.log(JSON.stringify(await benchMxface(photos[0])));
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'batching') {
+    console.log(JSON.stringify(await benchBatching(photos[0], threads)));
     return;
   }
   if (process.env.BENCH_ONLY === 'cancel') {
@@ -208,6 +226,7 @@ async function main(): Promise<void> {
 
   const soak = { requests: SOAK_REQUESTS, seconds: soakMs / 1000, rssBeforeMb: rssBefore, rssAfterMb: rssAfter };
   const cancellation = await benchCancellation(photos[0], threads);
+  const batching = await benchBatching(photos[0], threads);
   const mxface = await benchMxface(photos[0]);
   const results = {
     date: new Date().toISOString(),
@@ -220,6 +239,7 @@ async function main(): Promise<void> {
     engines,
     soak,
     cancellation,
+    batching,
     peakRssMb: peak,
     mxface,
   };
@@ -329,48 +349,90 @@ async function benchEngines(single: Photo, threads: number, target: (url: string
 }
 
 /**
- * What a client that gives up costs the next one: a batch of 8 distinct photos aborted 40 ms after it
- * was sent, then one photo timed, against the same photo on an idle service (median of 7 each). Images
- * still waiting are dropped; those already on a worker finish.
+ * What a client that gives up costs the next one: a batch of 8 distinct photos sent, then 40 ms later
+ * one photo timed, (a) with the batch's client aborting first (its waiting images are dropped; those
+ * already on a worker finish) and (b) with the batch left running (what every abort cost before
+ * cancellation), against (c) the same photo on an idle service. Median of 7 each, interleaved.
  */
 async function benchCancellation(single: Photo, threads: number) {
   const service = await startService({ WORKER_THREADS: String(threads) });
-  const variants = await Promise.all(
-    Array.from({ length: 64 }, async (_, i) => ({
-      base64: (
-        await sharp(single.bytes)
-          .resize(640 - i)
-          .jpeg({ quality: 90 })
-          .toBuffer()
-      ).toString('base64'),
-    })),
-  );
+  const variants = await distinctPhotos(single, widthsFrom640(64));
   let next = 0;
   const photoNow = () => at(variants, next++ % variants.length);
-  for (let i = 0; i < 5; i++) await postDetect(service.url, photoNow());
-  const idle: number[] = [];
-  const afterAbort: number[] = [];
-  for (let i = 0; i < 7; i++) {
-    idle.push(await timed(() => postDetect(service.url, photoNow())));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** Times one request sent 40 ms after a batch of 8 that the client aborts then, or leaves running. */
+  const afterBatch = async (abort: boolean) => {
     const client = new AbortController();
     const batch = fetch(`${service.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...AUTHORIZATION },
-      body: JSON.stringify({ query: BATCH_QUERY, variables: { images: Array.from({ length: 8 }, photoNow) } }),
+      body: JSON.stringify({ query: BATCH_QUERY, variables: { images: Array.from({ length: 8 }, () => ({ base64: photoNow().base64 })) } }),
       signal: client.signal,
-    }).catch(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    client.abort();
+    }).then(
+      async (r) => {
+        if (r.status !== 200) throw new Error(`the batch was refused: HTTP ${r.status} ${await r.text()}`);
+      },
+      () => undefined, // the abort
+    );
+    await pause(40);
+    if (abort) client.abort();
+    const ms = await timed(() => postDetect(service.url, photoNow()));
     await batch;
-    afterAbort.push(await timed(() => postDetect(service.url, photoNow())));
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    return ms;
+  };
+  for (let i = 0; i < 5; i++) await postDetect(service.url, photoNow());
+  const times = { idle: [] as number[], aborted: [] as number[], running: [] as number[] };
+  for (let i = 0; i < 7; i++) {
+    times.idle.push(await timed(() => postDetect(service.url, photoNow())));
+    await pause(300);
+    times.aborted.push(await afterBatch(true));
+    await pause(600);
+    times.running.push(await afterBatch(false));
+    await pause(300);
   }
   service.child.kill('SIGTERM');
-  const row = { idleP50: percentile(idle, 50), afterAbortP50: percentile(afterAbort, 50), ratio: percentile(afterAbort, 50) / percentile(idle, 50) };
+  const row = { idleP50: percentile(times.idle, 50), afterAbortP50: percentile(times.aborted, 50), afterRunningBatchP50: percentile(times.running, 50) };
   console.log(
-    `\nA request right after a client aborted a batch of 8 (640 px photos): p50 ${row.afterAbortP50.toFixed(0)} ms against ${row.idleP50.toFixed(0)} ms idle = ${row.ratio.toFixed(2)}x`,
+    `\nA request sent 40 ms after a batch of 8 (640 px photos), p50: ${row.afterAbortP50.toFixed(0)} ms when that batch's client aborted (${(row.afterAbortP50 / row.idleP50).toFixed(2)}x idle), ` +
+      `${row.afterRunningBatchP50.toFixed(0)} ms when it was left running (${(row.afterRunningBatchP50 / row.idleP50).toFixed(2)}x), ${row.idleP50.toFixed(0)} ms idle`,
   );
+  return row;
+}
+
+/**
+ * Images per worker task: engines of the same threads in this process, differing only there, each
+ * sent the same distinct photos at concurrency 8 (decoding included, as in the service), two rounds
+ * interleaved. Reported in images per second.
+ */
+async function benchBatching(single: Photo, threads: number) {
+  const perTask = [1, 2, 4];
+  const engines = perTask.map((imagesPerTask) => new EmbeddedProvider({ threads, engine: 'mediapipe', imagesPerTask }));
+  await Promise.all(engines.map((e) => e.start()));
+  const photos = await distinctPhotos(single, widthsFrom640(96));
+  const rates = perTask.map(() => [] as number[]);
+  for (let round = 0; round < 3; round++) {
+    for (const [k, engine] of engines.entries()) {
+      let next = 0;
+      const elapsed = await timed(() =>
+        Promise.all(
+          Array.from({ length: 8 }, async () => {
+            while (next < photos.length) {
+              const photo = at(photos, next++);
+              await engine.detect([await checkImage({ bytes: photo.bytes, sha256: photo.name }, LIMITS)], SETTINGS);
+            }
+          }),
+        ),
+      );
+      if (round > 0) at(rates, k).push((photos.length / elapsed) * 1000); // round 0 warms up
+    }
+  }
+  await Promise.all(engines.map((e) => e.close()));
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  const row = Object.fromEntries(perTask.map((n, k) => [n, mean(at(rates, k))]));
+  console.log(`\nImages per worker task (${threads} workers, concurrency 8, ${single.name}, decoding included): images/s`);
+  console.log(`| ${perTask.map((n) => `${n} per task`).join(' | ')} |`);
+  console.log(`|${perTask.map(() => '---').join('|')}|`);
+  console.log(`| ${perTask.map((n) => (row[n] ?? 0).toFixed(1)).join(' | ')} |`);
   return row;
 }
 
@@ -389,15 +451,7 @@ async function benchOperations(engine: EmbeddedProvider, single: Photo) {
   configureLogging({ level: 'info', pretty: false, file: SERVICE_LOG });
   const full = await server({ ...PRODUCTION_ACCESS, ...(redis ? { REDIS_URL: redis.url } : {}) });
   await new Promise((resolve) => setTimeout(resolve, 200)); // the Redis connection
-  const variants = await Promise.all(
-    Array.from({ length: LATENCY_RUNS + 3 }, async (_, i) => {
-      const bytes = await sharp(single.bytes)
-        .resize(640 - i)
-        .jpeg({ quality: 90 })
-        .toBuffer();
-      return { ...single, name: `variant ${i}`, bytes, base64: bytes.toString('base64') };
-    }),
-  );
+  const variants = await distinctPhotos(single, widthsFrom640(LATENCY_RUNS + 3));
   const times = { bare: [] as number[], full: [] as number[], hit: [] as number[] };
   for (const [i, variant] of variants.entries()) {
     const runs = [() => postDetect(bare.url, variant), () => postDetect(full.url, variant)];
@@ -489,16 +543,13 @@ async function benchMxface(single: Photo) {
   console.log(`A GraphQL query that does no work ({ serviceInfo { version } }): p50 ${percentile(trivial, 50).toFixed(1)} ms`);
 
   upstream.faults.set({ canned: true, latencyMs: 50 });
-  const distinct = await Promise.all(
-    Array.from({ length: 16 }, async (_, i) =>
-      (
-        await sharp(single.bytes)
-          .resize(400 + i * 4)
-          .jpeg()
-          .toBuffer()
-      ).toString('base64'),
-    ),
-  );
+  const distinct = (
+    await distinctPhotos(
+      single,
+      Array.from({ length: 16 }, (_, i) => 400 + i * 4),
+      80,
+    )
+  ).map((p) => p.base64);
   const runBatch = () => post(`${service.url}/graphql`, { query: BATCH_QUERY, variables: { images: distinct.map((base64) => ({ base64 })) } }, AUTHORIZATION);
   await runBatch(); // opens the connections
   const times: number[] = [];

@@ -1,6 +1,6 @@
 // The engine's front door: images wait here, bounded, until a worker is free, and then go to it
 // together. Batching only what is already waiting costs a lone request nothing, and under load it
-// lets one inference serve several images (the mesh costs 25 ms for one crop, 12 ms a crop for four).
+// lets one inference serve several images (see MAX_MESH_BATCH in mediapipe-engine.ts).
 
 /** Thrown by `submit` when the queue is full: the caller should answer "busy, retry later" at once. */
 export class QueueFullError extends Error {

@@ -114,6 +114,16 @@ test('a batch of uploads: one payload per file; a file over the limit is IMAGE_T
   expect(tooLarge.userErrors[0].message).toContain(String(MAX_IMAGE_BYTES));
 });
 
+test('a file over the limit before another in the same request: reading stops at the limit, the next file is read whole', async () => {
+  const { body } = await upload(open, [
+    { name: 'zeros.jpg', bytes: Buffer.alloc(3 * MAX_IMAGE_BYTES) },
+    { name: 'happy.jpg', bytes: PHOTO },
+  ]);
+  const [tooLarge, served] = body.data.detectLandmarksBatch;
+  expect(tooLarge.userErrors).toMatchObject([{ code: 'IMAGE_TOO_LARGE', field: ['images', '0', 'upload'] }]);
+  expect(served.faces).toHaveLength(1);
+});
+
 test('uploads need the CSRF preflight header, as any simple request does', async () => {
   const { status, body } = await upload(open, [{ name: 'happy.jpg', bytes: PHOTO }], {});
   expect(status).toBe(400);

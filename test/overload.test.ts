@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
 import { dataset, readBase64 } from './support/datasets';
 import { DETECT, DETECT_BATCH, startTestServer, type TestServer } from './support/server';
+import { waitFor } from './support/service-process';
 
 let server: TestServer;
 let engine: EmbeddedProvider;
@@ -26,13 +27,8 @@ const variants = (count: number) =>
     })),
   );
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+// The engine's queue changes within milliseconds: poll it closely.
+const until = (condition: () => boolean, what: string) => waitFor(() => (condition() ? true : undefined), what, 30_000, 5);
 
 /** Starts a crowd photo (bald_guys.jpg, over 20 faces: a long task) and resolves once the worker runs it. */
 async function occupyTheWorker() {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { groupBy } from '../batching';
+import { callFlattened, groupBy } from '../batching';
 import { asUserFacingError, UserFacingError, ErrorCode } from '../errors';
 import type { Box, Point } from '../geometry/geometry';
 import { fivePointsFrom68, type FivePoints } from '../geometry/landmarks';
@@ -79,15 +79,23 @@ export class DetectionRunner {
   private async answers(provider: FaceDetector, images: CheckedImage[], settings: DetectionSettings, signal?: AbortSignal): Promise<unknown[]> {
     const keys = images.map((image) => `${provider.version}:${image.info.sha256}:${settingsKey(settings)}`);
     const cached = await this.cache.get(keys);
-    const misses = images.filter((_, i) => !cached[i]);
-    const started = performance.now();
-    const fresh: unknown[] = misses.length ? await provider.detect(misses, settings, signal).catch((error: unknown) => misses.map(() => error)) : [];
-    const seconds = (performance.now() - started) / 1000;
-    for (const answer of fresh) metrics.imageDetections.observe({ provider: provider.name, outcome: Array.isArray(answer) ? 'ok' : 'error' }, seconds);
-    let next = 0;
-    const all = cached.map((hit) => hit ?? fresh[next++]);
+    // One provider call for the misses; each image gets its cached answer or its fresh one.
+    const fresh = await callFlattened(
+      images.map((image, i) => (cached[i] ? [] : [image])),
+      (misses) => this.detectTimed(provider, misses, settings, signal),
+    );
+    const all = cached.map((hit, i) => hit ?? at(at(fresh, i), 0));
     this.cache.set(all.flatMap((answer, i) => (Array.isArray(answer) && !cached[i] ? [{ key: at(keys, i), faces: answer as ProviderFace[] }] : [])));
     return all;
+  }
+
+  /** The provider's call, its failure as every image's answer, and how long the images waited for it. */
+  private async detectTimed(provider: FaceDetector, images: CheckedImage[], settings: DetectionSettings, signal?: AbortSignal): Promise<unknown[]> {
+    const started = performance.now();
+    const answers: unknown[] = await provider.detect(images, settings, signal).catch((error: unknown) => images.map(() => error));
+    const seconds = (performance.now() - started) / 1000;
+    for (const answer of answers) metrics.imageDetections.observe({ provider: provider.name, outcome: Array.isArray(answer) ? 'ok' : 'error' }, seconds);
+    return answers;
   }
 }
 

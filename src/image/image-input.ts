@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { UserFacingError, ErrorCode } from '../errors';
+import { readCapped } from './read-capped';
 
 /** The raw bytes of one submitted image file and their sha256 (the batching/de-duplication key). */
 export interface ImageBytes {
@@ -61,24 +62,18 @@ async function readSource(source: ImageSource, reading: ImageReading, field: str
   return decodeBase64(source.base64 as string, reading.maxBytes, [...field, 'base64']);
 }
 
-/** Reads an uploaded file's stream; the multipart parser stops it one byte past the limit. */
+/** Reads an uploaded file's stream; the multipart parser cuts it one byte past the limit. */
 async function readUpload(file: UploadedFile, maxBytes: number, field: string[]): Promise<Buffer> {
   const stream = file.createReadStream();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-    size += bytes.length;
-    if (size <= maxBytes) chunks.push(bytes);
-  }
-  if (size > maxBytes || stream.truncated) {
+  const bytes = await readCapped(stream, maxBytes);
+  if (!bytes || stream.truncated) {
     throw new UserFacingError(
       ErrorCode.IMAGE_TOO_LARGE,
       `The uploaded file ${JSON.stringify(file.filename)} is larger than the limit of ${maxBytes} bytes.`,
       field,
     );
   }
-  return nonEmpty(Buffer.concat(chunks, size), field);
+  return nonEmpty(bytes, field);
 }
 
 function nonEmpty(bytes: Buffer, field: string[]): Buffer {

@@ -3,10 +3,11 @@
 // answer cannot change between check and use); redirects are followed by hand, each one checked
 // again, at most URL_MAX_REDIRECTS; the whole fetch has a deadline and the body a byte cap.
 import dns from 'node:dns';
-import type { LookupFunction } from 'node:net';
+import net, { type LookupFunction } from 'node:net';
 import { Agent, request } from 'undici';
 import { ErrorCode, UserFacingError } from '../errors';
 import type { AddressPolicy } from './address-policy';
+import { readCapped } from './read-capped';
 
 export interface UrlFetchOptions {
   policy: AddressPolicy;
@@ -78,7 +79,7 @@ export class UrlFetcher {
   private checkTarget(target: URL, field: string[]): void {
     const host = target.hostname.replace(/^\[|\]$/g, '');
     if (this.options.policy.allowsHost(host)) return;
-    if (!/^[\d.]+$/.test(host) && !host.includes(':')) return; // a name: checked in guardedLookup
+    if (net.isIP(host) === 0) return; // a name: checked in guardedLookup
     const refusal = this.options.policy.refusal(host);
     if (refusal) throw new UserFacingError(ErrorCode.URL_NOT_ALLOWED, `The image URL points to a non-public address (${refusal}).`, field);
   }
@@ -101,26 +102,11 @@ export class UrlFetcher {
       body.destroy();
       throw new UserFacingError(ErrorCode.IMAGE_TOO_LARGE, `The image at the URL has ${declared} bytes; the limit is ${maxBytes}.`, field);
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of body) {
-        size += chunk.length;
-        if (size > maxBytes) {
-          body.destroy();
-          throw new UserFacingError(
-            ErrorCode.IMAGE_TOO_LARGE,
-            `The image at the URL is larger than the limit of ${maxBytes} bytes (more than ${size} read).`,
-            field,
-          );
-        }
-        chunks.push(chunk);
-      }
-    } catch (error) {
-      if (error instanceof UserFacingError) throw error;
+    const bytes = await readCapped(body, maxBytes).catch((error: unknown) => {
       throw this.failure(error, deadline, field);
-    }
-    return Buffer.concat(chunks, size);
+    });
+    if (!bytes) throw new UserFacingError(ErrorCode.IMAGE_TOO_LARGE, `The image at the URL is larger than the limit of ${maxBytes} bytes.`, field);
+    return bytes;
   }
 
   private failure(error: unknown, deadline: AbortSignal, field: string[]): UserFacingError {

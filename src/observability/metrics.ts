@@ -18,7 +18,7 @@ export const metrics = {
   }),
   imageDetections: new Histogram({
     name: 'facemark_image_detection_seconds',
-    help: 'Detection of one image by its provider (queue wait included), by provider and outcome.',
+    help: "Time from a provider call to its answers, observed once per image of the call (a request's images share one call; queue wait included), by provider and outcome.",
     labelNames: ['provider', 'outcome'] as const,
     buckets: SECONDS,
     registers: [registry],

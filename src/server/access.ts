@@ -5,7 +5,7 @@ import type { ApiKeys } from '../access/api-keys';
 import type { ImageRateLimiter } from '../access/image-rate-limiter';
 import { metrics } from '../observability/metrics';
 import { clientGone } from './client-gone';
-import { RequestRecord } from './request-record';
+import { recordOf, RequestRecord } from './request-record';
 
 /** How an endpoint answers a refusal: GraphQL's error shape, or MXFace's envelope. */
 export type Refuse = (res: Response, status: 401 | 429, message: string, code: 'UNAUTHENTICATED' | 'RATE_LIMITED') => void;
@@ -33,7 +33,7 @@ export function identifyClient(keys: ApiKeys, limiter: ImageRateLimiter, key: (r
 /** A client with no images left in its window gets 429 and Retry-After before its body is read. */
 export function rateLimitGate(limiter: ImageRateLimiter, refuse: Refuse): RequestHandler {
   return (_req, res, next) => {
-    const record = res.locals.record as RequestRecord;
+    const record = recordOf(res) as RequestRecord;
     limiter.secondsUntilAllowed(record.client).then((seconds) => {
       if (seconds === 0) return next();
       metrics.rateLimited.inc();

