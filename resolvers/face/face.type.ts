@@ -22,6 +22,13 @@ export class Face {
   })
   quality!: number;
 
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      "How sure the landmark model is that its points sit on a face, 0..1: the face mesh's own presence score. Frontal, well-lit faces score above 0.9999. Faces that are turned, looking down, dim or small can score far lower and still be real: the engine keeps them when a second detector confirms them, and their points are then rougher (on a profile, the far side is guessed). Filter on it when landmark precision matters more than finding every face. Null when no mesh located this face (the mxface provider, or EMBEDDED_ENGINE=faceapi).",
+  })
+  landmarksConfidence?: number | null;
+
   /** Resolved by FaceResolver.landmarks. */
   fivePoints!: FivePoints;
 }

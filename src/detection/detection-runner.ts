@@ -25,6 +25,8 @@ export interface DetectedFace {
   confidence: number;
   quality: number;
   fivePoints: FivePoints;
+  /** The mesh's face-presence probability, 0..1, when a mesh found the face (see `Face.landmarksConfidence`). */
+  landmarksConfidence?: number;
   points68?: Point[];
   /** Packed; `DetectionLoaders.mesh` unpacks it when a field asks. */
   mesh?: PackedMesh;
@@ -127,7 +129,17 @@ function toClientFaces(faces: ProviderFace[], settings: DetectionSettings, image
       const fivePoints = f.fivePoints ?? (f.points68 && fivePointsFrom68(f.points68));
       if (!fivePoints) throw new Error('provider returned a face without landmarks');
       const id = faceId(image.info.sha256, settings, rank);
-      return { id, image, rectangle: f.box, confidence: f.confidence, quality: f.quality, fivePoints, points68: f.points68, mesh: f.mesh };
+      return {
+        id,
+        image,
+        rectangle: f.box,
+        confidence: f.confidence,
+        quality: f.quality,
+        landmarksConfidence: f.landmarksConfidence,
+        fivePoints,
+        points68: f.points68,
+        mesh: f.mesh,
+      };
     });
 }
 

@@ -11,6 +11,8 @@ export interface ProviderFace {
   confidence: number;
   /** 0..1, see `Face.quality` in the schema. */
   quality: number;
+  /** The mesh's face-presence probability, 0..1, when a mesh found the face (see `Face.landmarksConfidence`). */
+  landmarksConfidence?: number;
   /** iBUG 300-W order, when the provider has them. */
   points68?: Point[];
   /** When the provider gives the five directly (otherwise derived from `points68`). */

@@ -1,5 +1,6 @@
 // The pure parts of the MediaPipe pipeline: no models, no tfjs.
 import { blazefaceAnchors, BLAZEFACE_ANCHOR_COUNT, BLAZEFACE_ROW, decodeBlazeface, nonMaxSuppression } from '../../src/providers/embedded/mediapipe/blazeface';
+import { decodeFaceboxes } from '../../src/providers/embedded/mediapipe/faceboxes';
 import { meshPart, refineMesh, REFINED_MESH_POINTS } from '../../src/providers/embedded/mediapipe/face-mesh';
 import { cropTransform, MESH_CROP_SCALE } from '../../src/providers/embedded/mediapipe/mediapipe-engine';
 import { ibug68FromMesh, MESH_TO_IBUG68 } from '../../src/geometry/mesh-to-ibug68';
@@ -136,5 +137,17 @@ describe('the mesh crop', () => {
     expect(l.x).toBeLessThan(r.x);
     // The crop's centre (between pixels 95 and 96) is the box's centre in pixel-index coordinates.
     expect(applySimilarity(crop, { x: 95.5, y: 95.5 })).toEqual({ x: expect.closeTo(139.5, 9), y: expect.closeTo(249.5, 9) });
+  });
+});
+
+describe('faceboxes decoding', () => {
+  test('rows are normalised (ymin, xmin, ymax, xmax); only the first `count` rows count; low scores and empty boxes are dropped', () => {
+    const scores = [0.9, 0.2, 0.6, 0.95];
+    const boxes = [0.1, 0.2, 0.5, 0.4, 0, 0, 1, 1, 0.5, 0.5, 0.5, 0.6, 0.3, 0.3, 0.4, 0.4];
+    expect(decodeFaceboxes(scores, boxes, 3, 200, 100, 0.3)).toEqual([{ score: 0.9, box: { x: 40, y: 10, width: 40, height: 40 } }]);
+    const all = decodeFaceboxes(scores, boxes, 4, 200, 100, 0.3);
+    expect(all.map((b) => b.score)).toEqual([0.9, 0.95]);
+    expect(all[1]!.box.x).toBeCloseTo(60, 9);
+    expect(all[1]!.box.height).toBeCloseTo(10, 9);
   });
 });

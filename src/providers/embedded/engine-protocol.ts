@@ -67,6 +67,8 @@ export interface EngineFace {
   quality: number;
   /** iBUG 300-W order. */
   points68: Point[];
+  /** The mesh's face-presence probability, 0..1, when a mesh found the face (see `Face.landmarksConfidence`). */
+  landmarksConfidence?: number;
   /** The 478-point refined mesh, when the engine computed one (mediapipe). */
   mesh?: PackedMesh;
 }
