@@ -18,7 +18,7 @@ const ENGINES: Array<{ label: string } & Omit<EmbeddedProviderOptions, 'threads'
     : []),
   { label: 'faceapi', engine: 'faceapi' },
 ];
-const SETS = ['helen-dev', 'dlib-faces'] as const;
+const SETS = ['helen-dev', 'helen-small', 'dlib-faces'] as const;
 const SETTINGS = { minConfidence: 0.3, maxFaces: 100, provider: ProviderName.EMBEDDED };
 
 interface Truth {

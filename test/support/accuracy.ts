@@ -40,7 +40,7 @@ export interface Accuracy {
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** Recall and landmark error of the server's default engine on an annotated set, through GraphQL over HTTP. */
-export async function measureAccuracy(server: TestServer, set: 'helen-dev' | 'dlib-faces'): Promise<Accuracy> {
+export async function measureAccuracy(server: TestServer, set: 'helen-dev' | 'helen-small' | 'dlib-faces'): Promise<Accuracy> {
   let annotated = 0;
   const missed: string[] = [];
   const errors: Array<ReturnType<typeof landmarkErrors>> = [];

@@ -22,7 +22,7 @@ export interface GroundTruthImage {
 }
 
 /** The images of a dataset with landmark ground truth; `file` is relative to the dataset's folder. */
-export function groundTruth(set: 'dlib-faces' | 'helen-dev'): GroundTruthImage[] {
+export function groundTruth(set: 'dlib-faces' | 'helen-dev' | 'helen-small'): GroundTruthImage[] {
   return JSON.parse(fs.readFileSync(dataset(set, 'groundtruth.json'), 'utf8')).images;
 }
 

@@ -3,7 +3,8 @@ import { blazefaceAnchors, BLAZEFACE_ANCHOR_COUNT, BLAZEFACE_ROW, decodeBlazefac
 import { decodeFaceboxes } from '../../src/providers/embedded/mediapipe/faceboxes';
 import { meshPart, refineMesh, REFINED_MESH_POINTS } from '../../src/providers/embedded/mediapipe/face-mesh';
 import { cropTransform, MESH_CROP_SCALE } from '../../src/providers/embedded/mediapipe/mediapipe-engine';
-import { ibug68FromMesh, MESH_TO_IBUG68 } from '../../src/geometry/mesh-to-ibug68';
+import { ibug68FromMesh } from '../../src/geometry/mesh-to-ibug68';
+import { fromFrame, ibug68ByRegression, meshFrame, toFrame, type Ibug68Regression } from '../../src/geometry/ibug68-regression';
 import { applySimilarity, invertSimilarity } from '../../src/geometry/similarity';
 
 describe('blazeface decoding', () => {
@@ -112,16 +113,51 @@ describe('face mesh refinement', () => {
   });
 });
 
-describe('468 -> 68 map', () => {
-  test('68 entries of valid mesh indices; pairs are averaged', () => {
-    expect(MESH_TO_IBUG68).toHaveLength(68);
-    expect(MESH_TO_IBUG68.flat().every((i) => Number.isInteger(i) && i >= 0 && i < 468)).toBe(true);
-    const mesh = Array.from({ length: 478 }, (_, i) => ({ x: i, y: 2 * i }));
-    const points = ibug68FromMesh(mesh);
-    expect(points[3]).toEqual({ x: (132 + 58) / 2, y: 132 + 58 });
-    expect(points[30]).toEqual({ x: 4, y: 8 }); // nose tip
-    expect(points[36]).toEqual({ x: 33, y: 66 }); // image-left eye, outer corner
-    expect(points[45]).toEqual({ x: 263, y: 526 }); // image-right eye, outer corner
+describe('mesh -> 68 regression', () => {
+  // Two vertices set the frame (33, 263: the outer eye corners); every point's weights act on its vertices.
+  const table: Ibug68Regression = {
+    nearestVertices: 2,
+    lambda: 0,
+    trainingFaces: 0,
+    points: [
+      { vertices: [1, 2], x: [0.5, 0, 0, 0.5, 0, 0, 0], y: [0, 0.5, 0, 0, 0.5, 0, 0] }, // the midpoint of vertices 1 and 2
+      { vertices: [1], x: [0, 0, 0, 0.25], y: [0, 0, 1, -0.5] }, // a constant in x; y from the depth
+    ],
+  };
+  const mesh = Array.from({ length: 478 }, () => ({ x: 0, y: 0, z: 0 }));
+  mesh[33] = { x: 100, y: 100, z: 0 };
+  mesh[263] = { x: 100, y: 140, z: 0 }; // eyes on a vertical line: the face is rolled 90 degrees
+  mesh[1] = { x: 80, y: 120, z: 0 };
+  mesh[2] = { x: 60, y: 140, z: 8 };
+
+  test('the frame: origin between the eye corners, x along them, the unit their distance', () => {
+    const frame = meshFrame(mesh);
+    expect(frame).toEqual({ origin: { x: 100, y: 120 }, axis: { x: 0, y: 1 }, unit: 40 });
+    expect(toFrame(frame, { x: 100, y: 140, z: 20 })).toEqual({ x: 0.5, y: 0, z: 0.5 });
+    // Image x is the frame's -y when x runs down the image.
+    expect(toFrame(frame, { x: 60, y: 120, z: 0 })).toEqual({ x: 0, y: 1, z: 0 });
+    expect(fromFrame(frame, { x: 0, y: 1 })).toEqual({ x: 60, y: 120 });
+  });
+
+  test('each point applies its weights in the frame, then returns to image pixels', () => {
+    // Vertex 1 is at frame (0, 0.5), vertex 2 at (0.5, 1) with depth 0.2: their midpoint (0.25, 0.75)
+    // is image (70, 130); the second point is frame (0.25, 1 * 0 - 0.5) = image (120, 130).
+    const [mid, second] = ibug68ByRegression(mesh, table);
+    expect(mid!.x).toBeCloseTo(70, 9);
+    expect(mid!.y).toBeCloseTo(130, 9);
+    expect(second!.x).toBeCloseTo(120, 9);
+    expect(second!.y).toBeCloseTo(130, 9);
+  });
+
+  test('the fitted table: 68 points, valid vertices, and it moves with the face', () => {
+    const shifted = mesh.map((p) => ({ x: p.x + 7, y: p.y - 3, z: p.z }));
+    const a = ibug68FromMesh(mesh);
+    const b = ibug68FromMesh(shifted);
+    expect(a).toHaveLength(68);
+    a.forEach((p, i) => {
+      expect(b[i]!.x - p.x).toBeCloseTo(7, 6);
+      expect(b[i]!.y - p.y).toBeCloseTo(-3, 6);
+    });
   });
 });
 
