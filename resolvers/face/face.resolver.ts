@@ -15,6 +15,9 @@ import { LandmarkScheme } from './landmark-scheme.enum';
 import { ExpressionScore } from './expression-score.type';
 import { Face } from './face.type';
 import { HeadPose } from './head-pose.type';
+import { Eyes } from './eyes.type';
+import { Mouth } from './mouth.type';
+import { eyesFromMesh, mouthFromMesh } from '../../src/geometry/eyes-and-mouth';
 import { ImageCrop } from './image-crop.type';
 
 const MIN_CROP_SIZE = 16;
@@ -123,6 +126,25 @@ export class FaceResolver {
   async pose(@Root() face: DetectedFace, @Ctx() ctx: GraphQLContext): Promise<HeadPose> {
     const mesh = await ctx.loaders.mesh.load(face);
     return mesh ? headPoseFromMesh(mesh) : estimateHeadPose(face.fivePoints);
+  }
+  @FieldResolver(() => Eyes, {
+    nullable: true,
+    description:
+      'Eye openness and gaze, from the face mesh (the mesh the request already has; no extra inference). Null when no mesh can be had (the embedded engine is disabled) or the engine failed on this face (an ENGINE_FAILURE error names the field).',
+  })
+  async eyes(@Root() face: DetectedFace, @Ctx() ctx: GraphQLContext): Promise<Eyes | null> {
+    const mesh = await ctx.loaders.mesh.load(face);
+    return mesh ? eyesFromMesh(mesh, headPoseFromMesh(mesh)) : null;
+  }
+
+  @FieldResolver(() => Mouth, {
+    nullable: true,
+    description:
+      'Mouth openness, from the face mesh. Null when no mesh can be had (the embedded engine is disabled) or the engine failed on this face (an ENGINE_FAILURE error names the field).',
+  })
+  async mouth(@Root() face: DetectedFace, @Ctx() ctx: GraphQLContext): Promise<Mouth | null> {
+    const mesh = await ctx.loaders.mesh.load(face);
+    return mesh ? mouthFromMesh(mesh) : null;
   }
 }
 
