@@ -4,14 +4,16 @@
 # Stage 1: compile the TypeScript with the development dependencies.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-# onnxruntime-node's install script only fetches GPU files; its CPU binaries ship in the package.
-ENV ONNXRUNTIME_NODE_INSTALL=skip
-COPY package.json package-lock.json ./
+# .npmrc: onnxruntime-node's install script would only fetch GPU files; its CPU binaries ship in the package.
+COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json codegen.ts schema.graphql ./
+COPY tsconfig.json tsconfig.build.json tsconfig.tools.json codegen.ts schema.graphql ./
 COPY app ./app
 COPY src ./src
 COPY resolvers ./resolvers
+# The build converts the engine's graphs to ONNX (tools/onnx-convert, into dist/models).
+COPY tools ./tools
+COPY bench ./bench
 # The demo page's typed documents and bundle (codegen also generates the examples' documents).
 COPY web ./web
 COPY examples ./examples
@@ -20,15 +22,13 @@ RUN npm run build
 # Stage 2: production dependencies and the compiled service (and demo page) only, run as the unprivileged `node` user.
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
-    ONNXRUNTIME_NODE_INSTALL=skip \
     PORT=4000
 WORKDIR /app
-COPY package.json package-lock.json ./
-# Optional dependencies stay (sharp's native binaries are optional packages of sharp), except
-# onnxruntime-node (288 MB), which only FACE_DETECTOR=yunet needs: kept with --build-arg WITH_YUNET=true.
-ARG WITH_YUNET=false
+COPY package.json package-lock.json .npmrc ./
+# onnxruntime-node ships every platform's binaries (288 MB): only this one's stay.
 RUN npm ci --omit=dev --no-audit --no-fund \
-    && if [ "$WITH_YUNET" != "true" ]; then rm -rf node_modules/onnxruntime-node node_modules/onnxruntime-common; fi \
+    && arch="$(node -p process.arch)" \
+    && for dir in node_modules/onnxruntime-node/bin/napi-v*/*/*; do case "$dir" in */linux/"$arch") ;; *) rm -rf "$dir" ;; esac; done \
     && npm cache clean --force
 COPY --from=build /app/dist ./dist
 USER node

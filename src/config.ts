@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { z } from 'zod';
-import { EMBEDDED_ENGINES, FACE_DETECTORS, type EmbeddedEngineName } from './providers/embedded/engine-protocol';
+import { EMBEDDED_ENGINES, ENGINE_RUNTIMES, FACE_DETECTORS, type EmbeddedEngineName } from './providers/embedded/engine-protocol';
 import { LOG_LEVELS } from './logger';
 import { parseDigestFile } from './access/api-keys';
 
@@ -27,6 +27,7 @@ const envSchema = z.object({
   LANDMARK_PROVIDER: z.enum(ProviderName).default(ProviderName.EMBEDDED),
   EMBEDDED_ENABLED: bool.default(true),
   EMBEDDED_ENGINE: z.enum(EMBEDDED_ENGINES).default('mediapipe'),
+  ENGINE_RUNTIME: z.enum(ENGINE_RUNTIMES).default('onnx'),
   FACE_DETECTOR: z.enum(FACE_DETECTORS).default('blazeface'),
   YUNET_MODEL_PATH: z.string().min(1).optional(),
   WORKER_THREADS: int(1, 64).default(os.availableParallelism()),
@@ -99,6 +100,8 @@ const configSchema = envSchema
     embeddedEnabled: e.EMBEDDED_ENABLED,
     /** The embedded detector + landmark pipeline. */
     embeddedEngine: e.EMBEDDED_ENGINE,
+    /** What runs the mediapipe engine's graphs: onnxruntime-node (converted at build time) or tfjs-wasm. */
+    engineRuntime: e.ENGINE_RUNTIME,
     /** What seeds the mediapipe engine's mesh. */
     faceDetector: { name: e.FACE_DETECTOR, modelPath: e.YUNET_MODEL_PATH },
     workerThreads: e.WORKER_THREADS,

@@ -209,9 +209,12 @@ test('MEDIAPIPE_478: the full mesh with depth, the pupils inside their eyes, the
     p.x > Math.min(a.x, b.x) && p.x < Math.max(a.x, b.x) && Math.abs(p.y - (a.y + b.y) / 2) < distance(a, b) / 2;
   expect(between(mesh[468].point, all[36].point, all[39].point)).toBe(true);
   expect(between(mesh[473].point, all[42].point, all[45].point)).toBe(true);
-  // iBUG 30 (the nose tip) is mesh point 4; 36 is mesh point 33 (the mesh travels as float32).
-  expect(distance(all[30].point, mesh[4].point)).toBeLessThan(1e-3);
-  expect(distance(all[36].point, mesh[33].point)).toBeLessThan(1e-3);
+  // The 68 are regressions on the mesh: the nose tip (iBUG 30) and the outer eye corners (36, 45)
+  // sit near their mesh counterparts (4, 33, 263), within a tenth of the eye distance.
+  const eyes = distance(mesh[33].point, mesh[263].point);
+  expect(distance(all[30].point, mesh[4].point)).toBeLessThan(eyes / 10);
+  expect(distance(all[36].point, mesh[33].point)).toBeLessThan(eyes / 10);
+  expect(distance(all[45].point, mesh[263].point)).toBeLessThan(eyes / 10);
 });
 
 test('Face.id is the same across identical requests and differs between faces and options', async () => {

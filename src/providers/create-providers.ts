@@ -11,6 +11,7 @@ export function createProviders(config: Config): Providers {
     ? new EmbeddedProvider({
         threads: config.workerThreads,
         engine: config.embeddedEngine,
+        runtime: config.engineRuntime,
         detector: config.faceDetector,
         maxQueuedImages: config.maxQueuedImages,
       })

@@ -10,6 +10,7 @@ import type {
   DetectInput,
   EmbeddedEngineName,
   EngineFace,
+  EngineRuntime,
   EngineTaskName,
   EngineTasks,
   EngineWorkerData,
@@ -29,6 +30,8 @@ export interface EmbeddedProviderOptions {
   threads: number;
   /** The detector + landmark pipeline (`EMBEDDED_ENGINE`). */
   engine: EmbeddedEngineName;
+  /** What runs the mediapipe graphs (`ENGINE_RUNTIME`); onnxruntime when absent. */
+  runtime?: EngineRuntime;
   /** What seeds the mesh (`FACE_DETECTOR`, `YUNET_MODEL_PATH`); BlazeFace when absent. */
   detector?: EngineWorkerData['detector'];
   /** Images waiting for a worker at most (`MAX_QUEUED_IMAGES`); past it detection answers SERVER_BUSY. */
@@ -60,18 +63,19 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
   readonly queue: WorkQueue<DetectInput, EngineFace[]>;
   private ready = false;
   /** Worker tasks run, by name: tests use it to prove batching. */
-  readonly stats: Record<EngineTaskName, number> = { detect: 0, meshes: 0, expressions: 0, warps: 0, descriptors: 0, tensorCount: 0 };
+  readonly stats: Record<EngineTaskName, number> = { warmUp: 0, detect: 0, meshes: 0, expressions: 0, warps: 0, descriptors: 0, tensorCount: 0 };
 
   readonly version: string;
 
   constructor(private readonly options: EmbeddedProviderOptions) {
     const detector = options.detector ?? { name: 'blazeface' };
+    const runtime = options.runtime ?? 'onnx';
     const models = options.engine === 'mediapipe' ? `human-models@${HUMAN_MODELS_VERSION}` : `face-api@${FACE_API_VERSION}`;
-    this.version = `embedded/${options.engine}/${detector.name}${detector.modelPath ? `:${path.basename(detector.modelPath)}` : ''}/${models}/facemark@${SERVICE_VERSION}`;
+    this.version = `embedded/${options.engine}/${runtime}/${detector.name}${detector.modelPath ? `:${path.basename(detector.modelPath)}` : ''}/${models}/facemark@${SERVICE_VERSION}`;
     this.maxBatchSize = Math.max(4, options.threads * 4);
     this.pool = new Piscina({
       filename: workerFile(),
-      workerData: { engine: options.engine, detector: options.detector ?? { name: 'blazeface' } } satisfies EngineWorkerData,
+      workerData: { engine: options.engine, runtime, detector } satisfies EngineWorkerData,
       minThreads: options.threads,
       maxThreads: options.threads,
       idleTimeout: Number.MAX_SAFE_INTEGER,
@@ -89,10 +93,9 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
     return this.options.engine;
   }
 
-  /** Loads the models in every worker and runs one warm-up detection in each. */
+  /** Loads the models in every worker and runs each graph once there, so that the first requests are as fast as later ones. */
   async start(): Promise<void> {
-    const blank = { data: new Uint8Array(128 * 128 * 3), width: 128, height: 128, scale: 1, maxFaces: 1 };
-    await Promise.all(Array.from({ length: this.options.threads }, () => this.run('detect', { images: [blank] })));
+    await Promise.all(Array.from({ length: this.options.threads }, () => this.run('warmUp', null)));
     observeEngine({
       queued: () => this.queue.queued,
       running: () => this.queue.running,

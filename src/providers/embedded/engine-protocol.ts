@@ -41,9 +41,14 @@ export type EmbeddedEngineName = (typeof EMBEDDED_ENGINES)[number];
 export const FACE_DETECTORS = ['blazeface', 'yunet'] as const;
 export type FaceDetectorName = (typeof FACE_DETECTORS)[number];
 
+/** What runs the mediapipe engine's graphs: onnxruntime-node on converted models, or tfjs-wasm. */
+export const ENGINE_RUNTIMES = ['onnx', 'tfjs'] as const;
+export type EngineRuntime = (typeof ENGINE_RUNTIMES)[number];
+
 /** Passed to every worker thread as piscina's workerData. */
 export interface EngineWorkerData {
   engine: EmbeddedEngineName;
+  runtime: EngineRuntime;
   /** What seeds the mesh of the mediapipe engine. */
   detector: { name: FaceDetectorName; modelPath?: string };
 }
@@ -74,6 +79,8 @@ export interface EngineFace {
 }
 
 export interface EngineTasks {
+  /** Loads the worker's models and runs each once (before the service reports ready). */
+  warmUp: { input: null; result: void };
   /** The faces of each image; the mediapipe engine batches their meshes. */
   detect: { input: { images: DetectInput[] }; result: EngineFace[][] };
   /** The 478-point mesh of faces found elsewhere (MXFace, or the faceapi engine). */

