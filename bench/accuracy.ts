@@ -8,6 +8,7 @@ import { checkImage } from '../src/image/image-decoder';
 import { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
 import type { EmbeddedProviderOptions } from '../src/providers/embedded/embedded.provider';
 import { ProviderName } from '../src/config';
+import { framesOf } from '../tools/video-frames';
 
 const DATASETS = path.resolve(__dirname, '..', '..', '..', 'shared', 'datasets');
 const YUNET = path.resolve(DATASETS, '..', 'models', 'yunet', 'yunet_n_dynamic.onnx');
@@ -20,6 +21,7 @@ const ENGINES: Array<{ label: string } & Omit<EmbeddedProviderOptions, 'threads'
 ];
 const SETS = ['helen-dev', 'helen-small', 'dlib-faces'] as const;
 const SETTINGS = { minConfidence: 0.3, maxFaces: 100, provider: ProviderName.EMBEDDED };
+const LIMITS = { maxPixels: 40_000_000, maxSide: 1280 };
 
 interface Truth {
   file: string;
@@ -40,7 +42,7 @@ async function main(): Promise<void> {
       const errors: Array<ReturnType<typeof landmarkErrors>> = [];
       for (const image of images) {
         const bytes = fs.readFileSync(path.join(DATASETS, set, image.file));
-        const decoded = await checkImage({ bytes, sha256: image.file }, { maxPixels: 40_000_000, maxSide: 1280 });
+        const decoded = await checkImage({ bytes, sha256: image.file }, LIMITS);
         const [faces] = await provider.detect([decoded], SETTINGS);
         if (faces instanceof Error) throw faces;
         for (const truth of image.faces) {
@@ -58,8 +60,30 @@ async function main(): Promise<void> {
       const pct = (k: keyof (typeof errors)[number]) => `${mean(errors.map((e) => e[k])).toFixed(2)} %`;
       console.log(`| ${label} | ${set} | ${errors.length}/${annotated} | ${pct('five')} | ${pct('all68')} | ${pct('inner51')} |`);
     }
+    console.log(`| ${label} | walking.mp4, every 5th frame | ${await footageRecall(provider)} | | | |`);
+    const dogs = await provider.detect(
+      [await checkImage({ bytes: fs.readFileSync(path.join(DATASETS, 'dlib-faces', 'dogs.jpg')), sha256: 'dogs' }, LIMITS)],
+      SETTINGS,
+    );
+    console.log(`| ${label} | dogs.jpg (no human face) | ${dogs[0] instanceof Error ? 'error' : `${dogs[0]!.length} faces`} | | | |`);
     await provider.close();
   }
+}
+
+/** Recall on walking-faces.json (every 5th frame of walking.mp4), and the faces found that it does not list. */
+async function footageRecall(provider: EmbeddedProvider): Promise<string> {
+  const truth = (JSON.parse(fs.readFileSync(path.join(DATASETS, 'video', 'walking-faces.json'), 'utf8')) as { frames: Array<{ faces: Box[] }> }).frames;
+  const frames = await framesOf(path.join(DATASETS, 'video', 'walking.mp4'), 5);
+  let found = 0;
+  let unlisted = 0;
+  for (const [k, bytes] of frames.entries()) {
+    const [faces] = await provider.detect([await checkImage({ bytes, sha256: `walking ${k}` }, LIMITS)], SETTINGS);
+    if (faces instanceof Error) throw faces;
+    const listed = truth[k]!.faces;
+    found += listed.filter((t) => faces.some((f) => iou(f.box, t) >= 0.3)).length;
+    unlisted += faces.filter((f) => listed.every((t) => iou(f.box, t) < 0.3)).length;
+  }
+  return `${found}/${truth.reduce((n, f) => n + f.faces.length, 0)} (${unlisted} found that the list lacks)`;
 }
 
 main().catch((error) => {

@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { alignFace, chipTransform, CropFormat, cropImage, FacePart, partBox } from '../src/crops/face-crops';
 import { invertSimilarity } from '../src/geometry/similarity';
 import { headPoseFromMesh } from '../src/geometry/head-pose';
+import { eyesFromMesh, mouthFromMesh } from '../src/geometry/eyes-and-mouth';
 import { fivePointsFrom68 } from '../src/geometry/landmarks';
 import { ibug68FromMesh } from '../src/geometry/mesh-to-ibug68';
 import { unpackMesh } from '../src/providers/embedded/mediapipe/face-mesh';
@@ -25,6 +26,8 @@ import { ProviderName } from '../src/config';
 import { configureLogging } from '../src/logger';
 import { at } from '../src/checked';
 import { redisServerInstalled, startRedisServer } from '../tools/redis-server';
+import { framesOf } from '../tools/video-frames';
+import { iou, type Box } from '../src/geometry/geometry';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 // The in-process servers' request logs (written as production writes them, kept out of the report).
@@ -42,6 +45,9 @@ const LIMITS = { maxPixels: 40_000_000, maxSide: 1280 };
 
 const QUERY = `mutation($image: ImageInput!) { detectLandmarks(image: $image) {
   faces { rectangle { x y width height } confidence quality landmarks { type point { x y } } } userErrors { code } } }`;
+const QUERY_BOXES = `mutation($image: ImageInput!) { detectLandmarks(image: $image, options: { maxFaces: 50 }) { faces { rectangle { x y width height } } } }`;
+/** The 6-face photo of the throughput comparison. */
+const groupPhoto = () => photo('6 faces, bbt4.jpg', 'photos/bbt4.jpg');
 
 interface Photo {
   name: string;
@@ -140,13 +146,8 @@ async function main(): Promise<void> {
     return;
   }
   if (process.env.BENCH_ONLY === 'engines') {
-    let url = '';
-    await benchEngines(
-      photos[0],
-      threads,
-      (u) => (url = u),
-      (p) => postDetect(url, p),
-    );
+    await benchEngines(photos[0], await groupPhoto(), threads);
+    await benchSecondDetector(photos[0], threads);
     return;
   }
 
@@ -198,8 +199,9 @@ async function main(): Promise<void> {
   await inProcess.stop();
   if (process.env.BENCH_ONLY === 'latency') return;
 
-  // The two embedded engines side by side, each as its own service process, as in production.
-  const engines = await benchEngines(photos[0], threads, (url) => (serviceUrl = url), graphql);
+  // The embedded engines and runtimes side by side, each as its own service process, as in production.
+  const engines = await benchEngines(photos[0], await groupPhoto(), threads);
+  const secondDetector = await benchSecondDetector(photos[0], threads);
 
   const service = await startService({ WORKER_THREADS: String(threads) });
   serviceUrl = service.url;
@@ -237,6 +239,7 @@ async function main(): Promise<void> {
     fields,
     operations,
     engines,
+    secondDetector,
     soak,
     cancellation,
     batching,
@@ -270,6 +273,8 @@ async function benchFaceFields(engine: EmbeddedProvider, group: Photo) {
     'landmarks(scheme: IBUG_68), embedded faces (from the mesh already computed)': async () => faces.map((f) => ibug68FromMesh(f.mesh)),
     'landmarks(scheme: IBUG_68 or MEDIAPIPE_478), MXFace faces (mesh on their box)': () => engine.meshes([{ image: group.decoded, seeds }]),
     pose: async () => faces.map((f) => headPoseFromMesh(f.mesh)),
+    'eyes (openness and gaze, from the mesh already computed)': async () => faces.map((f) => eyesFromMesh(f.mesh, headPoseFromMesh(f.mesh))),
+    'mouth (from the mesh already computed)': async () => faces.map((f) => mouthFromMesh(f.mesh)),
     expressions: () => engine.expressions([{ image: group.decoded, boxes }]),
     'region(part: EYES), 128 px JPEG': () => Promise.all(faces.map((f) => cropImage(upright, partBox(FacePart.EYES, f, f.points68)!, 128, CropFormat.JPEG))),
     'aligned, 112 px JPEG (one face at a time)': () => Promise.all(faces.map((f) => alignFace(f, 112, CropFormat.JPEG, warp))),
@@ -284,68 +289,156 @@ async function benchFaceFields(engine: EmbeddedProvider, group: Photo) {
     const times: number[] = [];
     for (let i = 0; i < 20; i++) times.push(await timed(fn));
     rows[name] = percentile(times, 50) / faces.length;
-    console.log(`| ${name} | ${rows[name].toFixed(2)} |`);
+    console.log(`| ${name} | ${rows[name].toFixed(3)} |`);
   }
   return { faces: faces.length, msPerFace: rows };
 }
 
+interface EngineVariant {
+  label: string;
+  env: Record<string, string>;
+  /** Also measure the first requests after /ready, the group photo and the second detector's cost. */
+  full: boolean;
+}
+
+const ENGINE_VARIANTS: EngineVariant[] = [
+  { label: 'mediapipe on onnxruntime (default)', env: {}, full: true },
+  { label: 'mediapipe on tfjs-wasm (ENGINE_RUNTIME=tfjs)', env: { ENGINE_RUNTIME: 'tfjs' }, full: true },
+  { label: 'faceapi (EMBEDDED_ENGINE=faceapi)', env: { EMBEDDED_ENGINE: 'faceapi' }, full: false },
+];
+// Requests a fresh service has served before its latency counts as warm.
+const WARM_AFTER = 200;
+const FIRST_REQUESTS = 24;
+
 /**
- * The embedded engines side by side: each as its own service process with the same threads, the
- * single-face photo over GraphQL. Latency at concurrency 1, throughput at 1, 4 and 8, and the peak
- * RSS of a process with one worker thread (what each further worker costs is at most that).
+ * The embedded engines and runtimes side by side: each as its own service process with the same
+ * threads, over GraphQL. For each: the first 24 requests after /ready against the p50 after 200,
+ * latency and throughput (concurrency 1, 4, 8) on the single-face photo, throughput of a 6-face
+ * photo at concurrency 1 and 8, and the peak RSS of the service and of one with one worker thread.
  */
-async function benchEngines(single: Photo, threads: number, target: (url: string) => void, graphql: (p: Photo) => Promise<void>) {
-  const rows = {} as Record<
-    EmbeddedEngineName,
-    { p50: number; p95: number; throughput: Record<number, number>; peakRssMb: number; oneWorkerPeakRssMb: number }
-  >;
-  for (const engine of EMBEDDED_ENGINES) {
-    const service = await startService({ WORKER_THREADS: String(threads), EMBEDDED_ENGINE: engine });
-    target(service.url);
-    for (let i = 0; i < 3; i++) await graphql(single);
+async function benchEngines(single: Photo, group: Photo, threads: number) {
+  interface Row {
+    p50: number;
+    p95: number;
+    firstP50?: number;
+    throughput: Record<number, number>;
+    groupThroughput?: Record<number, number>;
+    peakRssMb: number;
+    oneWorkerPeakRssMb: number;
+  }
+  const rows: Record<string, Row> = {};
+  const throughputOf = async (url: string, p: Photo, concurrency: number, requests: number) => {
+    let next = 0;
+    const ms = await timed(() =>
+      Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next++ < requests) await postDetect(url, p);
+        }),
+      ),
+    );
+    return (requests / ms) * 1000;
+  };
+  for (const variant of ENGINE_VARIANTS) {
+    const service = await startService({ WORKER_THREADS: String(threads), ...variant.env });
+    const row = {} as Row;
+    let served = 0;
+    if (variant.full) {
+      const first: number[] = [];
+      for (; served < FIRST_REQUESTS; served++) first.push(await timed(() => postDetect(service.url, single)));
+      row.firstP50 = percentile(first, 50);
+      for (; served < WARM_AFTER; served++) await postDetect(service.url, single);
+    } else {
+      for (let i = 0; i < 3; i++) await postDetect(service.url, single);
+    }
     const times: number[] = [];
-    for (let i = 0; i < LATENCY_RUNS; i++) times.push(await timed(() => graphql(single)));
-    const throughput: Record<number, number> = {};
-    const requestsAt = (concurrency: number) => {
-      let next = 0;
-      return timed(() =>
-        Promise.all(
-          Array.from({ length: concurrency }, async () => {
-            while (next++ < THROUGHPUT_REQUESTS) await graphql(single);
-          }),
-        ),
-      );
-    };
+    for (let i = 0; i < LATENCY_RUNS; i++) times.push(await timed(() => postDetect(service.url, single)));
+    [row.p50, row.p95] = [percentile(times, 50), percentile(times, 95)];
     // Steady state: the JIT is still compiling the batched paths after the latency runs.
-    await requestsAt(8);
-    for (const concurrency of [1, 4, 8]) throughput[concurrency] = (THROUGHPUT_REQUESTS / (await requestsAt(concurrency))) * 1000;
-    const peakRssMb = service.peakRssMb();
+    await throughputOf(service.url, single, 8, THROUGHPUT_REQUESTS);
+    row.throughput = {};
+    for (const concurrency of [1, 4, 8]) row.throughput[concurrency] = await throughputOf(service.url, single, concurrency, THROUGHPUT_REQUESTS);
+    if (variant.full) {
+      await throughputOf(service.url, group, 8, 8);
+      row.groupThroughput = {};
+      for (const concurrency of [1, 8]) row.groupThroughput[concurrency] = await throughputOf(service.url, group, concurrency, THROUGHPUT_REQUESTS / 2);
+    }
+    row.peakRssMb = service.peakRssMb();
     service.child.kill('SIGTERM');
-    const one = await startService({ WORKER_THREADS: '1', EMBEDDED_ENGINE: engine });
-    target(one.url);
-    for (let i = 0; i < 10; i++) await graphql(single);
-    const oneWorkerPeakRssMb = one.peakRssMb();
+    const one = await startService({ WORKER_THREADS: '1', ...variant.env });
+    for (let i = 0; i < 10; i++) await postDetect(one.url, single);
+    row.oneWorkerPeakRssMb = one.peakRssMb();
     one.child.kill('SIGTERM');
-    rows[engine] = { p50: percentile(times, 50), p95: percentile(times, 95), throughput, peakRssMb, oneWorkerPeakRssMb };
+    rows[variant.label] = row;
   }
-  const [fast, old] = [rows.mediapipe, rows.faceapi];
-  console.log(`\nEmbedded engines, ${single.name}, GraphQL over HTTP, ${threads} worker threads each (EMBEDDED_ENGINE)`);
-  console.log('| engine | p50 / p95 ms | req/s at concurrency 1 / 4 / 8 | peak RSS, service | peak RSS, service with 1 worker |');
-  console.log('|---|---|---|---|---|');
-  for (const engine of EMBEDDED_ENGINES) {
-    const r = rows[engine];
-    const t = [1, 4, 8].map((c) => r.throughput[c].toFixed(2)).join(' / ');
-    console.log(`| ${engine} | ${r.p50.toFixed(0)} / ${r.p95.toFixed(0)} | ${t} | ${r.peakRssMb.toFixed(0)} MB | ${r.oneWorkerPeakRssMb.toFixed(0)} MB |`);
+  console.log(`\nEmbedded engines and runtimes, GraphQL over HTTP, ${threads} worker threads each`);
+  console.log(
+    `| engine | ${single.name}: first ${FIRST_REQUESTS} p50 | p50 / p95 ms after ${WARM_AFTER} | req/s at concurrency 1 / 4 / 8 | ${group.name}: req/s at 1 / 8 | peak RSS | peak RSS, 1 worker |`,
+  );
+  console.log('|---|---|---|---|---|---|---|');
+  for (const [label, r] of Object.entries(rows)) {
+    const t = [1, 4, 8].map((c) => r.throughput[c]!.toFixed(2)).join(' / ');
+    const g = r.groupThroughput ? `${r.groupThroughput[1]!.toFixed(2)} / ${r.groupThroughput[8]!.toFixed(2)}` : '-';
+    console.log(
+      `| ${label} | ${r.firstP50?.toFixed(0) ?? '-'} | ${r.p50.toFixed(0)} / ${r.p95.toFixed(0)} | ${t} | ${g} | ${r.peakRssMb.toFixed(0)} MB | ${r.oneWorkerPeakRssMb.toFixed(0)} MB |`,
+    );
   }
+  const [onnx, tfjs, faceapi] = ENGINE_VARIANTS.map((v) => rows[v.label]!) as [Row, Row, Row];
   const ratios = {
-    p50: old.p50 / fast.p50,
-    throughput8: fast.throughput[8] / old.throughput[8],
-    oneWorkerRss: fast.oneWorkerPeakRssMb / old.oneWorkerPeakRssMb,
+    p50OnnxVsTfjs: onnx.p50 / tfjs.p50,
+    throughput8OnnxVsTfjs: onnx.throughput[8]! / tfjs.throughput[8]!,
+    groupConcurrency8VsOne: onnx.groupThroughput![8]! / onnx.groupThroughput![1]!,
+    firstVsWarm: onnx.firstP50! / onnx.p50,
+    p50FaceapiVsOnnx: faceapi.p50 / onnx.p50,
   };
   console.log(
-    `mediapipe vs faceapi: p50 ${ratios.p50.toFixed(2)}x lower, throughput at concurrency 8 ${ratios.throughput8.toFixed(2)}x higher, peak RSS with 1 worker ${ratios.oneWorkerRss.toFixed(2)}x`,
+    `onnxruntime vs tfjs-wasm: p50 ${ratios.p50OnnxVsTfjs.toFixed(2)}x (target <= 0.5), throughput at concurrency 8 ${ratios.throughput8OnnxVsTfjs.toFixed(2)}x (target >= 1.8); ` +
+      `${group.name} at concurrency 8 vs 1: ${ratios.groupConcurrency8VsOne.toFixed(2)}x (target >= 1.7); first ${FIRST_REQUESTS} requests' p50 vs after ${WARM_AFTER}: ${ratios.firstVsWarm.toFixed(2)}x (target <= 1.15); faceapi's p50 ${ratios.p50FaceapiVsOnnx.toFixed(1)}x the default's`,
   );
-  return { ...rows, ratios };
+  return { rows, ratios };
+}
+
+/**
+ * What the second detector (FaceBoxes where the mesh rejects a box) costs and finds: services with
+ * and without it, every 5th frame of walking.mp4 (1920x1080) and the single-face photo, p50 per image.
+ */
+async function benchSecondDetector(single: Photo, threads: number) {
+  const frames = await framesOf(path.join(DATASETS, 'video', 'walking.mp4'), 5);
+  const truth = (JSON.parse(fs.readFileSync(path.join(DATASETS, 'video', 'walking-faces.json'), 'utf8')) as { frames: Array<{ faces: Box[] }> }).frames;
+  const rows: Record<string, { framesP50: number; singleP50: number; recall: number }> = {};
+  for (const secondDetector of ['faceboxes', 'none']) {
+    const service = await startService({ WORKER_THREADS: String(threads), SECOND_DETECTOR: secondDetector });
+    for (let i = 0; i < 5; i++) await postDetect(service.url, single);
+    const frameTimes: number[] = [];
+    let recall = 0;
+    for (const [k, frame] of frames.entries()) {
+      let faces: Box[] = [];
+      frameTimes.push(await timed(async () => (faces = await detectBoxes(service.url, frame.toString('base64')))));
+      recall += at(truth, k).faces.filter((t) => faces.some((f) => iou(f, t) >= 0.3)).length;
+    }
+    const singleTimes: number[] = [];
+    for (let i = 0; i < LATENCY_RUNS; i++) singleTimes.push(await timed(() => postDetect(service.url, single)));
+    service.child.kill('SIGTERM');
+    rows[secondDetector] = { framesP50: percentile(frameTimes, 50), singleP50: percentile(singleTimes, 50), recall };
+  }
+  const total = truth.reduce((n, f) => n + f.faces.length, 0);
+  console.log(`\nThe second detector (SECOND_DETECTOR), GraphQL over HTTP, concurrency 1, p50 ms per image`);
+  console.log(`| SECOND_DETECTOR | walking.mp4, every 5th frame (${frames.length}) | walking recall of ${total} | ${single.name} |`);
+  console.log('|---|---|---|---|');
+  for (const [name, r] of Object.entries(rows)) console.log(`| ${name} | ${r.framesP50.toFixed(0)} | ${r.recall} | ${r.singleP50.toFixed(0)} |`);
+  return rows;
+}
+
+/** The face boxes of one detectLandmarks request. */
+async function detectBoxes(url: string, base64: string): Promise<Box[]> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...AUTHORIZATION },
+    body: JSON.stringify({ query: QUERY_BOXES, variables: { image: { base64 } } }),
+  });
+  const body = (await response.json()) as { data?: { detectLandmarks: { faces: Array<{ rectangle: Box }> | null } } };
+  const faces = body.data?.detectLandmarks.faces;
+  if (!faces) throw new Error(`request failed: ${JSON.stringify(body)}`);
+  return faces.map((f) => f.rectangle);
 }
 
 /**

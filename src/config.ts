@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { z } from 'zod';
-import { EMBEDDED_ENGINES, ENGINE_RUNTIMES, FACE_DETECTORS, type EmbeddedEngineName } from './providers/embedded/engine-protocol';
+import { EMBEDDED_ENGINES, ENGINE_RUNTIMES, FACE_DETECTORS, SECOND_DETECTORS, type EmbeddedEngineName } from './providers/embedded/engine-protocol';
 import { LOG_LEVELS } from './logger';
 import { parseDigestFile } from './access/api-keys';
 
@@ -28,6 +28,7 @@ const envSchema = z.object({
   EMBEDDED_ENABLED: bool.default(true),
   EMBEDDED_ENGINE: z.enum(EMBEDDED_ENGINES).default('mediapipe'),
   ENGINE_RUNTIME: z.enum(ENGINE_RUNTIMES).default('onnx'),
+  SECOND_DETECTOR: z.enum(SECOND_DETECTORS).default('faceboxes'),
   FACE_DETECTOR: z.enum(FACE_DETECTORS).default('blazeface'),
   YUNET_MODEL_PATH: z.string().min(1).optional(),
   WORKER_THREADS: int(1, 64).default(os.availableParallelism()),
@@ -102,6 +103,8 @@ const configSchema = envSchema
     embeddedEngine: e.EMBEDDED_ENGINE,
     /** What runs the mediapipe engine's graphs: onnxruntime-node (converted at build time) or tfjs-wasm. */
     engineRuntime: e.ENGINE_RUNTIME,
+    /** What confirms or adds faces where the mesh rejects a detector's box. */
+    secondDetector: e.SECOND_DETECTOR,
     /** What seeds the mediapipe engine's mesh. */
     faceDetector: { name: e.FACE_DETECTOR, modelPath: e.YUNET_MODEL_PATH },
     workerThreads: e.WORKER_THREADS,

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { iou, type Box } from '../src/geometry/geometry';
 import { dataset, readBase64 } from './support/datasets';
 import { startTestServer, type TestServer } from './support/server';
-import { framesOf } from './support/video-frames';
+import { framesOf } from '../tools/video-frames';
 
 const QUERY = /* GraphQL */ `
   mutation Footage($image: ImageInput!) {

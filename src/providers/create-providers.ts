@@ -12,6 +12,7 @@ export function createProviders(config: Config): Providers {
         threads: config.workerThreads,
         engine: config.embeddedEngine,
         runtime: config.engineRuntime,
+        secondDetector: config.secondDetector,
         detector: config.faceDetector,
         maxQueuedImages: config.maxQueuedImages,
       })

@@ -11,6 +11,7 @@ import type {
   EmbeddedEngineName,
   EngineFace,
   EngineRuntime,
+  SecondDetectorName,
   EngineTaskName,
   EngineTasks,
   EngineWorkerData,
@@ -32,6 +33,8 @@ export interface EmbeddedProviderOptions {
   engine: EmbeddedEngineName;
   /** What runs the mediapipe graphs (`ENGINE_RUNTIME`); onnxruntime when absent. */
   runtime?: EngineRuntime;
+  /** What checks the boxes the mesh rejects (`SECOND_DETECTOR`); FaceBoxes when absent. */
+  secondDetector?: SecondDetectorName;
   /** What seeds the mesh (`FACE_DETECTOR`, `YUNET_MODEL_PATH`); BlazeFace when absent. */
   detector?: EngineWorkerData['detector'];
   /** Images waiting for a worker at most (`MAX_QUEUED_IMAGES`); past it detection answers SERVER_BUSY. */
@@ -70,12 +73,13 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
   constructor(private readonly options: EmbeddedProviderOptions) {
     const detector = options.detector ?? { name: 'blazeface' };
     const runtime = options.runtime ?? 'onnx';
+    const secondDetector = options.secondDetector ?? 'faceboxes';
     const models = options.engine === 'mediapipe' ? `human-models@${HUMAN_MODELS_VERSION}` : `face-api@${FACE_API_VERSION}`;
-    this.version = `embedded/${options.engine}/${runtime}/${detector.name}${detector.modelPath ? `:${path.basename(detector.modelPath)}` : ''}/${models}/facemark@${SERVICE_VERSION}`;
+    this.version = `embedded/${options.engine}/${runtime}/${detector.name}+${secondDetector}${detector.modelPath ? `:${path.basename(detector.modelPath)}` : ''}/${models}/facemark@${SERVICE_VERSION}`;
     this.maxBatchSize = Math.max(4, options.threads * 4);
     this.pool = new Piscina({
       filename: workerFile(),
-      workerData: { engine: options.engine, runtime, detector } satisfies EngineWorkerData,
+      workerData: { engine: options.engine, runtime, detector, secondOpinion: secondDetector === 'faceboxes' } satisfies EngineWorkerData,
       minThreads: options.threads,
       maxThreads: options.threads,
       idleTimeout: Number.MAX_SAFE_INTEGER,

@@ -45,10 +45,16 @@ export type FaceDetectorName = (typeof FACE_DETECTORS)[number];
 export const ENGINE_RUNTIMES = ['onnx', 'tfjs'] as const;
 export type EngineRuntime = (typeof ENGINE_RUNTIMES)[number];
 
+/** What checks the boxes the mesh rejects: FaceBoxes, or nothing (faster, misses turned and dim faces). */
+export const SECOND_DETECTORS = ['faceboxes', 'none'] as const;
+export type SecondDetectorName = (typeof SECOND_DETECTORS)[number];
+
 /** Passed to every worker thread as piscina's workerData. */
 export interface EngineWorkerData {
   engine: EmbeddedEngineName;
   runtime: EngineRuntime;
+  /** Whether FaceBoxes gives its second opinion where the mesh rejects a box (`SECOND_DETECTOR`). */
+  secondOpinion: boolean;
   /** What seeds the mesh of the mediapipe engine. */
   detector: { name: FaceDetectorName; modelPath?: string };
 }

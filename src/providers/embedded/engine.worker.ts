@@ -9,9 +9,9 @@ import { packMesh } from './mediapipe/face-mesh';
 import { MediapipeEngine } from './mediapipe/mediapipe-engine';
 import { useWasmBackend } from './tf-runtime';
 
-const { engine, runtime, detector } = workerData as EngineWorkerData;
+const { engine, runtime, detector, secondOpinion } = workerData as EngineWorkerData;
 // The mesh model serves every engine (MEDIAPIPE_478 and the 68 points of faces found elsewhere).
-const mediapipe = useWasmBackend().then(() => MediapipeEngine.load(detector, runtime));
+const mediapipe = useWasmBackend().then(() => MediapipeEngine.load(detector, runtime, secondOpinion));
 
 export const warmUp: EngineWorker['warmUp'] = async () => {
   const engineOfMeshes = await mediapipe;

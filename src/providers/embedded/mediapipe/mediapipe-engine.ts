@@ -58,15 +58,16 @@ export class MediapipeEngine {
   private constructor(
     private readonly finder: FaceFinder,
     private readonly meshNet: InferenceGraph,
-    private readonly faceboxes: Faceboxes,
+    /** Absent when SECOND_DETECTOR=none. */
+    private readonly faceboxes: Faceboxes | undefined,
   ) {}
 
   /** BlazeFace, or YuNet from the given ONNX file, in front of the attention mesh, on the given runtime. */
-  static async load(detector: { name: FaceDetectorName; modelPath?: string }, runtime: EngineRuntime): Promise<MediapipeEngine> {
+  static async load(detector: { name: FaceDetectorName; modelPath?: string }, runtime: EngineRuntime, secondOpinion = true): Promise<MediapipeEngine> {
     const [finder, meshNet, faceboxes] = await Promise.all([
       detector.name === 'yunet' ? YunetFinder.load(detector.modelPath ?? '') : BlazefaceFinder.load(runtime),
       loadInferenceGraph('facemesh-attention', runtime),
-      Faceboxes.load(),
+      secondOpinion ? Faceboxes.load() : undefined,
     ]);
     return new MediapipeEngine(finder, meshNet, faceboxes);
   }
@@ -102,6 +103,7 @@ export class MediapipeEngine {
   /** The faces the mesh accepts, plus those FaceBoxes confirms or proposes where the mesh rejected one. */
   private async withSecondOpinion(images: readonly DetectInput[], judged: JudgedFace[][]): Promise<JudgedFace[][]> {
     const accepted = judged.map((faces) => faces.filter((f) => f.mesh.presence >= FACE_PRESENCE));
+    if (!this.faceboxes) return accepted;
     const newcomers: Array<{ image: number; seed: FaceSeed; confidence: number }> = [];
     for (const [i, faces] of judged.entries()) {
       const rejected = faces.filter((f) => f.mesh.presence < FACE_PRESENCE);
@@ -200,7 +202,7 @@ export class MediapipeEngine {
   async warmUp(): Promise<void> {
     const blank = { data: new Uint8Array(640 * 480 * 3).fill(128), width: 640, height: 480 };
     await this.finder.find(blank);
-    await this.faceboxes.find(blank);
+    await this.faceboxes?.find(blank);
     const seed = { box: { x: 220, y: 140, width: 200, height: 200 }, leftEye: { x: 280, y: 220 }, rightEye: { x: 360, y: 220 } };
     for (const size of [1, 2, 4])
       await this.meshesOf(
