@@ -13,7 +13,6 @@ import { eyesFromMesh, mouthFromMesh } from '../src/geometry/eyes-and-mouth';
 import { fivePointsFrom68 } from '../src/geometry/landmarks';
 import { ibug68FromMesh } from '../src/geometry/mesh-to-ibug68';
 import { unpackMesh } from '../src/providers/embedded/mediapipe/face-mesh';
-import { EMBEDDED_ENGINES, type EmbeddedEngineName } from '../src/providers/embedded/engine-protocol';
 import { checkImage, type CheckedImage } from '../src/image/image-decoder';
 import 'reflect-metadata';
 import { loadConfig } from '../src/config';
