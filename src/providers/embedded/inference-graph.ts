@@ -13,10 +13,22 @@ export interface InferenceGraph {
   run(input: Float32Array, shape: readonly number[], outputs: readonly string[]): Promise<Float32Array[]>;
 }
 
-/** One intra-op thread: each engine worker is one core's worth of inference (two per session gained nothing on 2 cores). */
-export async function onnxSession(modelPath: string): Promise<ort.InferenceSession> {
-  // The CPU memory arena kept ~350 MB after one large image (engine-notes); without it ~180 MB.
-  return ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1, enableCpuMemArena: false, logSeverityLevel: 3 });
+/**
+ * One intra-op thread: each engine worker is one core's worth of inference (two per session gained
+ * nothing on 2 cores). The CPU memory arena suits graphs of fixed input size (the converted ones:
+ * their peak is bounded by the largest batch), not YuNet's any-size input: with it, RSS kept ~350 MB
+ * after one large image (engine-notes), ~180 MB without. Without the arena, though, the mesh ran some
+ * batch sizes 3-4x slower (6 crops: 59 ms against 18 ms), so the converted graphs keep it.
+ */
+export async function onnxSession(modelPath: string, input: 'fixed size' | 'any size'): Promise<ort.InferenceSession> {
+  const arena = input === 'fixed size';
+  return ort.InferenceSession.create(modelPath, {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    enableCpuMemArena: arena,
+    enableMemPattern: arena,
+    logSeverityLevel: 3,
+  });
 }
 
 export async function loadInferenceGraph(name: ConvertedModelName, runtime: EngineRuntime): Promise<InferenceGraph> {
@@ -39,7 +51,7 @@ export async function loadInferenceGraph(name: ConvertedModelName, runtime: Engi
       },
     };
   }
-  const session = await onnxSession(convertedModelPath(name));
+  const session = await onnxSession(convertedModelPath(name), 'fixed size');
   const inputName = session.inputNames[0];
   if (!inputName) throw new Error(`${name}.onnx has no input`);
   return {

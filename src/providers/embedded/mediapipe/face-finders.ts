@@ -84,7 +84,7 @@ export class YunetFinder implements FaceFinder {
   private constructor(private readonly session: ort.InferenceSession) {}
 
   static async load(modelPath: string): Promise<YunetFinder> {
-    return new YunetFinder(await onnxSession(modelPath));
+    return new YunetFinder(await onnxSession(modelPath, 'any size'));
   }
 
   async find(image: PixelImage): Promise<FaceCandidate[]> {

@@ -1,10 +1,10 @@
 // MediaPipe's attention face mesh on tfjs, seeded by a face detector: 478 points per face.
-import * as tf from '@tensorflow/tfjs-core';
-import { applySimilarity, squareFootprint, type Similarity } from '../../../geometry/similarity';
+import { applySimilarity, type Similarity } from '../../../geometry/similarity';
 import type { DetectInput, EngineFace, EngineRuntime, FaceSeed, PixelImage } from '../engine-protocol';
 import { loadInferenceGraph, type InferenceGraph } from '../inference-graph';
 import { modelOutputs } from '../onnx-models';
-import { faceQuality, regionTensor } from '../image-tensors';
+import { faceQuality } from '../image-tensors';
+import { sampleCrop } from './mesh-crop';
 import { boundingBox, iou, type Box } from '../../../geometry/geometry';
 import { Faceboxes } from './faceboxes';
 import { ibug68FromMesh } from '../../../geometry/mesh-to-ibug68';
@@ -21,8 +21,6 @@ export interface MeshResult {
 
 /** Crop side as a multiple of a box's longer side, for boxes of unknown origin and mesh extents. */
 export const MESH_CROP_SCALE = 1.5;
-// Large faces are halved at most this many times before their crop is sampled (antialiasing).
-const MAX_HALVINGS = 4;
 // The mesh's face-presence probability decides. A face must reach FACE_PRESENCE, at once or, when
 // the first mesh says at least MIN_FACE_PRESENCE, on a second mesh cut around the first. Measured as
 // 1 - presence, first pass then second: real faces mostly under 1e-6 at once, a small one in
@@ -171,10 +169,9 @@ export class MediapipeEngine {
   private async meshBatch(jobs: ReadonlyArray<{ image: PixelImage; seed: FaceSeed }>, cropScale: number): Promise<MeshResult[]> {
     if (jobs.length === 0) return [];
     const crops = jobs.map(({ seed }) => cropTransform(seed, cropScale));
-    // Read outside tidy: tidy walks what its function returns, element by element for a typed array.
-    const batchTensor = tf.tidy(() => tf.div(tf.concat(jobs.map(({ image }, i) => sampleCrop(image, at(crops, i)))), 255));
-    const batch = batchTensor.dataSync() as Float32Array;
-    batchTensor.dispose();
+    const cropValues = MESH_INPUT * MESH_INPUT * 3;
+    const batch = new Float32Array(jobs.length * cropValues);
+    jobs.forEach(({ image }, i) => sampleCrop(image, at(crops, i), MESH_INPUT, batch, i * cropValues));
     const [presence, mesh, lips, eyeLeft, eyeRight, irisLeft, irisRight] = (await this.meshNet.run(
       batch,
       [jobs.length, MESH_INPUT, MESH_INPUT, 3],
@@ -237,37 +234,3 @@ export function cropTransform(seed: FaceSeed, cropScale = MESH_CROP_SCALE): Simi
   const centre = { x: seed.box.x + seed.box.width / 2 - 0.5, y: seed.box.y + seed.box.height / 2 - 0.5 };
   return { a, b: { x: centre.x + a.x * o - a.y * o, y: centre.y + a.y * o + a.x * o } };
 }
-
-/**
- * The crop as a 1 x MESH_INPUT x MESH_INPUT batch, sampled bilinearly from the part of the image it
- * covers. A face much larger than the crop is first halved (exact 2x2 averages, as in a mipmap) until
- * at most 1.5 image pixels fall on a crop pixel, so that shrinking it does not alias.
- */
-function sampleCrop(image: PixelImage, crop: Similarity): tf.Tensor4D {
-  const { width, height } = image;
-  const pixelsPerOutput = Math.hypot(crop.a.x, crop.a.y);
-  const halvings = Math.max(0, Math.min(MAX_HALVINGS, Math.floor(Math.log2(pixelsPerOutput / 1.5)) + 1));
-  const unit = 2 ** halvings;
-  // The image region under the crop (with a margin for the bilinear taps), its sides a multiple of
-  // `unit` so that every halving is exact.
-  const under = squareFootprint(crop, MESH_INPUT);
-  const x0 = clamp(Math.floor(under.x) - unit, 0, width - 1);
-  const y0 = clamp(Math.floor(under.y) - unit, 0, height - 1);
-  const x1 = clamp(Math.ceil(under.x + under.width) + 2 * unit, x0 + 1, width);
-  const y1 = clamp(Math.ceil(under.y + under.height) + 2 * unit, y0 + 1, height);
-  const regionWidth = Math.max(unit, x1 - x0 - ((x1 - x0) % unit));
-  const regionHeight = Math.max(unit, y1 - y0 - ((y1 - y0) % unit));
-  const pixels = regionTensor(image, { x: x0, y: y0, width: Math.min(regionWidth, width - x0), height: Math.min(regionHeight, height - y0) });
-  let region = tf.expandDims(pixels, 0) as tf.Tensor4D;
-  let k = 1;
-  for (let level = 1; level <= halvings && region.shape[1] >= 2 && region.shape[2] >= 2; level++) {
-    region = tf.image.resizeBilinear(region, [Math.floor(region.shape[1] / 2), Math.floor(region.shape[2] / 2)], false, true);
-    k *= 2;
-  }
-  // Crop pixel p -> image pixel a p + b -> region pixel (q - origin + 0.5) / k - 0.5.
-  const { a, b } = crop;
-  const matrix = tf.tensor2d([[a.x / k, -a.y / k, (b.x - x0 + 0.5) / k - 0.5, a.y / k, a.x / k, (b.y - y0 + 0.5) / k - 0.5, 0, 0]]);
-  return tf.image.transform(region, matrix, 'bilinear', 'constant', 0, [MESH_INPUT, MESH_INPUT]);
-}
-
-const clamp = (v: number, min: number, max: number) => Math.min(max, Math.max(min, v));

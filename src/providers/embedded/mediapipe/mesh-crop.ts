@@ -1,0 +1,96 @@
+// The mesh's input crops, sampled in JavaScript straight from the image's bytes: through tfjs
+// (region tensors, halvings, a transform, a read back) they cost more than the mesh inference itself.
+import { squareFootprint, type Similarity } from '../../../geometry/similarity';
+import type { PixelImage } from '../engine-protocol';
+
+// Large faces are halved at most this many times before their crop is sampled (antialiasing).
+const MAX_HALVINGS = 4;
+
+interface Level {
+  values: Float32Array;
+  width: number;
+  height: number;
+}
+
+/** A rectangle of the image as RGB floats, then halved `halvings` times by exact 2x2 averages (a mipmap). */
+function halvedRegion(image: PixelImage, x0: number, y0: number, width: number, height: number, halvings: number): Level & { k: number } {
+  let level: Level = { values: new Float32Array(width * height * 3), width, height };
+  for (let y = 0; y < height; y++) {
+    const start = ((y0 + y) * image.width + x0) * 3;
+    level.values.set(image.data.subarray(start, start + width * 3), y * width * 3);
+  }
+  let k = 1;
+  for (let n = 0; n < halvings && level.width >= 2 && level.height >= 2; n++) {
+    const w = level.width >> 1;
+    const h = level.height >> 1;
+    const v = level.values;
+    const row = level.width * 3;
+    const half = new Float32Array(w * h * 3);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const top = 2 * y * row + 2 * x * 3;
+        for (let c = 0; c < 3; c++) half[(y * w + x) * 3 + c] = (v[top + c]! + v[top + 3 + c]! + v[top + row + c]! + v[top + row + 3 + c]!) / 4;
+      }
+    }
+    level = { values: half, width: w, height: h };
+    k *= 2;
+  }
+  return { ...level, k };
+}
+
+/**
+ * Writes the side x side crop whose pixel p shows the image at crop(p) into `out` at `offset`, as RGB
+ * in [0, 1]: sampled bilinearly (taps outside the image read 0) from the image region under it, first
+ * halved until at most 1.5 image pixels fall on a crop pixel, so that shrinking a large face does not alias.
+ */
+export function sampleCrop(image: PixelImage, crop: Similarity, side: number, out: Float32Array, offset: number): void {
+  const pixelsPerOutput = Math.hypot(crop.a.x, crop.a.y);
+  const halvings = Math.max(0, Math.min(MAX_HALVINGS, Math.floor(Math.log2(pixelsPerOutput / 1.5)) + 1));
+  const unit = 2 ** halvings;
+  // The image region under the crop (with a margin for the bilinear taps), its sides a multiple of
+  // `unit` so that every halving is exact.
+  const under = squareFootprint(crop, side);
+  const x0 = clamp(Math.floor(under.x) - unit, 0, image.width - 1);
+  const y0 = clamp(Math.floor(under.y) - unit, 0, image.height - 1);
+  const x1 = clamp(Math.ceil(under.x + under.width) + 2 * unit, x0 + 1, image.width);
+  const y1 = clamp(Math.ceil(under.y + under.height) + 2 * unit, y0 + 1, image.height);
+  const width = Math.min(Math.max(unit, x1 - x0 - ((x1 - x0) % unit)), image.width - x0);
+  const height = Math.min(Math.max(unit, y1 - y0 - ((y1 - y0) % unit)), image.height - y0);
+  const level = halvedRegion(image, x0, y0, width, height, halvings);
+  const { values, width: w, height: h, k } = level;
+  // Crop pixel (u, v) -> image pixel a p + b -> level pixel (q - origin + 0.5) / k - 0.5.
+  const { a, b } = crop;
+  const [ax, ay] = [a.x / k, a.y / k];
+  const bx = (b.x - x0 + 0.5) / k - 0.5;
+  const by = (b.y - y0 + 0.5) / k - 0.5;
+  const tap = (x: number, y: number, c: number) => (x >= 0 && x < w && y >= 0 && y < h ? values[(y * w + x) * 3 + c]! : 0);
+  for (let v = 0; v < side; v++) {
+    for (let u = 0; u < side; u++) {
+      const x = ax * u - ay * v + bx;
+      const y = ay * u + ax * v + by;
+      const xf = Math.floor(x);
+      const yf = Math.floor(y);
+      const fx = x - xf;
+      const fy = y - yf;
+      const target = offset + (v * side + u) * 3;
+      if (xf >= 0 && yf >= 0 && xf + 1 < w && yf + 1 < h) {
+        // All four taps inside: the common case, read directly.
+        const i = (yf * w + xf) * 3;
+        const j = i + w * 3;
+        for (let c = 0; c < 3; c++) {
+          const top = values[i + c]! * (1 - fx) + values[i + 3 + c]! * fx;
+          const bottom = values[j + c]! * (1 - fx) + values[j + 3 + c]! * fx;
+          out[target + c] = (top * (1 - fy) + bottom * fy) / 255;
+        }
+        continue;
+      }
+      for (let c = 0; c < 3; c++) {
+        const top = tap(xf, yf, c) * (1 - fx) + tap(xf + 1, yf, c) * fx;
+        const bottom = tap(xf, yf + 1, c) * (1 - fx) + tap(xf + 1, yf + 1, c) * fx;
+        out[target + c] = (top * (1 - fy) + bottom * fy) / 255;
+      }
+    }
+  }
+}
+
+const clamp = (v: number, min: number, max: number) => Math.min(max, Math.max(min, v));
