@@ -196,13 +196,5 @@ function yunetProblem(engine: EmbeddedEngineName, modelPath: string | undefined)
   if (engine !== 'mediapipe') return { variable: 'FACE_DETECTOR', message: `yunet seeds the mediapipe engine; EMBEDDED_ENGINE is ${engine}` };
   if (!modelPath) return { variable: 'YUNET_MODEL_PATH', message: 'required when FACE_DETECTOR=yunet (a YuNet ONNX file, e.g. yunet_n_dynamic.onnx)' };
   if (!fs.existsSync(modelPath)) return { variable: 'YUNET_MODEL_PATH', message: `no file at ${modelPath}` };
-  try {
-    require.resolve('onnxruntime-node');
-  } catch {
-    return {
-      variable: 'FACE_DETECTOR',
-      message: 'yunet needs the optional dependency onnxruntime-node (npm ci installs it; the Docker image keeps it only when built with WITH_YUNET=true)',
-    };
-  }
   return undefined;
 }
