@@ -311,89 +311,98 @@ const FIRST_REQUESTS = 24;
 
 /**
  * The embedded engines and runtimes side by side: each as its own service process with the same
- * threads, over GraphQL. For each: the first 24 requests after /ready against the p50 after 200,
- * latency and throughput (concurrency 1, 4, 8) on the single-face photo, throughput of a 6-face
- * photo at concurrency 1 and 8, and the peak RSS of the service and of one with one worker thread.
+ * threads, over GraphQL. Each service's first 24 requests are timed as soon as it is ready; then all
+ * run at once, idle but for the one being measured, and every figure interleaves them (one request,
+ * or one burst, of each in turn), so that this machine's drift (up to 50 % between runs) falls on all
+ * alike. Latency on the single-face photo after 200 requests; throughput at concurrency 1, 4 and 8;
+ * a 6-face photo at concurrency 1 and 8; peak RSS, and that of a service with one worker thread.
  */
 async function benchEngines(single: Photo, group: Photo, threads: number) {
   interface Row {
-    p50: number;
-    p95: number;
     firstP50?: number;
+    times: number[];
     throughput: Record<number, number>;
-    groupThroughput?: Record<number, number>;
+    groupThroughput: Record<number, number>;
     peakRssMb: number;
     oneWorkerPeakRssMb: number;
   }
-  const rows: Record<string, Row> = {};
-  const throughputOf = async (url: string, p: Photo, concurrency: number, requests: number) => {
+  const services: Array<Awaited<ReturnType<typeof startService>>> = [];
+  const rows: Row[] = [];
+  for (const variant of ENGINE_VARIANTS) {
+    const service = await startService({ WORKER_THREADS: String(threads), ...variant.env });
+    const row: Row = { times: [], throughput: {}, groupThroughput: {}, peakRssMb: 0, oneWorkerPeakRssMb: 0 };
+    let served = 0;
+    if (variant.full) {
+      const first: number[] = [];
+      for (; served < FIRST_REQUESTS; served++) first.push(await timed(() => postDetect(service.url, single)));
+      row.firstP50 = percentile(first, 50);
+    }
+    for (; served < (variant.full ? WARM_AFTER : 3); served++) await postDetect(service.url, single);
+    services.push(service);
+    rows.push(row);
+  }
+  const burst = async (url: string, p: Photo, concurrency: number, requests: number) => {
     let next = 0;
-    const ms = await timed(() =>
+    return timed(() =>
       Promise.all(
         Array.from({ length: concurrency }, async () => {
           while (next++ < requests) await postDetect(url, p);
         }),
       ),
     );
-    return (requests / ms) * 1000;
   };
-  for (const variant of ENGINE_VARIANTS) {
-    const service = await startService({ WORKER_THREADS: String(threads), ...variant.env });
-    const row = {} as Row;
-    let served = 0;
-    if (variant.full) {
-      const first: number[] = [];
-      for (; served < FIRST_REQUESTS; served++) first.push(await timed(() => postDetect(service.url, single)));
-      row.firstP50 = percentile(first, 50);
-      for (; served < WARM_AFTER; served++) await postDetect(service.url, single);
-    } else {
-      for (let i = 0; i < 3; i++) await postDetect(service.url, single);
-    }
-    const times: number[] = [];
-    for (let i = 0; i < LATENCY_RUNS; i++) times.push(await timed(() => postDetect(service.url, single)));
-    [row.p50, row.p95] = [percentile(times, 50), percentile(times, 95)];
-    // Steady state: the JIT is still compiling the batched paths after the latency runs.
-    await throughputOf(service.url, single, 8, THROUGHPUT_REQUESTS);
-    row.throughput = {};
-    for (const concurrency of [1, 4, 8]) row.throughput[concurrency] = await throughputOf(service.url, single, concurrency, THROUGHPUT_REQUESTS);
-    if (variant.full) {
-      await throughputOf(service.url, group, 8, 8);
-      row.groupThroughput = {};
-      for (const concurrency of [1, 8]) row.groupThroughput[concurrency] = await throughputOf(service.url, group, concurrency, THROUGHPUT_REQUESTS / 2);
-    }
-    row.peakRssMb = service.peakRssMb();
+  // Steady state: the JIT is still compiling the batched paths after single requests.
+  for (const service of services) await burst(service.url, single, 8, THROUGHPUT_REQUESTS);
+  for (let i = 0; i < LATENCY_RUNS; i++) for (const [k, service] of services.entries()) rows[k]!.times.push(await timed(() => postDetect(service.url, single)));
+  // Throughput: bursts of BURST requests, each service in turn, ROUNDS times; requests per second over all of them.
+  const ROUNDS = 4;
+  const interleaved = async (p: Photo, concurrency: number, requests: number, into: (row: Row) => Record<number, number>) => {
+    const spent = services.map(() => 0);
+    for (let round = 0; round < ROUNDS; round++) for (const [k, service] of services.entries()) spent[k]! += await burst(service.url, p, concurrency, requests);
+    rows.forEach((row, k) => (into(row)[concurrency] = ((ROUNDS * requests) / spent[k]!) * 1000));
+  };
+  for (const concurrency of [1, 4, 8]) await interleaved(single, concurrency, THROUGHPUT_REQUESTS / 2, (row) => row.throughput);
+  for (const concurrency of [1, 8]) await interleaved(group, concurrency, 8, (row) => row.groupThroughput);
+  services.forEach((service, k) => {
+    rows[k]!.peakRssMb = service.peakRssMb();
     service.child.kill('SIGTERM');
+  });
+  for (const [k, variant] of ENGINE_VARIANTS.entries()) {
     const one = await startService({ WORKER_THREADS: '1', ...variant.env });
     for (let i = 0; i < 10; i++) await postDetect(one.url, single);
-    row.oneWorkerPeakRssMb = one.peakRssMb();
+    rows[k]!.oneWorkerPeakRssMb = one.peakRssMb();
     one.child.kill('SIGTERM');
-    rows[variant.label] = row;
   }
-  console.log(`\nEmbedded engines and runtimes, GraphQL over HTTP, ${threads} worker threads each`);
+  console.log(`\nEmbedded engines and runtimes, GraphQL over HTTP, ${threads} worker threads each, interleaved`);
   console.log(
     `| engine | ${single.name}: first ${FIRST_REQUESTS} p50 | p50 / p95 ms after ${WARM_AFTER} | req/s at concurrency 1 / 4 / 8 | ${group.name}: req/s at 1 / 8 | peak RSS | peak RSS, 1 worker |`,
   );
   console.log('|---|---|---|---|---|---|---|');
-  for (const [label, r] of Object.entries(rows)) {
+  const table: Record<string, unknown> = {};
+  for (const [k, variant] of ENGINE_VARIANTS.entries()) {
+    const r = rows[k]!;
     const t = [1, 4, 8].map((c) => r.throughput[c]!.toFixed(2)).join(' / ');
-    const g = r.groupThroughput ? `${r.groupThroughput[1]!.toFixed(2)} / ${r.groupThroughput[8]!.toFixed(2)}` : '-';
+    const g = variant.full ? `${r.groupThroughput[1]!.toFixed(2)} / ${r.groupThroughput[8]!.toFixed(2)}` : '-';
+    const [p50, p95] = [percentile(r.times, 50), percentile(r.times, 95)];
     console.log(
-      `| ${label} | ${r.firstP50?.toFixed(0) ?? '-'} | ${r.p50.toFixed(0)} / ${r.p95.toFixed(0)} | ${t} | ${g} | ${r.peakRssMb.toFixed(0)} MB | ${r.oneWorkerPeakRssMb.toFixed(0)} MB |`,
+      `| ${variant.label} | ${r.firstP50?.toFixed(0) ?? '-'} | ${p50.toFixed(0)} / ${p95.toFixed(0)} | ${t} | ${g} | ${r.peakRssMb.toFixed(0)} MB | ${r.oneWorkerPeakRssMb.toFixed(0)} MB |`,
     );
+    table[variant.label] = { ...r, times: undefined, p50, p95 };
   }
-  const [onnx, tfjs, faceapi] = ENGINE_VARIANTS.map((v) => rows[v.label]!) as [Row, Row, Row];
+  const [onnx, tfjs, faceapi] = rows as [Row, Row, Row];
+  const p50 = (r: Row) => percentile(r.times, 50);
   const ratios = {
-    p50OnnxVsTfjs: onnx.p50 / tfjs.p50,
+    p50OnnxVsTfjs: p50(onnx) / p50(tfjs),
     throughput8OnnxVsTfjs: onnx.throughput[8]! / tfjs.throughput[8]!,
-    groupConcurrency8VsOne: onnx.groupThroughput![8]! / onnx.groupThroughput![1]!,
-    firstVsWarm: onnx.firstP50! / onnx.p50,
-    p50FaceapiVsOnnx: faceapi.p50 / onnx.p50,
+    groupConcurrency8VsOne: onnx.groupThroughput[8]! / onnx.groupThroughput[1]!,
+    firstVsWarm: onnx.firstP50! / p50(onnx),
+    p50FaceapiVsOnnx: p50(faceapi) / p50(onnx),
   };
   console.log(
     `onnxruntime vs tfjs-wasm: p50 ${ratios.p50OnnxVsTfjs.toFixed(2)}x (target <= 0.5), throughput at concurrency 8 ${ratios.throughput8OnnxVsTfjs.toFixed(2)}x (target >= 1.8); ` +
       `${group.name} at concurrency 8 vs 1: ${ratios.groupConcurrency8VsOne.toFixed(2)}x (target >= 1.7); first ${FIRST_REQUESTS} requests' p50 vs after ${WARM_AFTER}: ${ratios.firstVsWarm.toFixed(2)}x (target <= 1.15); faceapi's p50 ${ratios.p50FaceapiVsOnnx.toFixed(1)}x the default's`,
   );
-  return { rows, ratios };
+  return { rows: table, ratios };
 }
 
 /**
