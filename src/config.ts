@@ -20,7 +20,8 @@ export enum ProviderName {
   MXFACE = 'mxface',
 }
 
-const envSchema = z.object({
+/** The environment variables the service reads (docs/configuration.md lists exactly these). */
+export const envSchema = z.object({
   NODE_ENV: z.string().default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: int(0, 65535).default(4000),

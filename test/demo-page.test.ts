@@ -7,140 +7,149 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { dataset } from './support/datasets';
 import { startTestServer, type TestServer } from './support/server';
+import { describeWithPackage } from './support/system-package';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUTPUT = path.join(__dirname, '..', 'test-output');
 
-let server: TestServer;
-let browser: Browser;
-let page: Page;
-beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run does), or set CHROMIUM_PATH`);
-  server = await startTestServer({ DEMO_PAGE: 'true' });
-  // --no-sandbox: CI runs as root, where Chromium's sandbox cannot start.
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+describeWithPackage(
+  'Chromium',
+  fs.existsSync(CHROMIUM),
+  'apt-get install chromium (or set CHROMIUM_PATH)',
+)('the demo page in Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+  beforeAll(async () => {
+    if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run does), or set CHROMIUM_PATH`);
+    server = await startTestServer({ DEMO_PAGE: 'true' });
+    // --no-sandbox: CI runs as root, where Chromium's sandbox cannot start.
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
 
-/** Picks files in the page's photo picker and waits for the page to draw the answer. */
-async function pick(...files: string[]) {
-  await page.goto(`${server.url}/`);
-  await page.setInputFiles('#files', files);
-  await page.waitForSelector('#drop[data-state="done"]', { timeout: 60_000 });
-}
-
-/** Each drawn face: its box and its markers, in the photo's pixel coordinates (the SVG's viewBox). */
-const drawnFaces = () =>
-  page.$$eval('g.face', (groups) =>
-    groups.map((g) => {
-      const rect = g.querySelector('rect.face-box')!;
-      const box = ['x', 'y', 'width', 'height'].map((a) => Number(rect.getAttribute(a)));
-      const points = [...g.querySelectorAll('circle.landmark')].map((c) => [Number(c.getAttribute('cx')), Number(c.getAttribute('cy'))]);
-      return { box, points };
-    }),
-  );
-
-const inside = ([x, y, w, h]: number[], [px, py]: number[], margin: number) =>
-  px! >= x! - margin * w! && px! <= x! + w! * (1 + margin) && py! >= y! - margin * h! && py! <= y! + h! * (1 + margin);
-
-test('a group photo: every face the API finds is drawn, its points inside its box, with expressions and crops', async () => {
-  const photo = dataset('photos', 'bbt1.jpg');
-  const expected = (
-    await server.graphql('query($i: ImageInput!) { detectLandmarks(image: $i) { faces { id } } }', { i: { base64: fs.readFileSync(photo).toString('base64') } })
-  ).body.data.detectLandmarks.faces.length;
-  expect(expected).toBeGreaterThanOrEqual(4);
-  await pick(photo);
-
-  expect(await page.textContent('#status')).toBe(`${expected} faces in 1 photo.`);
-  await page.selectOption('#scheme', 'five');
-  const five = await drawnFaces();
-  expect(five).toHaveLength(expected);
-  for (const face of five) {
-    expect(face.points).toHaveLength(5);
-    for (const point of face.points) expect(inside(face.box, point, 0)).toBe(true);
+  /** Picks files in the page's photo picker and waits for the page to draw the answer. */
+  async function pick(...files: string[]) {
+    await page.goto(`${server.url}/`);
+    await page.setInputFiles('#files', files);
+    await page.waitForSelector('#drop[data-state="done"]', { timeout: 60_000 });
   }
-  await page.selectOption('#scheme', 'ibug68');
-  for (const face of await drawnFaces()) {
-    expect(face.points).toHaveLength(68);
-    // The jaw follows the mesh's face oval, which may leave the detector's box a little.
-    for (const point of face.points) expect(inside(face.box, point, 0.25)).toBe(true);
-  }
-  expect(await page.$$eval('.face-card', (cards) => cards.map((c) => c.querySelectorAll('.bar').length))).toEqual(Array(expected).fill(7));
-  expect(await page.$$eval('img.crop', (imgs) => imgs.every((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0))).toBe(true);
-  expect(await page.locator('img.crop-aligned').count()).toBe(expected);
-  expect(await page.locator('.pose-axes line').count()).toBe(expected * 3);
 
-  fs.mkdirSync(OUTPUT, { recursive: true });
-  await page.screenshot({ path: path.join(OUTPUT, 'demo-page.png'), fullPage: true });
-});
+  /** Each drawn face: its box and its markers, in the photo's pixel coordinates (the SVG's viewBox). */
+  const drawnFaces = () =>
+    page.$$eval('g.face', (groups) =>
+      groups.map((g) => {
+        const rect = g.querySelector('rect.face-box')!;
+        const box = ['x', 'y', 'width', 'height'].map((a) => Number(rect.getAttribute(a)));
+        const points = [...g.querySelectorAll('circle.landmark')].map((c) => [Number(c.getAttribute('cx')), Number(c.getAttribute('cy'))]);
+        return { box, points };
+      }),
+    );
 
-test('the mesh: 478 markers a face', async () => {
-  await pick(dataset('photos', 'happy.jpg'));
-  await page.selectOption('#scheme', 'mesh');
-  const faces = await drawnFaces();
-  expect(faces).toHaveLength(1);
-  expect(faces[0]?.points).toHaveLength(478);
-});
+  const inside = ([x, y, w, h]: number[], [px, py]: number[], margin: number) =>
+    px! >= x! - margin * w! && px! <= x! + w! * (1 + margin) && py! >= y! - margin * h! && py! <= y! + h! * (1 + margin);
 
-test('batch mode: several photos in one request, one result each, in order', async () => {
-  await pick(dataset('photos', 'happy.jpg'), dataset('photos', 'sad.jpg'), dataset('photos', 'bbt2.jpg'));
-  expect(await page.$$eval('.result h2', (titles) => titles.map((t) => t.textContent))).toEqual(['happy.jpg', 'sad.jpg', 'bbt2.jpg']);
-  const counts = await page.$$eval('.result', (results) => results.map((r) => r.querySelectorAll('g.face').length));
-  expect(counts.slice(0, 2)).toEqual([1, 1]);
-  expect(counts[2]).toBeGreaterThan(1);
-  fs.mkdirSync(OUTPUT, { recursive: true });
-  await page.screenshot({ path: path.join(OUTPUT, 'demo-page-batch.png'), fullPage: true });
-});
+  test('a group photo: every face the API finds is drawn, its points inside its box, with expressions and crops', async () => {
+    const photo = dataset('photos', 'bbt1.jpg');
+    const expected = (
+      await server.graphql('query($i: ImageInput!) { detectLandmarks(image: $i) { faces { id } } }', {
+        i: { base64: fs.readFileSync(photo).toString('base64') },
+      })
+    ).body.data.detectLandmarks.faces.length;
+    expect(expected).toBeGreaterThanOrEqual(4);
+    await pick(photo);
 
-test('a file that is not a photo shows its user error, and the other photos still show', async () => {
-  const notAPhoto = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'demo-')), 'notes.jpg');
-  fs.writeFileSync(notAPhoto, 'these are not the bytes of a JPEG');
-  await pick(notAPhoto, dataset('photos', 'happy.jpg'));
-  expect(await page.textContent('.user-error[data-code="UNSUPPORTED_FORMAT"]')).toMatch(/^UNSUPPORTED_FORMAT: /);
-  expect(await page.locator('g.face').count()).toBe(1);
-});
+    expect(await page.textContent('#status')).toBe(`${expected} faces in 1 photo.`);
+    await page.selectOption('#scheme', 'five');
+    const five = await drawnFaces();
+    expect(five).toHaveLength(expected);
+    for (const face of five) {
+      expect(face.points).toHaveLength(5);
+      for (const point of face.points) expect(inside(face.box, point, 0)).toBe(true);
+    }
+    await page.selectOption('#scheme', 'ibug68');
+    for (const face of await drawnFaces()) {
+      expect(face.points).toHaveLength(68);
+      // The jaw follows the mesh's face oval, which may leave the detector's box a little.
+      for (const point of face.points) expect(inside(face.box, point, 0.25)).toBe(true);
+    }
+    expect(await page.$$eval('.face-card', (cards) => cards.map((c) => c.querySelectorAll('.bar').length))).toEqual(Array(expected).fill(7));
+    expect(await page.$$eval('img.crop', (imgs) => imgs.every((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0))).toBe(true);
+    expect(await page.locator('img.crop-aligned').count()).toBe(expected);
+    expect(await page.locator('.pose-axes line').count()).toBe(expected * 3);
 
-test('a photo dropped on the page is analysed like a picked one', async () => {
-  await page.goto(`${server.url}/`);
-  const base64 = fs.readFileSync(dataset('photos', 'surprised.jpg')).toString('base64');
-  // Runs in the page (this file is type-checked without the DOM library, hence the cast).
-  const dataTransfer = await page.evaluateHandle((data) => {
-    const browser = globalThis as unknown as { DataTransfer: new () => { items: { add(file: unknown): void } } };
-    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
-    const transfer = new browser.DataTransfer();
-    transfer.items.add(new File([bytes], 'surprised.jpg', { type: 'image/jpeg' }));
-    return transfer;
-  }, base64);
-  await page.dispatchEvent('#drop', 'drop', { dataTransfer });
-  await page.waitForSelector('#drop[data-state="done"]', { timeout: 60_000 });
-  expect(await page.textContent('.result h2')).toBe('surprised.jpg');
-  expect(await page.locator('g.face').count()).toBe(1);
-});
+    fs.mkdirSync(OUTPUT, { recursive: true });
+    await page.screenshot({ path: path.join(OUTPUT, 'demo-page.png'), fullPage: true });
+  });
 
-test('on a server with API keys the page sends the key typed in, and says so when it is missing', async () => {
-  const closed = await startTestServer(
-    { API_KEYS: 'demo-page-key-123' },
-    { provider: server.providers.defaultProvider, analyser: server.providers.analyser, start: false },
-  );
-  const keyed = await browser.newPage();
-  try {
-    await keyed.goto(`${closed.url}/`);
-    await keyed.setInputFiles('#files', dataset('photos', 'happy.jpg'));
-    await keyed.waitForSelector('#drop[data-state="done"]', { timeout: 60_000 });
-    expect(await keyed.textContent('#status.error')).toMatch(/API key is required/);
+  test('the mesh: 478 markers a face', async () => {
+    await pick(dataset('photos', 'happy.jpg'));
+    await page.selectOption('#scheme', 'mesh');
+    const faces = await drawnFaces();
+    expect(faces).toHaveLength(1);
+    expect(faces[0]?.points).toHaveLength(478);
+  });
 
-    await keyed.fill('#key', 'demo-page-key-123');
-    await keyed.dispatchEvent('#key', 'change');
-    await keyed.setInputFiles('#files', []);
-    await keyed.setInputFiles('#files', dataset('photos', 'happy.jpg'));
-    await keyed.waitForSelector('g.face', { timeout: 60_000 });
-    expect(await keyed.locator('g.face').count()).toBe(1);
-  } finally {
-    await keyed.close();
-    closed.httpServer.close();
-  }
+  test('batch mode: several photos in one request, one result each, in order', async () => {
+    await pick(dataset('photos', 'happy.jpg'), dataset('photos', 'sad.jpg'), dataset('photos', 'bbt2.jpg'));
+    expect(await page.$$eval('.result h2', (titles) => titles.map((t) => t.textContent))).toEqual(['happy.jpg', 'sad.jpg', 'bbt2.jpg']);
+    const counts = await page.$$eval('.result', (results) => results.map((r) => r.querySelectorAll('g.face').length));
+    expect(counts.slice(0, 2)).toEqual([1, 1]);
+    expect(counts[2]).toBeGreaterThan(1);
+    fs.mkdirSync(OUTPUT, { recursive: true });
+    await page.screenshot({ path: path.join(OUTPUT, 'demo-page-batch.png'), fullPage: true });
+  });
+
+  test('a file that is not a photo shows its user error, and the other photos still show', async () => {
+    const notAPhoto = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'demo-')), 'notes.jpg');
+    fs.writeFileSync(notAPhoto, 'these are not the bytes of a JPEG');
+    await pick(notAPhoto, dataset('photos', 'happy.jpg'));
+    expect(await page.textContent('.user-error[data-code="UNSUPPORTED_FORMAT"]')).toMatch(/^UNSUPPORTED_FORMAT: /);
+    expect(await page.locator('g.face').count()).toBe(1);
+  });
+
+  test('a photo dropped on the page is analysed like a picked one', async () => {
+    await page.goto(`${server.url}/`);
+    const base64 = fs.readFileSync(dataset('photos', 'surprised.jpg')).toString('base64');
+    // Runs in the page (this file is type-checked without the DOM library, hence the cast).
+    const dataTransfer = await page.evaluateHandle((data) => {
+      const browser = globalThis as unknown as { DataTransfer: new () => { items: { add(file: unknown): void } } };
+      const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+      const transfer = new browser.DataTransfer();
+      transfer.items.add(new File([bytes], 'surprised.jpg', { type: 'image/jpeg' }));
+      return transfer;
+    }, base64);
+    await page.dispatchEvent('#drop', 'drop', { dataTransfer });
+    await page.waitForSelector('#drop[data-state="done"]', { timeout: 60_000 });
+    expect(await page.textContent('.result h2')).toBe('surprised.jpg');
+    expect(await page.locator('g.face').count()).toBe(1);
+  });
+
+  test('on a server with API keys the page sends the key typed in, and says so when it is missing', async () => {
+    const closed = await startTestServer(
+      { API_KEYS: 'demo-page-key-123' },
+      { provider: server.providers.defaultProvider, analyser: server.providers.analyser, start: false },
+    );
+    const keyed = await browser.newPage();
+    try {
+      await keyed.goto(`${closed.url}/`);
+      await keyed.setInputFiles('#files', dataset('photos', 'happy.jpg'));
+      await keyed.waitForSelector('#drop[data-state="done"]', { timeout: 60_000 });
+      expect(await keyed.textContent('#status.error')).toMatch(/API key is required/);
+
+      await keyed.fill('#key', 'demo-page-key-123');
+      await keyed.dispatchEvent('#key', 'change');
+      await keyed.setInputFiles('#files', []);
+      await keyed.setInputFiles('#files', dataset('photos', 'happy.jpg'));
+      await keyed.waitForSelector('g.face', { timeout: 60_000 });
+      expect(await keyed.locator('g.face').count()).toBe(1);
+    } finally {
+      await keyed.close();
+      closed.httpServer.close();
+    }
+  });
 });

@@ -4,79 +4,86 @@
 import { readBase64 } from './support/datasets';
 import { DETECT } from './support/server';
 import { startService, waitFor, type ServiceProcess } from './support/service-process';
-import { startRedisServer, type RedisServer } from '../tools/redis-server';
+import { redisServerInstalled, startRedisServer, type RedisServer } from '../tools/redis-server';
+import { describeWithPackage } from './support/system-package';
 
 const KEYS = ['replica-test-key-a', 'replica-test-key-b'];
 type Replica = ServiceProcess & { url: string };
 
-let redis: RedisServer;
-let replicas: Replica[] = [];
+describeWithPackage(
+  'redis-server',
+  redisServerInstalled(),
+  'apt-get install redis-server',
+)('two replicas on one Redis', () => {
+  let redis: RedisServer;
+  let replicas: Replica[] = [];
 
-beforeAll(async () => {
-  redis = await startRedisServer();
-  const env = { REDIS_URL: redis.url, API_KEYS: KEYS.join(','), RATE_LIMIT_IMAGES: '5', RATE_LIMIT_WINDOW_SECONDS: '600' };
-  replicas = await Promise.all([startService(env), startService(env)]);
-  // Each replica's Redis connection is up before the test starts.
-  await Promise.all(replicas.map((r) => waitFor(() => (r.logLines().some((l) => l.msg === 'redis connected') ? true : undefined), 'redis connected')));
-});
-
-afterAll(async () => {
-  replicas.forEach((r) => r.child.kill('SIGKILL'));
-  await redis?.kill();
-});
-
-async function detect(replica: Replica, base64: string, key = KEYS[0] as string) {
-  const response = await fetch(`${replica.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ query: DETECT, variables: { image: { base64 } } }),
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    const env = { REDIS_URL: redis.url, API_KEYS: KEYS.join(','), RATE_LIMIT_IMAGES: '5', RATE_LIMIT_WINDOW_SECONDS: '600' };
+    replicas = await Promise.all([startService(env), startService(env)]);
+    // Each replica's Redis connection is up before the test starts.
+    await Promise.all(replicas.map((r) => waitFor(() => (r.logLines().some((l) => l.msg === 'redis connected') ? true : undefined), 'redis connected')));
   });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read responses loosely
-  return { status: response.status, body: (await response.json()) as any };
-}
 
-/** One sample of a replica's /metrics (0 when the series has no sample yet). */
-async function metric(replica: Replica, series: string): Promise<number> {
-  const text = await (await fetch(`${replica.url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line ? Number(line.slice(series.length + 1)) : 0;
-}
+  afterAll(async () => {
+    replicas.forEach((r) => r.child.kill('SIGKILL'));
+    await redis?.kill();
+  });
 
-const ENGINE_RUNS = 'facemark_image_detection_seconds_count{provider="embedded",outcome="ok"}';
-
-test('an image detected by one replica is a cache hit on the other: same faces, no engine work', async () => {
-  const [a, b] = replicas as [Replica, Replica];
-  const image = readBase64('photos', 'bbt2.jpg');
-  const first = await detect(a, image);
-  expect(first.body.data.detectLandmarks.faces.length).toBeGreaterThan(1);
-  expect(await metric(a, ENGINE_RUNS)).toBe(1);
-  expect(await metric(a, 'facemark_cache_lookups_total{result="miss"}')).toBe(1);
-
-  const second = await detect(b, image);
-  expect(second.body.data.detectLandmarks).toEqual(first.body.data.detectLandmarks);
-  expect(await metric(b, 'facemark_cache_lookups_total{result="hit"}')).toBe(1);
-  expect(await metric(b, ENGINE_RUNS)).toBe(0);
-});
-
-test('the rate limit is shared: images counted on either replica use the same allowance', async () => {
-  const [a, b] = replicas as [Replica, Replica];
-  const key = KEYS[1] as string;
-  const image = readBase64('photos', 'happy.jpg');
-  for (const replica of [a, b, a, b, a]) expect((await detect(replica, image, key)).body.data.detectLandmarks.userErrors).toEqual([]);
-  expect((await detect(b, image, key)).status).toBe(429);
-  expect((await detect(a, image, key)).status).toBe(429);
-  // The other key is not affected.
-  expect((await detect(b, image, KEYS[0])).status).toBe(200);
-});
-
-test('with Redis killed, both replicas keep answering (no cache, a warning), and /ready stays 200', async () => {
-  await redis.kill();
-  for (const replica of replicas) {
-    const { status, body } = await detect(replica, readBase64('photos', 'sad.jpg'));
-    expect(status).toBe(200);
-    expect(body.data.detectLandmarks.faces).toHaveLength(1);
-    expect((await fetch(`${replica.url}/ready`)).status).toBe(200);
-    expect(await metric(replica, 'facemark_cache_lookups_total{result="error"}')).toBeGreaterThanOrEqual(1);
-    expect(replica.logLines().some((l) => l.level === 'warn' && /redis unreachable|result cache unreachable/.test(String(l.msg)))).toBe(true);
+  async function detect(replica: Replica, base64: string, key = KEYS[0] as string) {
+    const response = await fetch(`${replica.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query: DETECT, variables: { image: { base64 } } }),
+    });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read responses loosely
+    return { status: response.status, body: (await response.json()) as any };
   }
+
+  /** One sample of a replica's /metrics (0 when the series has no sample yet). */
+  async function metric(replica: Replica, series: string): Promise<number> {
+    const text = await (await fetch(`${replica.url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+    return line ? Number(line.slice(series.length + 1)) : 0;
+  }
+
+  const ENGINE_RUNS = 'facemark_image_detection_seconds_count{provider="embedded",outcome="ok"}';
+
+  test('an image detected by one replica is a cache hit on the other: same faces, no engine work', async () => {
+    const [a, b] = replicas as [Replica, Replica];
+    const image = readBase64('photos', 'bbt2.jpg');
+    const first = await detect(a, image);
+    expect(first.body.data.detectLandmarks.faces.length).toBeGreaterThan(1);
+    expect(await metric(a, ENGINE_RUNS)).toBe(1);
+    expect(await metric(a, 'facemark_cache_lookups_total{result="miss"}')).toBe(1);
+
+    const second = await detect(b, image);
+    expect(second.body.data.detectLandmarks).toEqual(first.body.data.detectLandmarks);
+    expect(await metric(b, 'facemark_cache_lookups_total{result="hit"}')).toBe(1);
+    expect(await metric(b, ENGINE_RUNS)).toBe(0);
+  });
+
+  test('the rate limit is shared: images counted on either replica use the same allowance', async () => {
+    const [a, b] = replicas as [Replica, Replica];
+    const key = KEYS[1] as string;
+    const image = readBase64('photos', 'happy.jpg');
+    for (const replica of [a, b, a, b, a]) expect((await detect(replica, image, key)).body.data.detectLandmarks.userErrors).toEqual([]);
+    expect((await detect(b, image, key)).status).toBe(429);
+    expect((await detect(a, image, key)).status).toBe(429);
+    // The other key is not affected.
+    expect((await detect(b, image, KEYS[0])).status).toBe(200);
+  });
+
+  test('with Redis killed, both replicas keep answering (no cache, a warning), and /ready stays 200', async () => {
+    await redis.kill();
+    for (const replica of replicas) {
+      const { status, body } = await detect(replica, readBase64('photos', 'sad.jpg'));
+      expect(status).toBe(200);
+      expect(body.data.detectLandmarks.faces).toHaveLength(1);
+      expect((await fetch(`${replica.url}/ready`)).status).toBe(200);
+      expect(await metric(replica, 'facemark_cache_lookups_total{result="error"}')).toBeGreaterThanOrEqual(1);
+      expect(replica.logLines().some((l) => l.level === 'warn' && /redis unreachable|result cache unreachable/.test(String(l.msg)))).toBe(true);
+    }
+  });
 });
