@@ -20,6 +20,9 @@ export enum ProviderName {
   MXFACE = 'mxface',
 }
 
+/** Images per window per API key when keys are configured and RATE_LIMIT_IMAGES is not. */
+const DEFAULT_KEYED_RATE_LIMIT = 600;
+
 /** The environment variables the service reads (docs/configuration.md lists exactly these). */
 export const envSchema = z.object({
   NODE_ENV: z.string().default('development'),
@@ -70,7 +73,7 @@ export const envSchema = z.object({
   API_KEYS: keyList.default([]),
   API_KEYS_FILE: z.string().min(1).optional(),
   OPS_REQUIRE_KEY: bool.default(false),
-  RATE_LIMIT_IMAGES: int(0, 10_000_000).default(600),
+  RATE_LIMIT_IMAGES: int(0, 10_000_000).optional(),
   RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(60),
   TRUST_PROXY: z.string().min(1).optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
@@ -158,8 +161,14 @@ const configSchema = envSchema
       keysFile: e.API_KEYS_FILE,
       /** Whether /health, /ready and /metrics need a key too (when keys are configured). */
       opsRequireKey: e.OPS_REQUIRE_KEY,
-      /** Images per window per client; 0 = no limit. */
-      rateLimit: { images: e.RATE_LIMIT_IMAGES, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
+      /**
+       * Images per window per client; 0 = no limit. By default none without keys (one self-hosted
+       * client working through a folder is the usual open service), DEFAULT_KEYED_RATE_LIMIT per key.
+       */
+      rateLimit: {
+        images: e.RATE_LIMIT_IMAGES ?? (e.API_KEYS.length > 0 || e.API_KEYS_FILE ? DEFAULT_KEYED_RATE_LIMIT : 0),
+        windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+      },
       /** Express's `trust proxy`: which X-Forwarded-For hops give the client's IP. */
       trustProxy: e.TRUST_PROXY === undefined ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY,
     },

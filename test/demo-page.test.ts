@@ -46,7 +46,8 @@ describeWithPackage(
         const rect = g.querySelector('rect.face-box')!;
         const box = ['x', 'y', 'width', 'height'].map((a) => Number(rect.getAttribute(a)));
         const points = [...g.querySelectorAll('circle.landmark')].map((c) => [Number(c.getAttribute('cx')), Number(c.getAttribute('cy'))]);
-        return { box, points };
+        const radius = Number(g.querySelector('circle.landmark')?.getAttribute('r'));
+        return { box, points, radius };
       }),
     );
 
@@ -71,6 +72,11 @@ describeWithPackage(
       expect(face.points).toHaveLength(5);
       for (const point of face.points) expect(inside(face.box, point, 0)).toBe(true);
     }
+    // Markers scale with the face: the largest face's are larger than the smallest face's, in proportion.
+    const bySize = [...five].sort((a, b) => a.box[2]! - b.box[2]!);
+    const [smallest, largest] = [bySize[0]!, bySize[bySize.length - 1]!];
+    expect(largest.box[2]! / smallest.box[2]!).toBeGreaterThan(1.2);
+    expect(largest.radius / smallest.radius).toBeCloseTo(Math.max(largest.box[2]!, largest.box[3]!) / Math.max(smallest.box[2]!, smallest.box[3]!), 1);
     await page.selectOption('#scheme', 'ibug68');
     for (const face of await drawnFaces()) {
       expect(face.points).toHaveLength(68);

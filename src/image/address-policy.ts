@@ -27,9 +27,30 @@ export class AddressPolicy {
     const parsed = unwrapIPv4(ipaddr.parse(address));
     if (this.ranges.some(([base, bits]) => base.kind() === parsed.kind() && parsed.match(base, bits))) return undefined;
     const range = parsed.range();
-    return range === 'unicast' ? undefined : `${address} is a ${range} address`;
+    return range === 'unicast' ? undefined : `${address} is ${RANGE_WORDS[range] ?? 'not a public address'}, and only public addresses are fetched`;
   }
 }
+
+// ipaddr.js' range names, as a person reads them.
+const RANGE_WORDS: Record<string, string> = {
+  unspecified: 'the unspecified address (this machine)',
+  loopback: 'a loopback address (this machine)',
+  private: 'a private-network address',
+  linkLocal: 'a link-local address (where cloud metadata services answer)',
+  carrierGradeNat: "a carrier-grade NAT address (inside a provider's network)",
+  multicast: 'a multicast address',
+  broadcast: 'the broadcast address',
+  reserved: 'a reserved address',
+  uniqueLocal: 'a unique-local address (an IPv6 private network)',
+  '6to4': 'a 6to4 relay address',
+  teredo: 'a Teredo tunnel address',
+  benchmarking: 'an address reserved for benchmarking',
+  amt: 'an AMT relay address',
+  as112: 'an AS112 address',
+  deprecated: 'a deprecated address',
+  orchid2: 'an ORCHIDv2 address',
+  discard: 'a discard-only address',
+};
 
 function isCidr(entry: string): boolean {
   try {

@@ -1,29 +1,29 @@
 import { AddressPolicy } from '../../src/image/address-policy';
 
 test.each([
-  ['127.0.0.1', 'loopback'],
-  ['127.255.0.9', 'loopback'],
-  ['10.1.2.3', 'private'],
-  ['172.16.0.1', 'private'],
-  ['192.168.1.1', 'private'],
-  ['169.254.169.254', 'linkLocal'],
-  ['100.64.0.1', 'carrierGradeNat'],
-  ['0.0.0.0', 'unspecified'],
-  ['224.0.0.1', 'multicast'],
-  ['255.255.255.255', 'broadcast'],
-  ['192.0.2.1', 'reserved'],
-  ['::1', 'loopback'],
-  ['::', 'unspecified'],
-  ['fe80::1', 'linkLocal'],
-  ['fc00::1', 'uniqueLocal'],
-  ['fd00:ec2::254', 'uniqueLocal'],
-  ['::ffff:127.0.0.1', 'loopback'],
-  ['::ffff:10.0.0.1', 'private'],
-  ['::ffff:169.254.169.254', 'linkLocal'],
-  ['64:ff9b::a00:1', 'private'],
-  ['2002:a00:1::', '6to4'],
-])('refuses %s (%s)', (address, range) => {
-  expect(new AddressPolicy().refusal(address)).toMatch(new RegExp(`a ${range} address$`));
+  ['127.0.0.1', 'a loopback address (this machine)'],
+  ['127.255.0.9', 'a loopback address (this machine)'],
+  ['10.1.2.3', 'a private-network address'],
+  ['172.16.0.1', 'a private-network address'],
+  ['192.168.1.1', 'a private-network address'],
+  ['169.254.169.254', 'a link-local address (where cloud metadata services answer)'],
+  ['100.64.0.1', "a carrier-grade NAT address (inside a provider's network)"],
+  ['0.0.0.0', 'the unspecified address (this machine)'],
+  ['224.0.0.1', 'a multicast address'],
+  ['255.255.255.255', 'the broadcast address'],
+  ['192.0.2.1', 'a reserved address'],
+  ['::1', 'a loopback address (this machine)'],
+  ['::', 'the unspecified address (this machine)'],
+  ['fe80::1', 'a link-local address (where cloud metadata services answer)'],
+  ['fc00::1', 'a unique-local address (an IPv6 private network)'],
+  ['fd00:ec2::254', 'a unique-local address (an IPv6 private network)'],
+  ['::ffff:127.0.0.1', 'a loopback address (this machine)'],
+  ['::ffff:10.0.0.1', 'a private-network address'],
+  ['::ffff:169.254.169.254', 'a link-local address (where cloud metadata services answer)'],
+  ['64:ff9b::a00:1', 'a private-network address'],
+  ['2002:a00:1::', 'a 6to4 relay address'],
+])('refuses %s: %s', (address, words) => {
+  expect(new AddressPolicy().refusal(address)).toBe(`${address} is ${words}, and only public addresses are fetched`);
 });
 
 test.each(['8.8.8.8', '93.184.216.34', '2606:4700:4700::1111', '::ffff:8.8.8.8'])('allows the public address %s', (address) => {
@@ -40,6 +40,6 @@ test('the allow-list opens host names, addresses and ranges, and nothing else', 
   expect(policy.refusal('10.20.9.9')).toBeUndefined();
   expect(policy.refusal('10.21.0.1')).toMatch(/private/);
   expect(policy.refusal('fd12::1')).toBeUndefined();
-  expect(policy.refusal('fe80::1')).toMatch(/linkLocal/);
+  expect(policy.refusal('fe80::1')).toMatch(/link-local address/);
   expect(policy.refusal('not-an-address')).toMatch(/not an IP address/);
 });

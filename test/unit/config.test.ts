@@ -38,3 +38,10 @@ test('empty values count as unset; lists are split and trimmed', () => {
   expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
   expect(config.mxfaceCompatKeys).toBeUndefined();
 });
+
+test('rate limit: none by default without keys, 600 images per key with them; RATE_LIMIT_IMAGES sets it either way', () => {
+  expect(loadConfig({}).access.rateLimit.images).toBe(0);
+  expect(loadConfig({ API_KEYS: 'k1' }).access.rateLimit.images).toBe(600);
+  expect(loadConfig({ RATE_LIMIT_IMAGES: '50' }).access.rateLimit.images).toBe(50);
+  expect(loadConfig({ API_KEYS: 'k1', RATE_LIMIT_IMAGES: '0' }).access.rateLimit.images).toBe(0);
+});

@@ -5,7 +5,13 @@ import path from 'node:path';
 import { envSchema } from '../../src/config';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const pages = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => path.join('docs', f))];
+const pages = [
+  'README.md',
+  ...fs
+    .readdirSync(path.join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => path.join('docs', f)),
+];
 
 test.each(pages)('every relative link in %s resolves', (page) => {
   const text = fs.readFileSync(path.join(ROOT, page), 'utf8');

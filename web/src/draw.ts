@@ -39,12 +39,17 @@ export function drawResult(title: string, photoUrl: string, payload: DemoPayload
   return card;
 }
 
+/** Marker radius as a share of the face box's longer side. */
+const MARKER_SIZE: Record<Scheme, number> = { five: 0.04, ibug68: 0.02, mesh: 0.008 };
+
 function drawFace(face: DemoFaceFragment, index: number, scheme: Scheme, axes: boolean, unit: number): SVGGElement {
   const group = svg('g', { class: 'face', 'data-face': index });
   const { x, y, width, height } = face.rectangle;
   group.append(svg('rect', { class: 'face-box', x, y, width, height, 'stroke-width': unit }));
   const points = (scheme === 'five' ? face.five : scheme === 'ibug68' ? face.ibug68 : face.mesh) ?? [];
-  const radius = unit * (scheme === 'mesh' ? 0.4 : scheme === 'ibug68' ? 0.8 : 1.4);
+  // Markers scale with the face, so that they read on a large face and do not cover a small one;
+  // never under a third of the photo's unit.
+  const radius = Math.max(unit / 3, Math.max(width, height) * MARKER_SIZE[scheme]);
   for (const { point } of points) group.append(svg('circle', { class: 'landmark', cx: point.x, cy: point.y, r: radius }));
   if (axes && face.pose) group.append(poseAxes(face, unit));
   return group;
