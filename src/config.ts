@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { z } from 'zod';
-import { EMBEDDED_ENGINES, ENGINE_RUNTIMES, FACE_DETECTORS, SECOND_DETECTORS, type EmbeddedEngineName } from './providers/embedded/engine-protocol';
 import { LOG_LEVELS } from './logger';
-import { parseDigestFile } from './access/api-keys';
+import { parseDigestFile } from './api-key-digests';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -19,6 +18,24 @@ export enum ProviderName {
   EMBEDDED = 'embedded',
   MXFACE = 'mxface',
 }
+
+// The kinds of engine the embedded provider can run, named here: providers import config, never
+// the other way round.
+/** The detector + landmark pipeline a worker runs for `detect`. */
+export const EMBEDDED_ENGINES = ['mediapipe', 'faceapi'] as const;
+export type EmbeddedEngineName = (typeof EMBEDDED_ENGINES)[number];
+
+/** What seeds the mediapipe engine's mesh. */
+export const FACE_DETECTORS = ['blazeface', 'yunet'] as const;
+export type FaceDetectorName = (typeof FACE_DETECTORS)[number];
+
+/** What runs the mediapipe engine's graphs: onnxruntime-node on converted models, or tfjs-wasm. */
+export const ENGINE_RUNTIMES = ['onnx', 'tfjs'] as const;
+export type EngineRuntime = (typeof ENGINE_RUNTIMES)[number];
+
+/** What checks the boxes the mesh rejects: FaceBoxes, or nothing (faster, misses turned and dim faces). */
+export const SECOND_DETECTORS = ['faceboxes', 'none'] as const;
+export type SecondDetectorName = (typeof SECOND_DETECTORS)[number];
 
 /** Images per window per API key when keys are configured and RATE_LIMIT_IMAGES is not. */
 const DEFAULT_KEYED_RATE_LIMIT = 600;

@@ -3,6 +3,7 @@
 // timing nor a log line tells anything about a key.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
+import { parseDigestFile } from '../api-key-digests';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
 
@@ -31,16 +32,6 @@ export class ApiKeys {
     for (const known of this.digests) match = timingSafeEqual(digest, known) || match;
     return match ? `key:${digest.toString('hex').slice(0, 12)}` : undefined;
   }
-}
-
-/** Lines of 64 hex digits; anything else is a configuration error naming the line. */
-export function parseDigestFile(text: string): Buffer[] {
-  return text.split('\n').flatMap((raw, i) => {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) return [];
-    if (!/^[0-9a-fA-F]{64}$/.test(line)) throw new Error(`line ${i + 1} is not a hex sha256 digest of a key`);
-    return [Buffer.from(line, 'hex')];
-  });
 }
 
 /** The key a request presents: `Authorization: Bearer <key>` or `X-API-Key: <key>`. */

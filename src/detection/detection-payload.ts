@@ -5,7 +5,7 @@ import type { Providers } from '../providers/providers';
 import type { DetectionLoaders } from './detection-loaders';
 import { resolveDetectionSettings, type DetectionOptionsInput } from './detection-options';
 import type { DetectedFace } from './detection-runner';
-import type { RequestRecord } from '../server/request-record';
+import type { DetectionRequest } from './detection-request';
 
 export interface UserErrorData {
   code: ErrorCode;
@@ -22,7 +22,7 @@ export interface DetectionPayload {
 
 export interface DetectionPayloadArgs {
   /** The HTTP request's record: each image is counted against its client's rate limit. */
-  request: RequestRecord;
+  request: DetectionRequest;
   providers: Providers;
   image: ImageSource;
   options?: DetectionOptionsInput | null;

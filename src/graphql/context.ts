@@ -2,7 +2,7 @@ import type { Config } from '../config';
 import type { DetectionLoaders } from '../detection/detection-loaders';
 import type { Providers } from '../providers/providers';
 import type { ImageReading } from '../image/image-input';
-import type { RequestRecord } from '../server/request-record';
+import type { DetectionRequest } from '../detection/detection-request';
 
 /** Built fresh for every HTTP request, so loaders never share results across requests. */
 export interface GraphQLContext {
@@ -12,5 +12,10 @@ export interface GraphQLContext {
   /** How image inputs other than base64 are read (byte limit, URL fetcher). */
   imageReading: ImageReading;
   /** The HTTP request's record: client identity, rate limit, what to log. */
-  record: RequestRecord;
+  record: GraphQLRequest;
+}
+
+/** What the GraphQL layer needs of the HTTP request: detection's needs, and the operation's name for the log. */
+export interface GraphQLRequest extends DetectionRequest {
+  operation?: string;
 }

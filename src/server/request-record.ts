@@ -1,12 +1,13 @@
 import type { ErrorCode } from '../errors';
 import type { ImageRateLimiter } from '../access/image-rate-limiter';
 import { metrics } from '../observability/metrics';
+import type { GraphQLRequest } from '../graphql/context';
 
 /**
  * What one HTTP request did, for its log line and the metrics: created before the body is read,
  * filled in by the work, read when the response has gone.
  */
-export class RequestRecord {
+export class RequestRecord implements GraphQLRequest {
   /** The GraphQL operation's name (or `mxface-landmark`), once known. */
   operation?: string;
   /** Images the request asked about, each counted against the client's rate limit. */

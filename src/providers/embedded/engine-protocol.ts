@@ -2,6 +2,10 @@
 // export of engine.worker.ts, and this table gives its input and result types.
 import type { Box, Point } from '../../geometry/geometry';
 import type { MeshPoint, PackedMesh } from './mediapipe/face-mesh';
+import type { EmbeddedEngineName, EngineRuntime, FaceDetectorName } from '../../config';
+
+// The engine kinds are configuration's names (config.ts); the protocol carries them.
+export type { EmbeddedEngineName, EngineRuntime, FaceDetectorName, SecondDetectorName } from '../../config';
 
 export type { MeshPoint, PackedMesh };
 
@@ -32,22 +36,6 @@ export enum Expression {
 
 /** The order in which `expressions` reports each face's probabilities. */
 export const EXPRESSIONS: readonly Expression[] = Object.values(Expression);
-
-/** The detector + landmark pipeline a worker runs for `detect`. */
-export const EMBEDDED_ENGINES = ['mediapipe', 'faceapi'] as const;
-export type EmbeddedEngineName = (typeof EMBEDDED_ENGINES)[number];
-
-/** What seeds the mediapipe engine's mesh. */
-export const FACE_DETECTORS = ['blazeface', 'yunet'] as const;
-export type FaceDetectorName = (typeof FACE_DETECTORS)[number];
-
-/** What runs the mediapipe engine's graphs: onnxruntime-node on converted models, or tfjs-wasm. */
-export const ENGINE_RUNTIMES = ['onnx', 'tfjs'] as const;
-export type EngineRuntime = (typeof ENGINE_RUNTIMES)[number];
-
-/** What checks the boxes the mesh rejects: FaceBoxes, or nothing (faster, misses turned and dim faces). */
-export const SECOND_DETECTORS = ['faceboxes', 'none'] as const;
-export type SecondDetectorName = (typeof SECOND_DETECTORS)[number];
 
 /** Passed to every worker thread as piscina's workerData. */
 export interface EngineWorkerData {
