@@ -58,7 +58,10 @@ test('BMP pixels are exact', async () => {
 
 test('an animated GIF gives its first frame', async () => {
   // Two different frames: black, then white.
-  const frame = (background: string) => sharp({ create: { width: 16, height: 16, channels: 3, background } }).png().toBuffer();
+  const frame = (background: string) =>
+    sharp({ create: { width: 16, height: 16, channels: 3, background } })
+      .png()
+      .toBuffer();
   const animated = await sharp([await frame('#000000'), await frame('#ffffff')], { join: { animated: true } })
     .gif({ delay: [100, 100] })
     .toBuffer();

@@ -1,6 +1,9 @@
 // The mxface provider against the local MXFace server: the wire contract, every response variation,
 // every fault kind, retries, the circuit breaker, the concurrency limit, and the key kept secret.
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { configureLogging } from '../src/logger';
 import sharp from 'sharp';
 import { checkImage, type CheckedImage } from '../src/image/image-decoder';
 import type { ResponseVariant } from '../tools/mxface-server/fault-injection';
@@ -16,7 +19,7 @@ const SETTINGS = { minConfidence: 0.3, maxFaces: 100, provider: ProviderName.MXF
 let upstream: MxfaceServer;
 let happy: CheckedImage;
 let dogs: CheckedImage;
-const logged: string[] = [];
+const LOG_FILE = path.join(os.tmpdir(), `facemark-mxface-provider-${process.pid}.log`);
 
 beforeAll(async () => {
   upstream = await startMxfaceServer({ keys: [TEST_KEY], threads: 1 });
@@ -30,15 +33,18 @@ beforeAll(async () => {
   happy = await load('photos/happy.jpg');
   // Upright: turned 90 degrees, one dog passes every check of the embedded engine (README, known limits).
   dogs = await checkImage({ bytes: fs.readFileSync(dataset('dlib-faces', 'dogs.jpg')), sha256: 'dogs' }, { maxPixels: 40_000_000, maxSide: 1280 });
-  for (const method of ['log', 'error', 'warn'] as const) {
-    jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
-  }
+  // The provider logs through pino: its real stream goes to a file this test reads.
+  configureLogging({ level: 'debug', pretty: false, file: LOG_FILE });
 });
 afterAll(async () => {
-  jest.restoreAllMocks();
+  configureLogging({ level: 'info', pretty: false });
   await upstream?.stop();
-  // Whatever happened in this file, the key never reached a log line.
-  expect(logged.join('\n')).not.toContain(TEST_KEY);
+  // Whatever happened in this file, lines were written (the breaker opened and closed) and the key never reached one.
+  const lines = fs.readFileSync(LOG_FILE, 'utf8');
+  fs.rmSync(LOG_FILE, { force: true });
+  expect(lines).toContain('mxface circuit opened');
+  expect(lines).toContain('mxface circuit closed');
+  expect(lines).not.toContain(TEST_KEY);
 });
 beforeEach(() => {
   upstream.faults.reset();
