@@ -158,6 +158,16 @@ test('a mirrored photo flips the sign of yaw', async () => {
   expect(Math.abs(twin.pose.roll + face.pose.roll)).toBeLessThan(3);
 });
 
+test('a mirrored face flips the sign of its roll (a face tilted 20 degrees)', async () => {
+  const tilted = await sharp(dataset('photos', 'neutral.jpg')).rotate(20, { background: '#808080' }).jpeg({ quality: 95 }).toBuffer();
+  const mirrored = await sharp(tilted).flop().jpeg({ quality: 95 }).toBuffer();
+  const [face] = await faces(tilted.toString('base64'));
+  const [twin] = await faces(mirrored.toString('base64'));
+  expect(Math.abs(face.pose.roll)).toBeGreaterThanOrEqual(10);
+  expect(Math.sign(twin.pose.roll)).toBe(-Math.sign(face.pose.roll));
+  expect(Math.abs(twin.pose.roll + face.pose.roll)).toBeLessThan(3);
+});
+
 const MESH_QUERY = /* GraphQL */ `
   mutation Mesh($image: ImageInput!) {
     detectLandmarks(image: $image) {
