@@ -9,6 +9,9 @@ import { MediapipeEngine } from '../src/providers/embedded/mediapipe/mediapipe-e
 import { useWasmBackend } from '../src/providers/embedded/tf-runtime';
 import type { PixelImage } from '../src/providers/embedded/engine-protocol';
 import { dataset } from './support/datasets';
+import { loadFaceboxes } from '../src/providers/embedded/mediapipe/faceboxes';
+import { iou } from '../src/geometry/geometry';
+import { framesOf } from '../tools/video-frames';
 
 let onnx: MediapipeEngine;
 let tfjs: MediapipeEngine;
@@ -17,7 +20,9 @@ beforeAll(async () => {
   [onnx, tfjs] = await Promise.all([MediapipeEngine.load({ name: 'blazeface' }, 'onnx'), MediapipeEngine.load({ name: 'blazeface' }, 'tfjs')]);
 });
 
-async function pixels(file: string): Promise<PixelImage> {
+const pixels = (file: string) => pixelsOf(file);
+
+async function pixelsOf(file: string | Buffer): Promise<PixelImage> {
   const { data, info } = await sharp(file)
     .rotate()
     .resize(1280, 1280, { fit: 'inside', withoutEnlargement: true })
@@ -50,4 +55,23 @@ test('on all 12 photos: the same candidates (scores within 1e-5, boxes within 1e
   console.log(`onnxruntime vs tfjs-wasm: ${candidates} candidates on 12 photos, mesh points within ${worstMesh.toExponential(2)} px`);
   expect(candidates).toBeGreaterThanOrEqual(30);
   expect(worstMesh).toBeLessThan(1e-3);
+});
+
+test('FaceBoxes: up to its NMS loop on onnxruntime, the same faces as the whole graph on tfjs', async () => {
+  const [fromOnnx, fromTfjs] = await Promise.all([loadFaceboxes('onnx'), loadFaceboxes('tfjs')]);
+  const [frame] = await framesOf(dataset('video', 'walking.mp4'), 200);
+  let compared = 0;
+  for (const image of [await pixels(dataset('photos', 'bbt1.jpg')), await pixels(dataset('photos', 'bbt4.jpg')), await pixelsOf(frame!)]) {
+    const reference = (await fromTfjs.find(image)).filter((b) => b.score >= 0.5);
+    const converted = await fromOnnx.find(image);
+    expect(converted.filter((b) => b.score >= 0.5).length).toBe(reference.length);
+    for (const box of reference) {
+      // The two resize the picture to the graph's input each their own way: near, not identical.
+      const twin = converted.sort((a, b) => iou(b.box, box.box) - iou(a.box, box.box))[0]!;
+      expect(iou(twin.box, box.box)).toBeGreaterThan(0.9);
+      expect(Math.abs(twin.score - box.score)).toBeLessThan(0.05);
+      compared++;
+    }
+  }
+  expect(compared).toBeGreaterThanOrEqual(12);
 });

@@ -212,6 +212,32 @@ test.each<[string, number[], ConstSpec[], TfNode[]]>([
       node('Cast', ['ri'], { SrcT: type('DT_INT32'), DstT: type('DT_FLOAT') }),
     ],
   ],
+  [
+    'Ceil, Exp, Reciprocal',
+    X,
+    [],
+    [node('Ceil', ['x'], {}, 'c'), node('Exp', ['x'], {}, 'e'), node('Reciprocal', ['e'], {}, 'r'), node('AddN', ['c', 'r'], { N: i(2) })],
+  ],
+  ['Softmax over the last axis', [1, 5], [], [node('Softmax', ['x'])]],
+  [
+    'Size, Cast to double (float32, as tfjs has it), BroadcastTo',
+    X,
+    [f32('c', [2], [0.25, -1]), i32('s', [1, 5, 5, 2])],
+    [
+      node('Size', ['x'], { out_type: type('DT_INT32') }, 'n'),
+      node('Cast', ['n'], { SrcT: type('DT_INT32'), DstT: type('DT_DOUBLE') }, 'nf'),
+      node('BroadcastTo', ['c', 's'], {}, 'b'),
+      node('Mul', ['b', 'nf'], {}, 'm'),
+      node('AddV2', ['m', 'x']),
+    ],
+  ],
+  [
+    'Unpack (the outputs after the first too)',
+    [1, 4, 2],
+    [],
+    [node('Unpack', ['x'], { num: i(4), axis: i(1) }, 'u'), node('AddN', ['u', 'u:1', 'u:3'], { N: i(3) })],
+  ],
+  ['Pad with paddings computed at run time', X, [i32('p', [0, 0, 2, 1, 1, 0, 0, 0], [4, 2])], [node('Identity', ['p'], {}, 'q'), node('Pad', ['x', 'q'])]],
 ])('%s', async (_, shape, consts, nodes) => {
   const input =
     shape.length === 2 && shape[1] === 9

@@ -212,7 +212,8 @@ function convFilter(g: GraphBuilder, input: string, node: TfNode, depthwise: boo
   return g.initializer(`${valueName(input)}/onnx_filter`, { dtype: 'float32', shape, values: out });
 }
 
-type Converter = (g: GraphBuilder, node: TfNode, inputs: string[]) => string;
+/** The ONNX value of each TF output, in order (most ops have one). */
+type Converter = (g: GraphBuilder, node: TfNode, inputs: string[]) => string | string[];
 
 /** A TF op that is one ONNX op with the same inputs. */
 const same =
@@ -320,7 +321,8 @@ function pack(g: GraphBuilder, node: TfNode, inputs: string[]): string {
   return g.op('Concat', parts, node.name, [intAttr('axis', axis)]);
 }
 
-const CAST_TYPES: Record<string, number> = { DT_FLOAT: DataType.FLOAT, DT_INT32: DataType.INT32, DT_BOOL: DataType.BOOL };
+// Doubles become float32, as tfjs (which has no float64) runs them.
+const CAST_TYPES: Record<string, number> = { DT_FLOAT: DataType.FLOAT, DT_DOUBLE: DataType.FLOAT, DT_INT32: DataType.INT32, DT_BOOL: DataType.BOOL };
 
 const CONVERTERS: Record<string, Converter> = {
   Identity: same('Identity'),
@@ -360,11 +362,33 @@ const CONVERTERS: Record<string, Converter> = {
       g.op('MaxPool', [nchw], node.name, [autoPad(node), intsAttr('kernel_shape', spatial(node, 'ksize')), intsAttr('strides', spatial(node, 'strides'))]),
     );
   },
+  // TF pads are [[begin, end] per axis]; ONNX's are [begins..., ends...].
   Pad: (g, node, inputs) => {
-    const paddings = Array.from(g.requireConstant(inputs[1]!, node).values);
-    const begins = paddings.filter((_, k) => k % 2 === 0);
-    const ends = paddings.filter((_, k) => k % 2 === 1);
-    return g.op('Pad', [valueName(inputs[0]!), g.int64(`${node.name}/pads`, [...begins, ...ends])], node.name);
+    const constant = g.constant(inputs[1]!);
+    if (constant) {
+      const paddings = Array.from(constant.values);
+      const begins = paddings.filter((_, k) => k % 2 === 0);
+      const ends = paddings.filter((_, k) => k % 2 === 1);
+      return g.op('Pad', [valueName(inputs[0]!), g.int64(`${node.name}/pads`, [...begins, ...ends])], node.name);
+    }
+    const asInt64 = g.op('Cast', [valueName(inputs[1]!)], node.name, [intAttr('to', DataType.INT64)]);
+    const byEnd = g.op('Transpose', [asInt64], node.name, [intsAttr('perm', [1, 0])]);
+    return g.op('Pad', [valueName(inputs[0]!), g.op('Reshape', [byEnd, g.int64(`${node.name}/flat`, [-1])], node.name)], node.name);
+  },
+  Ceil: same('Ceil'),
+  Exp: same('Exp'),
+  Reciprocal: same('Reciprocal'),
+  Softmax: (g, node, inputs) => g.op('Softmax', [valueName(inputs[0]!)], node.name, [intAttr('axis', -1)]),
+  Size: (g, node, inputs) => g.op('Cast', [g.op('Size', [valueName(inputs[0]!)], node.name)], node.name, [intAttr('to', DataType.INT32)]),
+  BroadcastTo: (g, node, inputs) => g.op('Expand', [valueName(inputs[0]!), g.asInt64(inputs[1]!, `${node.name}/shape`)], node.name),
+  // Unpack: `num` slices along the axis, each without it.
+  Unpack: (g, node, inputs) => {
+    const num = attrInt(node, 'num');
+    const axis = attrInt(node, 'axis');
+    const parts = Array.from({ length: num }, (_, k) => `${g.fresh(node.name)}/part${k}`);
+    g.add('Split', [valueName(inputs[0]!)], parts, [intAttr('axis', axis)]);
+    const axes = g.int64(`${node.name}/axis`, [axis]);
+    return parts.map((part) => g.op('Squeeze', [part, axes], node.name));
   },
   Reshape: (g, node, inputs) => {
     const shape = g.constant(inputs[1]!);
@@ -413,6 +437,24 @@ function reduce(g: GraphBuilder, node: TfNode, inputs: string[], opType: string)
   return g.op(opType, [valueName(inputs[0]!)], node.name, [intsAttr('axes', axes), intAttr('keepdims', attrBool(node, 'keep_dims') ? 1 : 0)]);
 }
 
+const INPUT_TYPES: Record<string, number> = { DT_FLOAT: DataType.FLOAT, DT_UINT8: DataType.UINT8 };
+
+/** The nodes the outputs depend on, in graph order: a graph can be converted up to a part it cannot (FaceBoxes' NMS loop). */
+function neededFor(nodes: readonly TfNode[], outputs: readonly string[]): TfNode[] {
+  const byName = new Map(nodes.map((n) => [n.name, n]));
+  const needed = new Set<string>();
+  const pending = outputs.map((o) => valueName(o).split(':')[0]!);
+  while (pending.length > 0) {
+    const name = pending.pop()!;
+    if (needed.has(name)) continue;
+    const node = byName.get(name);
+    if (!node) throw new Error(`the graph has no node ${name}`);
+    needed.add(name);
+    for (const input of node.input ?? []) pending.push(input.replace(/^\^/, '').split(':')[0]!);
+  }
+  return nodes.filter((n) => needed.has(n.name));
+}
+
 /** The TF op types this converter knows. */
 export const SUPPORTED_OPS = ['Const', 'Placeholder', ...Object.keys(CONVERTERS)];
 
@@ -434,7 +476,7 @@ export function convertTfjsGraph(model: TfjsGraphJson, weights: Uint8Array, outp
   );
   const g = new GraphBuilder(constants);
   const graphInputs: onnx.IValueInfoProto[] = [];
-  for (const node of model.modelTopology.node) {
+  for (const node of neededFor(model.modelTopology.node, outputs)) {
     if (node.op === 'Const') {
       const c = constants.get(node.name);
       if (!c) throw new Error(`Const ${node.name} has no weight`);
@@ -442,17 +484,18 @@ export function convertTfjsGraph(model: TfjsGraphJson, weights: Uint8Array, outp
       continue;
     }
     if (node.op === 'Placeholder') {
-      if (node.attr?.dtype?.type !== 'DT_FLOAT') throw new Error(`input ${node.name}: only float32 inputs are supported`);
-      const dims = (node.attr.shape?.shape?.dim ?? []).map((d, k) =>
+      const elemType = INPUT_TYPES[node.attr?.dtype?.type ?? ''];
+      if (elemType === undefined) throw new Error(`input ${node.name}: only float32 and uint8 inputs are supported`);
+      const dims = (node.attr?.shape?.shape?.dim ?? []).map((d, k) =>
         k === 0 || Number(d.size) < 0 ? { dimParam: k === 0 ? 'batch' : `d${k}` } : { dimValue: Number(d.size) },
       );
-      graphInputs.push({ name: node.name, type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: dims } } } });
+      graphInputs.push({ name: node.name, type: { tensorType: { elemType, shape: { dim: dims } } } });
       continue;
     }
     const convert = CONVERTERS[node.op];
     if (!convert) throw new Error(`TF op ${node.op} (node ${node.name}) is not supported by the converter`);
-    const result = convert(g, node, inputsOf(node));
-    g.add('Identity', [result], [node.name]);
+    const results = convert(g, node, inputsOf(node));
+    (Array.isArray(results) ? results : [results]).forEach((result, k) => g.add('Identity', [result], [k === 0 ? node.name : `${node.name}:${k}`]));
   }
   const outputNames = outputs.map(valueName);
   // Weights that only fed a conversion (TF-layout filters, slice bounds, shapes) stay out.

@@ -9,6 +9,8 @@ export const MODELS_OUTPUT_DIR = 'models';
 export const CONVERTED_MODELS = [
   { name: 'blazeface-back', outputs: ['Identity', 'Identity_1', 'Identity_2', 'Identity_3'] },
   { name: 'facemesh-attention', outputs: ['Identity', 'Identity_4', 'Identity_3', 'Identity_1', 'Identity_5', 'Identity_2', 'Identity_6'] },
+  // Up to its NMS loop (control flow, which the converter does not take): scores, then boxes.
+  { name: 'faceboxes', outputs: ['postprocessing/strided_slice_2', 'postprocessing/clip_by_value_1'] },
 ] as const;
 
 export type ConvertedModelName = (typeof CONVERTED_MODELS)[number]['name'];

@@ -4,8 +4,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import type { Box } from '../../../geometry/geometry';
-import type { PixelImage } from '../engine-protocol';
+import type { EngineRuntime, PixelImage } from '../engine-protocol';
+import * as ort from 'onnxruntime-node';
 import { humanModel } from './face-finders';
+import { nonMaxSuppression } from './blazeface';
+import { resizeTo } from './letterbox';
+import { onnxSession } from '../inference-graph';
+import { convertedModelPath, modelOutputs } from '../onnx-models';
 import { at } from '../../../checked';
 
 export interface ScoredBox {
@@ -17,6 +22,9 @@ export interface ScoredBox {
 const SIDE_MULTIPLE = 32;
 // Boxes under this score are not worth carrying out of the worker.
 const MIN_SCORE = 0.3;
+// The graph's own non-maximum suppression (its constants).
+const NMS_OVERLAP = 0.3;
+const NMS_MAX_BOXES = 200;
 
 /**
  * The graph's answer as boxes in the picture's continuous coordinates: `boxes` holds normalised
@@ -41,20 +49,30 @@ export function decodeFaceboxes(
   return found;
 }
 
-/** The FaceBoxes graph on tfjs (its loops and NMS make it a control-flow graph: executeAsync). */
-export class Faceboxes {
+/** FaceBoxes on either runtime: the same boxes, best first (NMS as the graph's own: IoU 0.3, at most 200). */
+export interface Faceboxes {
+  find(image: PixelImage): Promise<ScoredBox[]>;
+}
+
+export async function loadFaceboxes(runtime: EngineRuntime): Promise<Faceboxes> {
+  return runtime === 'tfjs' ? TfjsFaceboxes.load() : OnnxFaceboxes.load();
+}
+
+/** The input side for a picture side: the graph's anchors need multiples of 32. */
+const inputSide = (n: number) => Math.max(SIDE_MULTIPLE, Math.round(n / SIDE_MULTIPLE) * SIDE_MULTIPLE);
+
+/** The whole graph on tfjs (its loops and NMS make it a control-flow graph: executeAsync). */
+class TfjsFaceboxes implements Faceboxes {
   private constructor(private readonly model: GraphModel) {}
 
-  static async load(): Promise<Faceboxes> {
-    return new Faceboxes(await humanModel('faceboxes'));
+  static async load(): Promise<TfjsFaceboxes> {
+    return new TfjsFaceboxes(await humanModel('faceboxes'));
   }
 
-  /** Face boxes scoring at least MIN_SCORE, best first, in the image's continuous coordinates. */
   async find(image: PixelImage): Promise<ScoredBox[]> {
-    const side = (n: number) => Math.max(SIDE_MULTIPLE, Math.round(n / SIDE_MULTIPLE) * SIDE_MULTIPLE);
     const input = tf.tidy(() => {
       const pixels = tf.tensor4d(image.data, [1, image.height, image.width, 3], 'int32');
-      return tf.cast(tf.image.resizeBilinear(pixels, [side(image.height), side(image.width)]), 'int32');
+      return tf.cast(tf.image.resizeBilinear(pixels, [inputSide(image.height), inputSide(image.width)]), 'int32');
     });
     const outputs = (await this.model.executeAsync({ image_tensor: input }, ['scores', 'boxes', 'num_boxes'])) as tf.Tensor[];
     try {
@@ -62,6 +80,32 @@ export class Faceboxes {
       return decodeFaceboxes(scores ?? [], boxes ?? [], at(count ?? [], 0), image.width, image.height, MIN_SCORE);
     } finally {
       tf.dispose([input, ...outputs]);
+    }
+  }
+}
+
+/** The graph up to its NMS loop on onnxruntime (converted at build time); the NMS here. */
+class OnnxFaceboxes implements Faceboxes {
+  private constructor(private readonly session: ort.InferenceSession) {}
+
+  static async load(): Promise<OnnxFaceboxes> {
+    return new OnnxFaceboxes(await onnxSession(convertedModelPath('faceboxes'), 'any size'));
+  }
+
+  async find(image: PixelImage): Promise<ScoredBox[]> {
+    const resized = resizeTo(image, inputSide(image.width), inputSide(image.height));
+    // The graph takes bytes; tfjs' cast truncates the resized values, and so does Uint8Array.from.
+    const feed = new ort.Tensor('uint8', Uint8Array.from(resized.values), [1, resized.height, resized.width, 3]);
+    const [scoresName, boxesName] = modelOutputs('faceboxes') as [string, string];
+    const results = await this.session.run({ image_tensor: feed }, [scoresName, boxesName]);
+    try {
+      const scores = results[scoresName]?.data as Float32Array;
+      const boxes = results[boxesName]?.data as Float32Array;
+      const found = decodeFaceboxes(scores, boxes, scores.length, image.width, image.height, MIN_SCORE);
+      return nonMaxSuppression(found, NMS_OVERLAP).slice(0, NMS_MAX_BOXES);
+    } finally {
+      feed.dispose();
+      Object.values(results).forEach((t) => t.dispose());
     }
   }
 }

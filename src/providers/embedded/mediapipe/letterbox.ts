@@ -13,8 +13,11 @@ export interface Resized {
 
 /** The picture scaled by `fit` (each side rounded), bilinear with pixel centres aligned (tfjs' half-pixel rule). */
 export function resizeBilinear(image: PixelImage, fit: number): Resized {
-  const width = Math.max(1, Math.round(image.width * fit));
-  const height = Math.max(1, Math.round(image.height * fit));
+  return resizeTo(image, Math.max(1, Math.round(image.width * fit)), Math.max(1, Math.round(image.height * fit)));
+}
+
+/** The picture resized to width x height, bilinear with pixel centres aligned. */
+export function resizeTo(image: PixelImage, width: number, height: number): Resized {
   const scaleX = image.width / width;
   const scaleY = image.height / height;
   const values = new Float32Array(width * height * 3);

@@ -6,7 +6,7 @@ import { modelOutputs } from '../onnx-models';
 import { faceQuality } from '../image-tensors';
 import { sampleCrop } from './mesh-crop';
 import { boundingBox, iou, type Box } from '../../../geometry/geometry';
-import { Faceboxes } from './faceboxes';
+import { loadFaceboxes, type Faceboxes } from './faceboxes';
 import { ibug68FromMesh } from '../../../geometry/mesh-to-ibug68';
 import { BlazefaceFinder, YunetFinder, type FaceCandidate, type FaceDetectorName, type FaceFinder } from './face-finders';
 import { LEFT_PUPIL_INDEX, MESH_INPUT, MESH_POINTS, packMesh, refineMesh, RIGHT_PUPIL_INDEX, type MeshPoint } from './face-mesh';
@@ -67,7 +67,7 @@ export class MediapipeEngine {
     const [finder, meshNet, faceboxes] = await Promise.all([
       detector.name === 'yunet' ? YunetFinder.load(detector.modelPath ?? '') : BlazefaceFinder.load(runtime),
       loadInferenceGraph('facemesh-attention', runtime),
-      secondOpinion ? Faceboxes.load() : undefined,
+      secondOpinion ? loadFaceboxes(runtime) : undefined,
     ]);
     return new MediapipeEngine(finder, meshNet, faceboxes);
   }
