@@ -15,18 +15,19 @@ export interface InferenceGraph {
 
 /**
  * One intra-op thread: each engine worker is one core's worth of inference (two per session gained
- * nothing on 2 cores). The CPU memory arena suits graphs of fixed input size (the converted ones:
- * their peak is bounded by the largest batch), not YuNet's any-size input: with it, RSS kept ~350 MB
- * after one large image (engine-notes), ~180 MB without. Without the arena, though, the mesh ran some
- * batch sizes 3-4x slower (6 crops: 59 ms against 18 ms), so the converted graphs keep it.
+ * nothing on 2 cores). `arena`: onnxruntime's CPU memory arena. Without it, runs allocate and free
+ * their buffers each time, and timings swing 3-15x (the mesh at 6 crops 59 ms against 18; FaceBoxes
+ * on a 1280 px picture 24-485 ms against 19-31). With it, a session keeps the memory of its largest
+ * input: right for graphs whose input is bounded (the mesh and BlazeFace: fixed; FaceBoxes: at most
+ * DETECTION_MAX_SIDE), not for YuNet, whose input is any size (RSS kept ~350 MB after one large
+ * image, engine-notes).
  */
-export async function onnxSession(modelPath: string, input: 'fixed size' | 'any size'): Promise<ort.InferenceSession> {
-  const arena = input === 'fixed size';
+export async function onnxSession(modelPath: string, options: { arena: boolean }): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(modelPath, {
     intraOpNumThreads: 1,
     interOpNumThreads: 1,
-    enableCpuMemArena: arena,
-    enableMemPattern: arena,
+    enableCpuMemArena: options.arena,
+    enableMemPattern: options.arena,
     logSeverityLevel: 3,
   });
 }
@@ -51,7 +52,7 @@ export async function loadInferenceGraph(name: ConvertedModelName, runtime: Engi
       },
     };
   }
-  const session = await onnxSession(convertedModelPath(name), 'fixed size');
+  const session = await onnxSession(convertedModelPath(name), { arena: true });
   const inputName = session.inputNames[0];
   if (!inputName) throw new Error(`${name}.onnx has no input`);
   return {

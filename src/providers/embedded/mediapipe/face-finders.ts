@@ -84,7 +84,7 @@ export class YunetFinder implements FaceFinder {
   private constructor(private readonly session: ort.InferenceSession) {}
 
   static async load(modelPath: string): Promise<YunetFinder> {
-    return new YunetFinder(await onnxSession(modelPath, 'any size'));
+    return new YunetFinder(await onnxSession(modelPath, { arena: false }));
   }
 
   async find(image: PixelImage): Promise<FaceCandidate[]> {

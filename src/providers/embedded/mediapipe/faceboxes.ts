@@ -89,13 +89,15 @@ class OnnxFaceboxes implements Faceboxes {
   private constructor(private readonly session: ort.InferenceSession) {}
 
   static async load(): Promise<OnnxFaceboxes> {
-    return new OnnxFaceboxes(await onnxSession(convertedModelPath('faceboxes'), 'any size'));
+    return new OnnxFaceboxes(await onnxSession(convertedModelPath('faceboxes'), { arena: true }));
   }
 
   async find(image: PixelImage): Promise<ScoredBox[]> {
     const resized = resizeTo(image, inputSide(image.width), inputSide(image.height));
-    // The graph takes bytes; tfjs' cast truncates the resized values, and so does Uint8Array.from.
-    const feed = new ort.Tensor('uint8', Uint8Array.from(resized.values), [1, resized.height, resized.width, 3]);
+    // The graph takes bytes; tfjs' cast truncates the resized values, and so does a typed-array store.
+    const bytes = new Uint8Array(resized.values.length);
+    bytes.set(resized.values);
+    const feed = new ort.Tensor('uint8', bytes, [1, resized.height, resized.width, 3]);
     const [scoresName, boxesName] = modelOutputs('faceboxes') as [string, string];
     const results = await this.session.run({ image_tensor: feed }, [scoresName, boxesName]);
     try {
