@@ -83,19 +83,25 @@ test('a blurred copy of a face scores lower quality than the original', async ()
 
 // EXIF orientation o maps the stored (raw) pixels to the upright view. Storing the upright photo
 // rotated the inverse way and tagging it with o must give the same upright answer.
-const STORED_ROTATION: Record<number, { rotate: number; flop?: boolean }> = {
+const STORED_ROTATION: Record<number, { rotate: number; flop?: boolean; flip?: boolean }> = {
   3: { rotate: 180 },
   6: { rotate: -90 },
   8: { rotate: 90 },
   2: { rotate: 0, flop: true },
+  4: { rotate: 0, flip: true },
+  // 5 and 7 mirror along a diagonal: each is its own inverse (a quarter turn, then a mirror).
+  5: { rotate: 90, flop: true },
+  7: { rotate: -90, flop: true },
 };
 
-test.each([3, 6, 8, 2])('an EXIF orientation %i copy gives the same upright points', async (orientation) => {
+test.each([3, 6, 8, 2, 4, 5, 7])('an EXIF orientation %i copy gives the same upright points', async (orientation) => {
   const upright = await sharp(dataset('photos', 'bbt1.jpg')).toBuffer();
   const reference = await detect(upright.toString('base64'));
-  const { rotate, flop } = STORED_ROTATION[orientation];
-  let pipeline = sharp(upright).rotate(rotate);
+  const { rotate, flop, flip } = STORED_ROTATION[orientation];
+  // Turned first, then mirrored (two steps, so that sharp applies them in this order).
+  let pipeline = sharp(await sharp(upright).rotate(rotate).toBuffer());
   if (flop) pipeline = pipeline.flop();
+  if (flip) pipeline = pipeline.flip();
   const stored = await pipeline.jpeg({ quality: 95 }).withMetadata({ orientation }).toBuffer();
   const rotated = await detect(stored.toString('base64'));
   expect(rotated.image).toMatchObject({ width: reference.image.width, height: reference.image.height, orientation });
