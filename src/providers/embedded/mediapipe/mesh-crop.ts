@@ -12,30 +12,53 @@ interface Level {
   height: number;
 }
 
-/** A rectangle of the image as RGB floats, then halved `halvings` times by exact 2x2 averages (a mipmap). */
+/**
+ * A rectangle of the image as RGB floats, halved `halvings` times by exact 2x2 averages (a mipmap).
+ * The first halving reads the image's bytes directly: copying a large face's region to floats first
+ * was the worker's costliest step after inference (CPU profile).
+ */
 function halvedRegion(image: PixelImage, x0: number, y0: number, width: number, height: number, halvings: number): Level & { k: number } {
-  let level: Level = { values: new Float32Array(width * height * 3), width, height };
-  for (let y = 0; y < height; y++) {
-    const start = ((y0 + y) * image.width + x0) * 3;
-    level.values.set(image.data.subarray(start, start + width * 3), y * width * 3);
-  }
-  let k = 1;
-  for (let n = 0; n < halvings && level.width >= 2 && level.height >= 2; n++) {
-    const w = level.width >> 1;
-    const h = level.height >> 1;
-    const v = level.values;
-    const row = level.width * 3;
-    const half = new Float32Array(w * h * 3);
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        const top = 2 * y * row + 2 * x * 3;
-        for (let c = 0; c < 3; c++) half[(y * w + x) * 3 + c] = (v[top + c]! + v[top + 3 + c]! + v[top + row + c]! + v[top + row + 3 + c]!) / 4;
-      }
+  if (halvings === 0 || width < 2 || height < 2) {
+    const level: Level = { values: new Float32Array(width * height * 3), width, height };
+    for (let y = 0; y < height; y++) {
+      const start = ((y0 + y) * image.width + x0) * 3;
+      level.values.set(image.data.subarray(start, start + width * 3), y * width * 3);
     }
-    level = { values: half, width: w, height: h };
+    return { ...level, k: 1 };
+  }
+  const w = width >> 1;
+  const h = height >> 1;
+  const data = image.data;
+  const row = image.width * 3;
+  let level: Level = { values: new Float32Array(w * h * 3), width: w, height: h };
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const top = (y0 + 2 * y) * row + (x0 + 2 * x) * 3;
+      const out = (y * w + x) * 3;
+      for (let c = 0; c < 3; c++) level.values[out + c] = (data[top + c]! + data[top + 3 + c]! + data[top + row + c]! + data[top + row + 3 + c]!) / 4;
+    }
+  }
+  let k = 2;
+  for (let n = 1; n < halvings && level.width >= 2 && level.height >= 2; n++) {
+    level = halve(level);
     k *= 2;
   }
   return { ...level, k };
+}
+
+function halve(level: Level): Level {
+  const w = level.width >> 1;
+  const h = level.height >> 1;
+  const v = level.values;
+  const row = level.width * 3;
+  const half = new Float32Array(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const top = 2 * y * row + 2 * x * 3;
+      for (let c = 0; c < 3; c++) half[(y * w + x) * 3 + c] = (v[top + c]! + v[top + 3 + c]! + v[top + row + c]! + v[top + row + 3 + c]!) / 4;
+    }
+  }
+  return { values: half, width: w, height: h };
 }
 
 /**
