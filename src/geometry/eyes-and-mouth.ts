@@ -36,7 +36,7 @@ export const MOUTH_RATIO_FULL = 0.5;
 const EYEBALL_RADIUS = 0.42;
 
 /** Mean vertical gap of paired points over the distance between two corners. */
-export function apertureRatio(mesh: readonly Point[], corners: readonly [number, number], upper: readonly number[], lower: readonly number[]): number {
+function apertureRatio(mesh: readonly Point[], corners: readonly [number, number], upper: readonly number[], lower: readonly number[]): number {
   const gap = upper.reduce((sum, u, k) => sum + distance(at(mesh, u), at(mesh, at(lower, k))), 0) / upper.length;
   return gap / distance(at(mesh, corners[0]), at(mesh, corners[1]));
 }

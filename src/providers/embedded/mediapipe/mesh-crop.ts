@@ -12,50 +12,51 @@ interface Level {
   height: number;
 }
 
-/**
- * A rectangle of the image as RGB floats, halved `halvings` times by exact 2x2 averages (a mipmap).
- * The first halving reads the image's bytes directly: copying a large face's region to floats first
- * was the worker's costliest step after inference (CPU profile).
- */
-function halvedRegion(image: PixelImage, x0: number, y0: number, width: number, height: number, halvings: number): Level & { k: number } {
-  if (halvings === 0 || width < 2 || height < 2) {
-    const level: Level = { values: new Float32Array(width * height * 3), width, height };
-    for (let y = 0; y < height; y++) {
-      const start = ((y0 + y) * image.width + x0) * 3;
-      level.values.set(image.data.subarray(start, start + width * 3), y * width * 3);
-    }
-    return { ...level, k: 1 };
-  }
-  const w = width >> 1;
-  const h = height >> 1;
-  const data = image.data;
-  const row = image.width * 3;
-  let level: Level = { values: new Float32Array(w * h * 3), width: w, height: h };
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const top = (y0 + 2 * y) * row + (x0 + 2 * x) * 3;
-      const out = (y * w + x) * 3;
-      for (let c = 0; c < 3; c++) level.values[out + c] = (data[top + c]! + data[top + 3 + c]! + data[top + row + c]! + data[top + row + 3 + c]!) / 4;
-    }
-  }
-  let k = 2;
-  for (let n = 1; n < halvings && level.width >= 2 && level.height >= 2; n++) {
-    level = halve(level);
-    k *= 2;
-  }
-  return { ...level, k };
+/** RGB values read as a width x height rectangle at (x0, y0) of rows `rowValues` long. */
+interface Rgb {
+  values: ArrayLike<number>;
+  rowValues: number;
+  x0: number;
+  y0: number;
 }
 
-function halve(level: Level): Level {
-  const w = level.width >> 1;
-  const h = level.height >> 1;
-  const v = level.values;
-  const row = level.width * 3;
+/**
+ * A rectangle of the image as RGB floats, halved `halvings` times by exact 2x2 averages (a mipmap).
+ * The first halving reads the image's bytes: copying a large face's region to floats first was the
+ * worker's costliest step after inference (CPU profile).
+ */
+function halvedRegion(image: PixelImage, x0: number, y0: number, width: number, height: number, halvings: number): Level & { k: number } {
+  let source: Rgb = { values: image.data, rowValues: image.width * 3, x0, y0 };
+  let level: Level | undefined;
+  let [w, h, k] = [width, height, 1];
+  for (let n = 0; n < halvings && w >= 2 && h >= 2; n++) {
+    level = halve(source, w, h);
+    source = { values: level.values, rowValues: level.width * 3, x0: 0, y0: 0 };
+    [w, h, k] = [level.width, level.height, k * 2];
+  }
+  return { ...(level ?? copyRegion(image, x0, y0, width, height)), k };
+}
+
+function copyRegion(image: PixelImage, x0: number, y0: number, width: number, height: number): Level {
+  const values = new Float32Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    const start = ((y0 + y) * image.width + x0) * 3;
+    values.set(image.data.subarray(start, start + width * 3), y * width * 3);
+  }
+  return { values, width, height };
+}
+
+/** 2x2 averages of a width x height rectangle. */
+function halve({ values, rowValues, x0, y0 }: Rgb, width: number, height: number): Level {
+  const w = width >> 1;
+  const h = height >> 1;
   const half = new Float32Array(w * h * 3);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      const top = 2 * y * row + 2 * x * 3;
-      for (let c = 0; c < 3; c++) half[(y * w + x) * 3 + c] = (v[top + c]! + v[top + 3 + c]! + v[top + row + c]! + v[top + row + 3 + c]!) / 4;
+      const top = (y0 + 2 * y) * rowValues + (x0 + 2 * x) * 3;
+      for (let c = 0; c < 3; c++) {
+        half[(y * w + x) * 3 + c] = (values[top + c]! + values[top + 3 + c]! + values[top + rowValues + c]! + values[top + rowValues + 3 + c]!) / 4;
+      }
     }
   }
   return { values: half, width: w, height: h };
