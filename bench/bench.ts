@@ -25,8 +25,8 @@ import { ProviderName } from '../src/config';
 import { configureLogging } from '../src/logger';
 import { at } from '../src/checked';
 import { redisServerInstalled, startRedisServer } from '../tools/redis-server';
-import { framesOf } from '../tools/video-frames';
-import { iou, type Box } from '../src/geometry/geometry';
+import { footageRecall, walkingFootage } from '../tools/walking-footage';
+import type { Box } from '../src/geometry/geometry';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 // The in-process servers' request logs (written as production writes them, kept out of the report).
@@ -410,25 +410,24 @@ async function benchEngines(single: Photo, group: Photo, threads: number) {
  * and without it, every 5th frame of walking.mp4 (1920x1080) and the single-face photo, p50 per image.
  */
 async function benchSecondDetector(single: Photo, threads: number) {
-  const frames = await framesOf(path.join(DATASETS, 'video', 'walking.mp4'), 5);
-  const truth = (JSON.parse(fs.readFileSync(path.join(DATASETS, 'video', 'walking-faces.json'), 'utf8')) as { frames: Array<{ faces: Box[] }> }).frames;
+  const frames = await walkingFootage(path.join(DATASETS, 'video'));
   const rows: Record<string, { framesP50: number; singleP50: number; recall: number }> = {};
   for (const secondDetector of ['faceboxes', 'none']) {
     const service = await startService({ WORKER_THREADS: String(threads), SECOND_DETECTOR: secondDetector });
     for (let i = 0; i < 5; i++) await postDetect(service.url, single);
     const frameTimes: number[] = [];
     let recall = 0;
-    for (const [k, frame] of frames.entries()) {
+    for (const { bytes, listed } of frames) {
       let faces: Box[] = [];
-      frameTimes.push(await timed(async () => (faces = await detectBoxes(service.url, frame.toString('base64')))));
-      recall += at(truth, k).faces.filter((t) => faces.some((f) => iou(f, t) >= 0.3)).length;
+      frameTimes.push(await timed(async () => (faces = await detectBoxes(service.url, bytes.toString('base64')))));
+      recall += footageRecall(listed, faces).found;
     }
     const singleTimes: number[] = [];
     for (let i = 0; i < LATENCY_RUNS; i++) singleTimes.push(await timed(() => postDetect(service.url, single)));
     service.child.kill('SIGTERM');
     rows[secondDetector] = { framesP50: percentile(frameTimes, 50), singleP50: percentile(singleTimes, 50), recall };
   }
-  const total = truth.reduce((n, f) => n + f.faces.length, 0);
+  const total = frames.reduce((n, f) => n + f.listed.length, 0);
   console.log(`\nThe second detector (SECOND_DETECTOR), GraphQL over HTTP, concurrency 1, p50 ms per image`);
   console.log(`| SECOND_DETECTOR | walking.mp4, every 5th frame (${frames.length}) | walking recall of ${total} | ${single.name} |`);
   console.log('|---|---|---|---|');

@@ -2,29 +2,7 @@
 // different requests share worker tasks and mesh batches, so cross-talk would show here.
 import fs from 'node:fs';
 import { dataset } from './support/datasets';
-import { startTestServer, type TestServer } from './support/server';
-
-const QUERY = /* GraphQL */ `
-  mutation Faces($image: ImageInput!) {
-    detectLandmarks(image: $image) {
-      faces {
-        rectangle {
-          x
-          y
-          width
-          height
-        }
-        confidence
-        landmarks {
-          point {
-            x
-            y
-          }
-        }
-      }
-    }
-  }
-`;
+import { DETECT, startTestServer, type TestServer } from './support/server';
 
 interface Answer {
   rectangle: Record<string, number>;
@@ -38,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-const facesOf = async (base64: string): Promise<Answer[]> => (await server.graphql(QUERY, { image: { base64 } })).body.data.detectLandmarks.faces;
+const facesOf = (base64: string) => server.faces<Answer>(DETECT, base64);
 
 test('12 photos sent at once each get the faces and points they get one at a time', async () => {
   const photos = fs.readdirSync(dataset('photos')).map((file) => fs.readFileSync(dataset('photos', file)).toString('base64'));

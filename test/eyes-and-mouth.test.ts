@@ -47,11 +47,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-async function facesOf(base64: string): Promise<StateFace[]> {
-  const { body } = await server.graphql(QUERY, { image: { base64 } });
-  expect(body.errors).toBeUndefined();
-  return body.data.detectLandmarks.faces;
-}
+const facesOf = (base64: string) => server.faces<StateFace>(QUERY, base64);
 
 const gap = (a: Point, b: Point) => Math.hypot(a.x - b.x, a.y - b.y);
 // iBUG 68: eye aspect ratio (37-41, 38-40 over 36-39) and inner-lip gap (61-67, 62-66, 63-65 over 48-54).

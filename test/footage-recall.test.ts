@@ -1,10 +1,9 @@
 // Recall on real footage: the faces of every 5th frame of walking.mp4 (walking-faces.json, boxes two
 // detector families agree on, each checked by eye), through GraphQL over HTTP.
-import fs from 'node:fs';
-import { iou, type Box } from '../src/geometry/geometry';
+import type { Box } from '../src/geometry/geometry';
 import { dataset, readBase64 } from './support/datasets';
 import { startTestServer, type TestServer } from './support/server';
-import { framesOf } from '../tools/video-frames';
+import { footageRecall, walkingFootage } from '../tools/walking-footage';
 
 const QUERY = /* GraphQL */ `
   mutation Footage($image: ImageInput!) {
@@ -38,31 +37,27 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-async function facesOf(base64: string): Promise<FootageFace[]> {
-  const { body } = await server.graphql(QUERY, { image: { base64 } });
-  expect(body.errors).toBeUndefined();
-  expect(body.data.detectLandmarks.userErrors).toEqual([]);
-  return body.data.detectLandmarks.faces;
-}
+const facesOf = (base64: string) => server.faces<FootageFace>(QUERY, base64);
 
 test('finds at least 95 of the 120 faces in every 5th frame of walking.mp4', async () => {
-  const truth: { frames: Array<{ frame: number; faces: Box[] }> } = JSON.parse(fs.readFileSync(dataset('video', 'walking-faces.json'), 'utf8'));
-  const frames = await framesOf(dataset('video', 'walking.mp4'), 5);
-  expect(frames).toHaveLength(truth.frames.length);
   let found = 0;
   let annotated = 0;
   let unlisted = 0;
   const presence: number[] = [];
-  for (const [k, { faces: expected }] of truth.frames.entries()) {
-    const faces = await facesOf(frames[k]!.toString('base64'));
+  for (const { bytes, listed } of await walkingFootage(dataset('video'))) {
+    const faces = await facesOf(bytes.toString('base64'));
     for (const face of faces) {
       expect(face.landmarksConfidence).toBeGreaterThanOrEqual(0);
       expect(face.landmarksConfidence).toBeLessThanOrEqual(1);
       presence.push(face.landmarksConfidence);
     }
-    annotated += expected.length;
-    found += expected.filter((box) => faces.some((f) => iou(f.rectangle, box) >= 0.3)).length;
-    unlisted += faces.filter((f) => expected.every((box) => iou(f.rectangle, box) < 0.3)).length;
+    const recall = footageRecall(
+      listed,
+      faces.map((f) => f.rectangle),
+    );
+    annotated += listed.length;
+    found += recall.found;
+    unlisted += recall.unlisted;
   }
   const lowPresence = presence.filter((p) => p < 0.9999).length;
   console.log(`walking.mp4: recall ${found}/${annotated}, ${unlisted} faces not in the list, ${lowPresence} kept on a second detector's word`);

@@ -11,6 +11,8 @@ export interface TestServer extends FacemarkServer {
   providers: Providers;
   /** POSTs a GraphQL operation as a browser-less client would. */
   graphql(query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: GraphQLBody }>;
+  /** The faces a detectLandmarks document (with `$image`) answers for one photo; fails the test on any error or user error. */
+  faces<Face>(query: string, base64: string): Promise<Face[]>;
 }
 
 export interface GraphQLBody {
@@ -30,17 +32,24 @@ export async function startTestServer(
   const providers = options.provider ? new Providers(options.provider, [], options.analyser) : createProviders(config);
   const server = await startServer(config, providers, buildFacemarkSchema());
   if (options.start !== false) await providers.start();
+  const graphql: TestServer['graphql'] = async (query, variables) => {
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, body: (await response.json()) as GraphQLBody };
+  };
   return {
     ...server,
     config,
     providers,
-    graphql: async (query, variables) => {
-      const response = await fetch(`${server.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: response.status, body: (await response.json()) as GraphQLBody };
+    graphql,
+    faces: async (query, base64) => {
+      const { body } = await graphql(query, { image: { base64 } });
+      expect(body.errors).toBeUndefined();
+      expect(body.data.detectLandmarks.userErrors ?? []).toEqual([]);
+      return body.data.detectLandmarks.faces;
     },
   };
 }
