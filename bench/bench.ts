@@ -26,6 +26,10 @@ import { configureLogging } from '../src/logger';
 import { at } from '../src/checked';
 import { redisServerInstalled, startRedisServer } from '../tools/redis-server';
 import { footageRecall, walkingFootage } from '../tools/walking-footage';
+import * as ort from 'onnxruntime-node';
+import { loadInferenceGraph, onnxSession, type InferenceGraph } from '../src/providers/embedded/inference-graph';
+import { convertedModelPath, modelOutputs, type ConvertedModelName } from '../src/providers/embedded/onnx-models';
+import { useWasmBackend } from '../src/providers/embedded/tf-runtime';
 import type { Box } from '../src/geometry/geometry';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -87,6 +91,9 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
+// /proc's CPU times are in clock ticks: 100 a second on Linux (getconf CLK_TCK).
+const CLOCK_TICKS = 100;
+
 async function startService(env: Record<string, string>) {
   const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'app', 'main.js')], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', ...PRODUCTION_ACCESS, ...env },
@@ -113,7 +120,13 @@ async function startService(env: Record<string, string>) {
     const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
     return Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024;
   };
-  return { url, child, peakRssMb };
+  // User + system CPU of the whole process (every thread), in ms: unlike wall time, the machine's
+  // drift barely moves it.
+  const cpuMs = () => {
+    const fields = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  };
+  return { url, child, peakRssMb, cpuMs };
 }
 
 /** One detectLandmarks request over HTTP; throws unless it answers faces. */
@@ -142,6 +155,10 @@ async function main(): Promise<void> {
   }
   if (process.env.BENCH_ONLY === 'cancel') {
     console.log(JSON.stringify(await benchCancellation(photos[0], threads)));
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'graphs') {
+    console.log(JSON.stringify(await benchGraphs()));
     return;
   }
   if (process.env.BENCH_ONLY === 'engines') {
@@ -323,6 +340,8 @@ async function benchEngines(single: Photo, group: Photo, threads: number) {
     times: number[];
     throughput: Record<number, number>;
     groupThroughput: Record<number, number>;
+    /** The service process's CPU time per single-face request, by concurrency. */
+    cpuMsPerRequest: Record<number, number>;
     peakRssMb: number;
     oneWorkerPeakRssMb: number;
   }
@@ -330,7 +349,7 @@ async function benchEngines(single: Photo, group: Photo, threads: number) {
   const rows: Row[] = [];
   for (const variant of ENGINE_VARIANTS) {
     const service = await startService({ WORKER_THREADS: String(threads), ...variant.env });
-    const row: Row = { times: [], throughput: {}, groupThroughput: {}, peakRssMb: 0, oneWorkerPeakRssMb: 0 };
+    const row: Row = { times: [], throughput: {}, groupThroughput: {}, cpuMsPerRequest: {}, peakRssMb: 0, oneWorkerPeakRssMb: 0 };
     let served = 0;
     if (variant.full) {
       const first: number[] = [];
@@ -358,8 +377,18 @@ async function benchEngines(single: Photo, group: Photo, threads: number) {
   const ROUNDS = 4;
   const interleaved = async (p: Photo, concurrency: number, requests: number, into: (row: Row) => Record<number, number>) => {
     const spent = services.map(() => 0);
-    for (let round = 0; round < ROUNDS; round++) for (const [k, service] of services.entries()) spent[k]! += await burst(service.url, p, concurrency, requests);
-    rows.forEach((row, k) => (into(row)[concurrency] = ((ROUNDS * requests) / spent[k]!) * 1000));
+    const cpu = services.map(() => 0);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [k, service] of services.entries()) {
+        const before = service.cpuMs();
+        spent[k]! += await burst(service.url, p, concurrency, requests);
+        cpu[k]! += service.cpuMs() - before;
+      }
+    }
+    rows.forEach((row, k) => {
+      into(row)[concurrency] = ((ROUNDS * requests) / spent[k]!) * 1000;
+      if (p === single) row.cpuMsPerRequest[concurrency] = cpu[k]! / (ROUNDS * requests);
+    });
   };
   for (const concurrency of [1, 4, 8]) await interleaved(single, concurrency, THROUGHPUT_REQUESTS / 2, (row) => row.throughput);
   for (const concurrency of [1, 8]) await interleaved(group, concurrency, 8, (row) => row.groupThroughput);
@@ -375,9 +404,9 @@ async function benchEngines(single: Photo, group: Photo, threads: number) {
   }
   console.log(`\nEmbedded engines and runtimes, GraphQL over HTTP, ${threads} worker threads each, interleaved`);
   console.log(
-    `| engine | ${single.name}: first ${FIRST_REQUESTS} p50 | p50 / p95 ms after ${WARM_AFTER} | req/s at concurrency 1 / 4 / 8 | ${group.name}: req/s at 1 / 8 | peak RSS | peak RSS, 1 worker |`,
+    `| engine | ${single.name}: first ${FIRST_REQUESTS} p50 | p50 / p95 ms after ${WARM_AFTER} | req/s at concurrency 1 / 4 / 8 | CPU ms per request at 1 / 8 | ${group.name}: req/s at 1 / 8 | peak RSS | peak RSS, 1 worker |`,
   );
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|');
   const table: Record<string, unknown> = {};
   for (const [k, variant] of ENGINE_VARIANTS.entries()) {
     const r = rows[k]!;
@@ -385,7 +414,7 @@ async function benchEngines(single: Photo, group: Photo, threads: number) {
     const g = variant.full ? `${r.groupThroughput[1]!.toFixed(2)} / ${r.groupThroughput[8]!.toFixed(2)}` : '-';
     const [p50, p95] = [percentile(r.times, 50), percentile(r.times, 95)];
     console.log(
-      `| ${variant.label} | ${r.firstP50?.toFixed(0) ?? '-'} | ${p50.toFixed(0)} / ${p95.toFixed(0)} | ${t} | ${g} | ${r.peakRssMb.toFixed(0)} MB | ${r.oneWorkerPeakRssMb.toFixed(0)} MB |`,
+      `| ${variant.label} | ${r.firstP50?.toFixed(0) ?? '-'} | ${p50.toFixed(0)} / ${p95.toFixed(0)} | ${t} | ${r.cpuMsPerRequest[1]!.toFixed(1)} / ${r.cpuMsPerRequest[8]!.toFixed(1)} | ${g} | ${r.peakRssMb.toFixed(0)} MB | ${r.oneWorkerPeakRssMb.toFixed(0)} MB |`,
     );
     table[variant.label] = { ...r, times: undefined, p50, p95 };
   }
@@ -396,13 +425,83 @@ async function benchEngines(single: Photo, group: Photo, threads: number) {
     throughput8OnnxVsTfjs: onnx.throughput[8]! / tfjs.throughput[8]!,
     groupConcurrency8VsOne: onnx.groupThroughput[8]! / onnx.groupThroughput[1]!,
     firstVsWarm: onnx.firstP50! / p50(onnx),
+    cpuTfjsVsOnnx: tfjs.cpuMsPerRequest[8]! / onnx.cpuMsPerRequest[8]!,
     p50FaceapiVsOnnx: p50(faceapi) / p50(onnx),
   };
   console.log(
     `onnxruntime vs tfjs-wasm: p50 ${ratios.p50OnnxVsTfjs.toFixed(2)}x (target <= 0.5), throughput at concurrency 8 ${ratios.throughput8OnnxVsTfjs.toFixed(2)}x (target >= 1.8); ` +
-      `${group.name} at concurrency 8 vs 1: ${ratios.groupConcurrency8VsOne.toFixed(2)}x (target >= 1.7); first ${FIRST_REQUESTS} requests' p50 vs after ${WARM_AFTER}: ${ratios.firstVsWarm.toFixed(2)}x (target <= 1.15); faceapi's p50 ${ratios.p50FaceapiVsOnnx.toFixed(1)}x the default's`,
+      `${group.name} at concurrency 8 vs 1: ${ratios.groupConcurrency8VsOne.toFixed(2)}x (target >= 1.7); first ${FIRST_REQUESTS} requests' p50 vs after ${WARM_AFTER}: ${ratios.firstVsWarm.toFixed(2)}x (target <= 1.15); CPU per request, tfjs over onnxruntime: ${ratios.cpuTfjsVsOnnx.toFixed(2)}x (the ceiling of the throughput ratio with both cores busy); faceapi's p50 ${ratios.p50FaceapiVsOnnx.toFixed(1)}x the default's`,
   );
   return { rows: table, ratios };
+}
+
+/**
+ * The graphs alone, in this process, one thread each: tfjs-wasm on the npm-shipped graphs, and the
+ * converted ones on onnxruntime with and without its CPU memory arena (inference-graph.ts keeps it
+ * for them). BlazeFace on its 256 px input, the mesh on batches of 1 to 8 crops, FaceBoxes on two
+ * 1280x720 pictures; p50 of 15 runs after 3, on inputs that vary between runs as real ones do.
+ */
+async function benchGraphs() {
+  await useWasmBackend();
+  const inputOf = (shape: number[], seed: number, bytes = false) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    return bytes
+      ? Uint8Array.from({ length: size }, (_, i) => (i * 31 + seed * 17) % 256)
+      : Float32Array.from({ length: size }, (_, i) => 0.5 + 0.5 * Math.sin(i * 0.37 + seed));
+  };
+  const frames = (await walkingFootage(path.join(DATASETS, 'video'))).slice(0, 1).map((f) => f.bytes);
+  const group = fs.readFileSync(path.join(DATASETS, 'photos', 'bbt1.jpg'));
+  const pictures = await Promise.all(
+    [group, ...frames].map(async (bytes) => Uint8Array.from(await sharp(bytes).resize(1280, 736, { fit: 'fill' }).removeAlpha().raw().toBuffer())),
+  );
+  const cases: Array<{ model: ConvertedModelName; label: string; shape: number[]; inputs: Array<Float32Array | Uint8Array> }> = [
+    { model: 'blazeface-back', label: 'BlazeFace, 1 picture', shape: [1, 256, 256, 3], inputs: [0, 1].map((s) => inputOf([1, 256, 256, 3], s)) },
+    ...[1, 4, 6, 8].map((n) => ({
+      model: 'facemesh-attention' as const,
+      label: `mesh, ${n} crop${n > 1 ? 's' : ''}`,
+      shape: [n, 192, 192, 3],
+      inputs: [0, 1].map((s) => inputOf([n, 192, 192, 3], s)),
+    })),
+    { model: 'faceboxes', label: 'FaceBoxes, 1280x736 (bbt1.jpg, a walking.mp4 frame)', shape: [1, 736, 1280, 3], inputs: pictures },
+  ];
+  const onnxWithout = async (model: ConvertedModelName): Promise<InferenceGraph> => {
+    const session = await onnxSession(convertedModelPath(model), { arena: false });
+    return {
+      run: async (input, shape, outputs) => {
+        const feed = input instanceof Uint8Array ? new ort.Tensor('uint8', input, [...shape]) : new ort.Tensor('float32', input, [...shape]);
+        const results = await session.run({ [session.inputNames[0]!]: feed }, [...outputs]);
+        return outputs.map((o) => results[o]!.data as Float32Array);
+      },
+    };
+  };
+  const runtimes: Array<[string, (model: ConvertedModelName) => Promise<InferenceGraph>]> = [
+    ['tfjs-wasm', (model) => loadInferenceGraph(model, 'tfjs')],
+    ['onnxruntime, memory arena (kept)', (model) => loadInferenceGraph(model, 'onnx')],
+    ['onnxruntime, no arena', onnxWithout],
+  ];
+  const rows: Record<string, Record<string, number>> = {};
+  console.log('\nThe graphs alone, one thread, p50 ms of 15 runs (BENCH_ONLY=graphs)');
+  console.log(`| graph | ${runtimes.map(([name]) => name).join(' | ')} |`);
+  console.log(`|---|${runtimes.map(() => '---|').join('')}`);
+  const graphs = new Map<string, InferenceGraph>();
+  for (const c of cases) {
+    const row: Record<string, number> = {};
+    for (const [name, load] of runtimes) {
+      // FaceBoxes on tfjs is the whole control-flow graph (faceboxes.ts); its ONNX part is what is compared.
+      if (c.model === 'faceboxes' && name === 'tfjs-wasm') continue;
+      const key = `${name}/${c.model}`;
+      if (!graphs.has(key)) graphs.set(key, await load(c.model));
+      const graph = graphs.get(key)!;
+      const run = (k: number) => graph.run(c.inputs[k % c.inputs.length]!, c.shape, modelOutputs(c.model));
+      for (let k = 0; k < 3; k++) await run(k);
+      const times: number[] = [];
+      for (let k = 0; k < 15; k++) times.push(await timed(() => run(k)));
+      row[name] = percentile(times, 50);
+    }
+    rows[c.label] = row;
+    console.log(`| ${c.label} | ${runtimes.map(([name]) => (row[name] === undefined ? '-' : row[name]!.toFixed(1))).join(' | ')} |`);
+  }
+  return rows;
 }
 
 /**

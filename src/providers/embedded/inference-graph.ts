@@ -15,12 +15,12 @@ export interface InferenceGraph {
 
 /**
  * One intra-op thread: each engine worker is one core's worth of inference (two per session gained
- * nothing on 2 cores). `arena`: onnxruntime's CPU memory arena. Without it, runs allocate and free
- * their buffers each time, and timings swing 3-15x (the mesh at 6 crops 59 ms against 18; FaceBoxes
- * on a 1280 px picture 24-485 ms against 19-31). With it, a session keeps the memory of its largest
- * input: right for graphs whose input is bounded (the mesh and BlazeFace: fixed; FaceBoxes: at most
- * DETECTION_MAX_SIDE), not for YuNet, whose input is any size (RSS kept ~350 MB after one large
- * image, engine-notes).
+ * nothing on 2 cores, engine-notes). `arena`: onnxruntime's CPU memory arena. Without it, runs
+ * allocate and free their buffers each time, and some run several times slower (`BENCH_ONLY=graphs
+ * npm run bench`: the mesh on 6 crops 67.5 ms against 17.6, FaceBoxes on a 1280x736 picture 92.8
+ * against 18.9). With it, a session keeps the memory of its largest input: right for graphs whose
+ * input is bounded (the mesh and BlazeFace: fixed; FaceBoxes: at most DETECTION_MAX_SIDE), not for
+ * YuNet, whose input is any size (RSS kept ~350 MB after one large image, engine-notes).
  */
 export async function onnxSession(modelPath: string, options: { arena: boolean }): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(modelPath, {
