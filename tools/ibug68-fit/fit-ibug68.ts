@@ -11,7 +11,7 @@ import { checkImage } from '../../src/image/image-decoder';
 import { EmbeddedProvider } from '../../src/providers/embedded/embedded.provider';
 import { unpackMesh, type MeshPoint } from '../../src/providers/embedded/mediapipe/face-mesh';
 import { ProviderName } from '../../src/config';
-import { solveSymmetric } from './linear-solve';
+import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 
 // Mesh vertices per iBUG point, and the ridge penalty per training face: a 5-fold cross-validation on
 // helen-dev alone (engine-notes) gave 5.40 % 68-pt NME at K = 8, lambda = 1e-4, 5.41 % at 16 / 1e-3.
@@ -46,9 +46,11 @@ async function collect(folder: string): Promise<Sample[]> {
     .map((f) => path.basename(f, '.pts'))
     .filter((name) => !judged.has(name))
     .sort();
-  const provider = new EmbeddedProvider({ threads: 2, engine: 'mediapipe' });
+  // One image per worker task: a mesh batch shared with another image rounds differently in the last bits.
+  const provider = new EmbeddedProvider({ threads: 2, engine: 'mediapipe', imagesPerTask: 1 });
   await provider.start();
-  const samples: Sample[] = [];
+  // Indexed by file, so that the fit (sums in float) does not depend on which lane finished first.
+  const found: Array<Sample | undefined> = new Array(names.length);
   let missed = 0;
   await Promise.all(
     [0, 1, 2, 3].map(async (lane) => {
@@ -61,12 +63,13 @@ async function collect(folder: string): Promise<Sample[]> {
         if (faces instanceof Error) throw faces;
         const box = boundingBox(truth);
         const match = faces.filter((f) => f.mesh && iou(f.box, box) >= 0.3).sort((a, b) => iou(b.box, box) - iou(a.box, box))[0];
-        if (match?.mesh) samples.push({ mesh: unpackMesh(match.mesh), truth });
+        if (match?.mesh) found[i] = { mesh: unpackMesh(match.mesh), truth };
         else missed++;
       }
     }),
   );
   await provider.close();
+  const samples = found.filter((sample): sample is Sample => sample !== undefined);
   console.log(`${names.length} training faces (helen-dev's ${judged.size} left out): ${samples.length} found, ${missed} missed`);
   return samples;
 }
@@ -102,19 +105,18 @@ function fit(samples: Sample[]): Ibug68Regression {
   return { nearestVertices: NEAREST_VERTICES, lambda: LAMBDA, trainingFaces: samples.length, points };
 }
 
-/** Ridge regression, the last feature (the constant) unpenalised; weights rounded for a readable table. */
+/** Ridge regression (normal equations, Cholesky), the last feature (the constant) unpenalised; weights rounded for a readable table. */
 function ridge(rows: number[][], targets: number[], penalty: number): number[] {
-  const n = rows[0]!.length;
-  const gram = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  const rhs = new Array<number>(n).fill(0);
-  rows.forEach((row, r) => {
-    for (let i = 0; i < n; i++) {
-      rhs[i]! += row[i]! * targets[r]!;
-      for (let j = 0; j < n; j++) gram[i]![j]! += row[i]! * row[j]!;
-    }
-  });
-  for (let i = 0; i < n - 1; i++) gram[i]![i]! += penalty;
-  return solveSymmetric(gram, rhs).map((w) => Number(w.toPrecision(7)));
+  const x = new Matrix(rows);
+  const gram = x.transpose().mmul(x);
+  for (let i = 0; i < gram.rows - 1; i++) gram.set(i, i, gram.get(i, i) + penalty);
+  const cholesky = new CholeskyDecomposition(gram);
+  if (!cholesky.isPositiveDefinite()) throw new Error('the normal equations are singular: too few training faces');
+  const rhs = x.transpose().mmul(Matrix.columnVector(targets));
+  return cholesky
+    .solve(rhs)
+    .to1DArray()
+    .map((w) => Number(w.toPrecision(7)));
 }
 
 async function main(): Promise<void> {
