@@ -3,7 +3,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'examples/gql/', 'web/gql/', 'test-output/'] },
+  { ignores: ['dist/', 'coverage/', 'node_modules/', 'examples/gql/', 'web/gql/', 'test-output/', 'reports/', '.stryker-tmp/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,5 +1,6 @@
 /** @type {import('jest').Config} */
-const common = { preset: 'ts-jest', testEnvironment: 'node', setupFiles: ['reflect-metadata'], testMatch: ['**/*.test.ts'] };
+// restoreMocks: every spy is restored after its test, passed or failed.
+const common = { preset: 'ts-jest', testEnvironment: 'node', setupFiles: ['reflect-metadata'], testMatch: ['**/*.test.ts'], restoreMocks: true };
 
 module.exports = {
   projects: [

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import sharp from 'sharp';
 import { ErrorCode } from '../src/errors';
 import { checkImage } from '../src/image/image-decoder';
@@ -90,6 +91,50 @@ test('applies EXIF orientation: a 90-degree tag swaps the upright size', async (
   const decoded = await decode(tagged);
   expect(decoded.info).toMatchObject({ orientation: 6, width: photo.height, height: photo.width });
   expect(decoded.pixels).toMatchObject({ width: photo.height, height: photo.width });
+});
+
+/**
+ * The file a camera writes for an upright picture `u` when it tags it with `orientation`: the stored
+ * pixel at (a, b) is the upright pixel this returns. From the EXIF 2.3 table (e.g. 6: "the 0th row is
+ * the visual right-hand side, the 0th column the visual top"), written out here, not taken from sharp.
+ */
+const STORED_FROM_UPRIGHT: Record<number, (a: number, b: number, w: number, h: number) => [number, number]> = {
+  1: (a, b) => [a, b],
+  2: (a, b, w) => [w - 1 - a, b],
+  3: (a, b, w, h) => [w - 1 - a, h - 1 - b],
+  4: (a, b, _w, h) => [a, h - 1 - b],
+  5: (a, b) => [b, a],
+  6: (a, b, w) => [w - 1 - b, a],
+  7: (a, b, w, h) => [w - 1 - b, h - 1 - a],
+  8: (a, b, _w, h) => [b, h - 1 - a],
+};
+
+test('property: every EXIF orientation applied to the file its inverse made gives the upright pixels back, exactly', async () => {
+  const upright = fc
+    .record({ width: fc.integer({ min: 1, max: 9 }), height: fc.integer({ min: 1, max: 9 }) })
+    .chain(({ width, height }) => fc.uint8Array({ minLength: width * height * 3, maxLength: width * height * 3 }).map((data) => ({ width, height, data })));
+  await fc.assert(
+    fc.asyncProperty(upright, fc.integer({ min: 1, max: 8 }), async (u, orientation) => {
+      const swapped = orientation >= 5;
+      const [sw, sh] = swapped ? [u.height, u.width] : [u.width, u.height];
+      const stored = Buffer.alloc(sw * sh * 3);
+      for (let b = 0; b < sh; b++)
+        for (let a = 0; a < sw; a++) {
+          const [x, y] = STORED_FROM_UPRIGHT[orientation]!(a, b, u.width, u.height);
+          stored.set(u.data.subarray((y * u.width + x) * 3, (y * u.width + x) * 3 + 3), (b * sw + a) * 3);
+        }
+      // PNG keeps the pixels exact; its eXIf chunk carries the tag.
+      const file = await sharp(stored, { raw: { width: sw, height: sh, channels: 3 } })
+        .png()
+        .withMetadata({ orientation })
+        .toBuffer();
+      const decoded = await decode(file);
+      expect(decoded.info).toMatchObject({ orientation, width: u.width, height: u.height });
+      expect(decoded.pixels).toMatchObject({ width: u.width, height: u.height, scale: 1 });
+      expect([...decoded.pixels.data]).toEqual([...u.data]);
+    }),
+    { numRuns: 120, seed: 20261202 },
+  );
 });
 
 test('downscales large images for detection and reports the scale back to full size', async () => {

@@ -1,7 +1,9 @@
 // The built service as users run it: `node dist/app/main.js`, configured by environment variables.
 import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
-import { readBase64 } from './support/datasets';
+import { dataset } from './support/datasets';
 import { DETECT } from './support/server';
 import { runService as run, waitFor } from './support/service-process';
 
@@ -28,25 +30,51 @@ test('the mxface provider without a subscription key refuses to start, and says 
 });
 
 test('serves, reports readiness, and on SIGTERM finishes the request in flight before exiting', async () => {
-  const server = run({ PORT: '0', HOST: '127.0.0.1', WORKER_THREADS: '1', NODE_ENV: 'production' });
-  running = server.child;
-  const url = await waitFor(() => /"url":"(http:[^"]+)\/graphql"/.exec(server.output().stdout)?.[1], 'the listening line');
-  expect((await fetch(`${url}/health`)).status).toBe(200);
-  await waitFor(async () => ((await fetch(`${url}/ready`)).status === 200 ? true : undefined), '/ready');
-
-  const inFlight = fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: DETECT, variables: { image: { base64: readBase64('dlib-faces', 'bald_guys.jpg') } } }),
+  // The request in flight reads its image from this site, which answers only when the test says: the
+  // signal arrives while the request is certainly running, whatever the machine's speed.
+  let asked!: () => void;
+  const imageRequested = new Promise<void>((resolve) => (asked = resolve));
+  const waiting: http.ServerResponse[] = [];
+  const site = http.createServer((_req, res) => {
+    waiting.push(res);
+    asked();
   });
-  await new Promise((r) => setTimeout(r, 150));
-  server.child.kill('SIGTERM');
-  const response = await inFlight;
-  expect(response.status).toBe(200);
-  const body = (await response.json()) as { data: { detectLandmarks: { faces: unknown[] } } };
-  expect(body.data.detectLandmarks.faces.length).toBeGreaterThan(15);
-  expect(await server.exited).toBe(0);
-  await expect(fetch(`${url}/health`)).rejects.toThrow();
+  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+  try {
+    const server = run({ PORT: '0', HOST: '127.0.0.1', WORKER_THREADS: '1', NODE_ENV: 'production', URL_ALLOWED_HOSTS: '127.0.0.1' });
+    running = server.child;
+    const url = await waitFor(() => /"url":"(http:[^"]+)\/graphql"/.exec(server.output().stdout)?.[1], 'the listening line');
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+    await waitFor(async () => ((await fetch(`${url}/ready`)).status === 200 ? true : undefined), '/ready');
+
+    const inFlight = fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: DETECT, variables: { image: { url: `http://127.0.0.1:${(site.address() as net.AddressInfo).port}/crowd.jpg` } } }),
+    });
+    await imageRequested;
+    server.child.kill('SIGTERM');
+    // New connections are refused while the one in flight is still waiting for its image.
+    await waitFor(
+      () =>
+        fetch(`${url}/health`).then(
+          () => undefined,
+          () => true,
+        ),
+      'the listener to close',
+      10_000,
+    );
+    const crowd = fs.readFileSync(dataset('dlib-faces', 'bald_guys.jpg'));
+    waiting[0]!.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': crowd.length }).end(crowd);
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { data: { detectLandmarks: { faces: unknown[] } } };
+    expect(body.data.detectLandmarks.faces.length).toBeGreaterThan(15);
+    expect(await server.exited).toBe(0);
+  } finally {
+    waiting.forEach((res) => res.destroy());
+    site.close();
+  }
 });
 
 test('a port already in use ends the start with one line that says what to do, exit 2', async () => {

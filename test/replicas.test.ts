@@ -2,6 +2,7 @@
 // it), as replicas behind a load balancer would. The cache and the rate limit are shared; Redis dying
 // costs the cache, never a request.
 import { readBase64 } from './support/datasets';
+import { scrapeMetrics } from './support/metrics';
 import { DETECT } from './support/server';
 import { startService, waitFor, type ServiceProcess } from './support/service-process';
 import { redisServerInstalled, startRedisServer, type RedisServer } from '../tools/redis-server';
@@ -41,27 +42,30 @@ describeWithPackage(
     return { status: response.status, body: (await response.json()) as any };
   }
 
-  /** One sample of a replica's /metrics (0 when the series has no sample yet). */
-  async function metric(replica: Replica, series: string): Promise<number> {
-    const text = await (await fetch(`${replica.url}/metrics`)).text();
-    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-    return line ? Number(line.slice(series.length + 1)) : 0;
-  }
-
+  const connectedLines = (replica: Replica) => replica.logLines().filter((l) => l.msg === 'redis connected').length;
+  const metrics = (replica: Replica, series: string[]) => scrapeMetrics(replica.url, series);
   const ENGINE_RUNS = 'facemark_image_detection_seconds_count{provider="embedded",outcome="ok"}';
+  const [MISSES, HITS, LOOKUP_ERRORS] = ['miss', 'hit', 'error'].map((result) => `facemark_cache_lookups_total{result="${result}"}`) as [
+    string,
+    string,
+    string,
+  ];
 
   test('an image detected by one replica is a cache hit on the other: same faces, no engine work', async () => {
     const [a, b] = replicas as [Replica, Replica];
-    const image = readBase64('photos', 'bbt2.jpg');
+    const image = readBase64('photos', 'bbt2.jpg'); // this test's own image: nothing else puts it in the cache
+    const series = [ENGINE_RUNS, MISSES, HITS];
+    const before = await Promise.all([a, b].map((r) => metrics(r, series)));
     const first = await detect(a, image);
     expect(first.body.data.detectLandmarks.faces.length).toBeGreaterThan(1);
-    expect(await metric(a, ENGINE_RUNS)).toBe(1);
-    expect(await metric(a, 'facemark_cache_lookups_total{result="miss"}')).toBe(1);
-
     const second = await detect(b, image);
     expect(second.body.data.detectLandmarks).toEqual(first.body.data.detectLandmarks);
-    expect(await metric(b, 'facemark_cache_lookups_total{result="hit"}')).toBe(1);
-    expect(await metric(b, ENGINE_RUNS)).toBe(0);
+    const after = await Promise.all([a, b].map((r) => metrics(r, series)));
+    const grown = after.map((values, i) => values.map((v, j) => v - (before[i] as number[])[j]!));
+    expect(grown).toEqual([
+      [1, 1, 0], // a: one engine run after one miss
+      [0, 0, 1], // b: one hit, no engine run
+    ]);
   });
 
   test('the rate limit is shared: images counted on either replica use the same allowance', async () => {
@@ -75,15 +79,24 @@ describeWithPackage(
     expect((await detect(b, image, KEYS[0])).status).toBe(200);
   });
 
-  test('with Redis killed, both replicas keep answering (no cache, a warning), and /ready stays 200', async () => {
+  test('with Redis killed, both replicas keep answering (no cache, a warning), and /ready stays 200; back when it is', async () => {
+    const image = readBase64('photos', 'sad.jpg');
+    const connectedBefore = replicas.map(connectedLines);
     await redis.kill();
-    for (const replica of replicas) {
-      const { status, body } = await detect(replica, readBase64('photos', 'sad.jpg'));
-      expect(status).toBe(200);
-      expect(body.data.detectLandmarks.faces).toHaveLength(1);
-      expect((await fetch(`${replica.url}/ready`)).status).toBe(200);
-      expect(await metric(replica, 'facemark_cache_lookups_total{result="error"}')).toBeGreaterThanOrEqual(1);
-      expect(replica.logLines().some((l) => l.level === 'warn' && /redis unreachable|result cache unreachable/.test(String(l.msg)))).toBe(true);
+    try {
+      for (const replica of replicas) {
+        const [errorsBefore] = await metrics(replica, [LOOKUP_ERRORS]);
+        const { status, body } = await detect(replica, image);
+        expect(status).toBe(200);
+        expect(body.data.detectLandmarks.faces).toHaveLength(1);
+        expect((await fetch(`${replica.url}/ready`)).status).toBe(200);
+        expect(await metrics(replica, [LOOKUP_ERRORS])).toEqual([errorsBefore! + 1]);
+        expect(replica.logLines().some((l) => l.level === 'warn' && /redis unreachable|result cache unreachable/.test(String(l.msg)))).toBe(true);
+      }
+    } finally {
+      await redis.restart(); // the other tests, in whatever order they run, have their Redis back
     }
+    // Each replica reconnects by itself.
+    await Promise.all(replicas.map((r, i) => waitFor(() => (connectedLines(r) > connectedBefore[i]! ? true : undefined), 'redis connected, again')));
   });
 });

@@ -1,4 +1,4 @@
-// A throwaway redis-server (Debian's package) on a free loopback port, for tests and the benchmark:
+// A throwaway redis-server (Debian's package) on a loopback port, for tests and the benchmark:
 // no persistence, a memory bound with LRU eviction, as compose.yaml runs it.
 import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
@@ -7,11 +7,14 @@ export interface RedisServer {
   url: string;
   /** SIGKILL, resolved once the process has exited. */
   kill(): Promise<void>;
+  /** Starts it again on the same port (after `kill`), empty. */
+  restart(): Promise<void>;
 }
 
 export const redisServerInstalled = () => !spawnSync('redis-server', ['--version']).error;
 
-async function freePort(): Promise<number> {
+/** A port the kernel has just handed out; another process may take it before Redis binds it, hence the retries below. */
+async function unusedPort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
@@ -19,34 +22,52 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = net.connect(port, '127.0.0.1', () => {
-      socket.end();
-      resolve(true);
+/**
+ * Runs redis-server on `port` and resolves once it logs that it accepts connections. Redis cannot bind
+ * port 0 and report it, so readiness comes from its own log, never from probing the port (which could
+ * reach whichever process took it).
+ */
+function run(port: number): Promise<{ kill(): Promise<void> } | 'port taken'> {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory', '64mb', '--maxmemory-policy', 'allkeys-lru'];
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let log = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`redis-server did not become ready on port ${port} within 20 s:\n${log}`));
+    }, 20_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      if (/Ready to accept connections/.test(log)) {
+        clearTimeout(timer);
+        resolve({ kill: () => (child.kill('SIGKILL'), exited) });
+      }
     });
-    socket.on('error', () => resolve(false));
+    child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    void exited.then(() => {
+      clearTimeout(timer);
+      if (/Address already in use/.test(log)) resolve('port taken');
+      else reject(new Error(`redis-server exited on port ${port}:\n${log}`));
+    });
   });
+}
 
 export async function startRedisServer(): Promise<RedisServer> {
   if (!redisServerInstalled()) throw new Error('redis-server is not installed: apt-get install redis-server (.ci/run does)');
-  const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory', '64mb', '--maxmemory-policy', 'allkeys-lru'];
-  const child = spawn('redis-server', args, { stdio: 'ignore' });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 20_000;
-  while (!(await accepts(port))) {
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`redis-server did not accept connections on port ${port}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await unusedPort();
+    let running = await run(port);
+    if (running === 'port taken') continue;
+    return {
+      url: `redis://127.0.0.1:${port}`,
+      kill: () => (running as { kill(): Promise<void> }).kill(),
+      restart: async () => {
+        const again = await run(port);
+        if (again === 'port taken') throw new Error(`port ${port} was taken while redis-server was down`);
+        running = again;
+      },
+    };
   }
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    kill: () => {
-      child.kill('SIGKILL');
-      return exited;
-    },
-  };
+  throw new Error('redis-server found its port taken five times in a row');
 }

@@ -1,0 +1,43 @@
+// Mutation testing of the pure modules through the unit project (`npm run test:mutation`).
+// https://stryker-mutator.io/docs/stryker-js/configuration/
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  mutate: [
+    'src/geometry/**/*.ts',
+    'src/batching.ts',
+    'src/image/address-policy.ts',
+    'src/image/image-format.ts',
+    'src/providers/mxface/mxface-contract.ts',
+    'src/config.ts',
+  ],
+  testRunner: 'jest',
+  jest: {
+    projectType: 'custom',
+    config: {
+      preset: 'ts-jest',
+      testEnvironment: 'node',
+      setupFiles: ['reflect-metadata'],
+      roots: ['<rootDir>/test/unit'],
+      // The tests of the mutated modules only: a mutant in module-level code (the config schema) runs
+      // every test, so the others (the schema build, the graph converter) would only slow each run.
+      testMatch: [
+        '**/test/unit/{geometry,geometry-properties,landmark-error,eyes-and-mouth,head-pose-mesh,mesh-crop}.test.ts',
+        '**/test/unit/{batching,address-policy,image-format,image-input,mxface-contract,config,docs}.test.ts',
+      ],
+      // Mutants are judged by the tests, not by the compiler: transpile only (also what makes a run fast).
+      transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false, tsconfig: { isolatedModules: true } }] },
+    },
+    enableFindRelatedTests: false,
+  },
+  coverageAnalysis: 'perTest',
+  // Reruns only mutants whose code or tests changed since the last run (reports/ is not committed).
+  incremental: true,
+  incrementalFile: 'reports/stryker-incremental.json',
+  reporters: ['clear-text', 'progress', 'json', 'html'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  thresholds: { high: 90, low: 80, break: 80 },
+  concurrency: 2,
+  tempDirName: '.stryker-tmp',
+  ignorePatterns: ['dist', 'test-output', 'reports', 'web/dist', '.stryker-tmp'],
+};
