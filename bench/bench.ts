@@ -38,7 +38,7 @@ const SERVICE_LOG = path.join(ROOT, 'dist', 'bench-service.log');
 const DATASETS = path.resolve(ROOT, '..', 'shared', 'datasets');
 const LATENCY_RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const THROUGHPUT_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 48);
-const SOAK_REQUESTS = Number(process.env.BENCH_SOAK ?? 1000);
+const SOAK_REQUESTS = Number(process.env.BENCH_SOAK ?? 3000);
 const SETTINGS = { minConfidence: 0.3, maxFaces: 100, provider: ProviderName.EMBEDDED };
 // Every service runs as production would: behind API keys, with a rate limit too high to refuse.
 const BENCH_API_KEY = 'bench-api-key-0123456789';
@@ -129,6 +129,48 @@ async function startService(env: Record<string, string>) {
   return { url, child, peakRssMb, cpuMs };
 }
 
+/**
+ * Memory under a steady load: the service process's RSS after the first request, after the warm-up
+ * (the first 500: engine arenas, JIT, caches fill) and at the end. Growth after the warm-up would be a
+ * leak; the warm-up itself is not.
+ */
+async function benchSoak(threads: number) {
+  const service = await startService({ WORKER_THREADS: String(threads) });
+  const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${service.child.pid}/status`, 'utf8'))![1]) / 1024;
+  // Distinct bytes per request (a different JPEG quality each), so that the result cache cannot answer.
+  const photos = await Promise.all(
+    Array.from({ length: 50 }, async (_, i) => ({
+      base64: (
+        await sharp(path.join(DATASETS, 'photos', 'surprised.jpg'))
+          .jpeg({ quality: 50 + i })
+          .toBuffer()
+      ).toString('base64'),
+    })),
+  );
+  const checkpoints = [1, Math.min(500, SOAK_REQUESTS), SOAK_REQUESTS];
+  const rss: number[] = [];
+  let sent = 0;
+  const started = performance.now();
+  for (const until of checkpoints) {
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (sent < until) await postDetect(service.url, photos[sent++ % photos.length]!);
+      }),
+    );
+    rss.push(rssMb());
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const peakRssMb = service.peakRssMb();
+  service.child.kill('SIGTERM');
+  const [first, warm, end] = rss as [number, number, number];
+  console.log(
+    `\nSoak: ${SOAK_REQUESTS} requests (500x333 photo, 50 encodings, concurrency 4) in ${seconds.toFixed(0)} s. RSS after 1: ${first.toFixed(0)} MB, ` +
+      `after ${checkpoints[1]}: ${warm.toFixed(0)} MB, after ${SOAK_REQUESTS}: ${end.toFixed(0)} MB (peak ${peakRssMb.toFixed(0)} MB); ` +
+      `growth after the warm-up: ${(end - warm).toFixed(0)} MB (${((100 * (end - warm)) / warm).toFixed(1)} %)`,
+  );
+  return { requests: SOAK_REQUESTS, seconds, rssMb: Object.fromEntries(checkpoints.map((c, i) => [c, rss[i]])), peakRssMb, growthAfterWarmUpMb: end - warm };
+}
+
 /** One detectLandmarks request over HTTP; throws unless it answers faces. */
 function postDetect(url: string, p: Pick<Photo, 'base64'>): Promise<void> {
   return fetch(`${url}/graphql`, {
@@ -161,6 +203,10 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(await benchGraphs()));
     return;
   }
+  if (process.env.BENCH_ONLY === 'soak') {
+    console.log(JSON.stringify(await benchSoak(threads)));
+    return;
+  }
   if (process.env.BENCH_ONLY === 'engines') {
     await benchEngines(photos[0], await groupPhoto(), threads);
     await benchSecondDetector(photos[0], threads);
@@ -177,7 +223,7 @@ async function main(): Promise<void> {
     buildFacemarkSchema(),
   );
   await engine.start();
-  let serviceUrl = inProcess.url;
+  const serviceUrl = inProcess.url;
 
   const graphql = (p: Photo) => postDetect(serviceUrl, p);
   const engineOnly = (p: Photo) => engine.detect([p.decoded], SETTINGS);
@@ -219,30 +265,7 @@ async function main(): Promise<void> {
   const engines = await benchEngines(photos[0], await groupPhoto(), threads);
   const secondDetector = await benchSecondDetector(photos[0], threads);
 
-  const service = await startService({ WORKER_THREADS: String(threads) });
-  serviceUrl = service.url;
-
-  const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${service.child.pid}/status`, 'utf8'))![1]) / 1024;
-  const small = await photo('soak', 'photos/surprised.jpg');
-  const rssBefore = rssMb();
-  let sent = 0;
-  const soakMs = await timed(() =>
-    Promise.all(
-      Array.from({ length: 4 }, async () => {
-        while (sent++ < SOAK_REQUESTS) await graphql(small);
-      }),
-    ),
-  );
-  const rssAfter = rssMb();
-  console.log(
-    `\nSoak: ${SOAK_REQUESTS} requests (500x333 photo, concurrency 4) in ${(soakMs / 1000).toFixed(0)} s: RSS ${rssBefore.toFixed(0)} MB before, ${rssAfter.toFixed(0)} MB after`,
-  );
-
-  const peak = service.peakRssMb();
-  console.log(`Peak RSS of the service process: ${peak.toFixed(0)} MB`);
-  service.child.kill('SIGTERM');
-
-  const soak = { requests: SOAK_REQUESTS, seconds: soakMs / 1000, rssBeforeMb: rssBefore, rssAfterMb: rssAfter };
+  const soak = await benchSoak(threads);
   const cancellation = await benchCancellation(photos[0], threads);
   const batching = await benchBatching(photos[0], threads);
   const mxface = await benchMxface(photos[0]);
@@ -259,7 +282,6 @@ async function main(): Promise<void> {
     soak,
     cancellation,
     batching,
-    peakRssMb: peak,
     mxface,
   };
   fs.writeFileSync(path.join(ROOT, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);

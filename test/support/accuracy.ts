@@ -19,6 +19,13 @@ const QUERY = /* GraphQL */ `
             y
           }
         }
+        eyes {
+          leftOpenness
+          rightOpenness
+        }
+        mouth {
+          openness
+        }
       }
       userErrors {
         code
@@ -35,6 +42,15 @@ export interface Accuracy {
   five: number;
   all68: number;
   inner51: number;
+  /** Each annotated face that was found: the people's 68 points, and the face the API answered. */
+  matches: Array<{ truth: Point[]; face: AccuracyFace }>;
+}
+
+export interface AccuracyFace {
+  rectangle: { x: number; y: number; width: number; height: number };
+  points: Array<{ point: Point }>;
+  eyes: { leftOpenness: number; rightOpenness: number };
+  mouth: { openness: number };
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -44,11 +60,11 @@ export async function measureAccuracy(server: TestServer, set: 'helen-dev' | 'he
   let annotated = 0;
   const missed: string[] = [];
   const errors: Array<ReturnType<typeof landmarkErrors>> = [];
+  const matches: Accuracy['matches'] = [];
   for (const image of groundTruth(set)) {
     const { body } = await server.graphql(QUERY, { image: { base64: readBase64(set, image.file) } });
     if (body.errors) throw new Error(JSON.stringify(body.errors));
-    const faces: Array<{ rectangle: { x: number; y: number; width: number; height: number }; points: Array<{ point: Point }> }> =
-      body.data.detectLandmarks.faces;
+    const faces: AccuracyFace[] = body.data.detectLandmarks.faces;
     for (const truth of image.faces) {
       annotated++;
       const match = faces.map((f) => ({ f, overlap: iou(f.rectangle, truth.box) })).sort((a, b) => b.overlap - a.overlap)[0];
@@ -56,12 +72,14 @@ export async function measureAccuracy(server: TestServer, set: 'helen-dev' | 'he
         missed.push(image.file);
         continue;
       }
+      const points = truth.landmarks68.map(([x, y]) => ({ x, y }));
       errors.push(
         landmarkErrors(
-          truth.landmarks68.map(([x, y]) => ({ x, y })),
+          points,
           match.f.points.map((l) => l.point),
         ),
       );
+      matches.push({ truth: points, face: match.f });
     }
   }
   const result = {
@@ -70,6 +88,7 @@ export async function measureAccuracy(server: TestServer, set: 'helen-dev' | 'he
     five: mean(errors.map((e) => e.five)),
     all68: mean(errors.map((e) => e.all68)),
     inner51: mean(errors.map((e) => e.inner51)),
+    matches,
   };
   console.log(
     `${set}: recall ${annotated - missed.length}/${annotated}, 5-pt NME ${result.five.toFixed(2)}%, 68-pt ${result.all68.toFixed(2)}%, 51-pt (no jaw) ${result.inner51.toFixed(2)}%`,
