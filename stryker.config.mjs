@@ -9,6 +9,9 @@ export default {
     'src/image/image-format.ts',
     'src/providers/mxface/mxface-contract.ts',
     'src/config.ts',
+    'src/video/one-euro-filter.ts',
+    'src/video/face-tracker.ts',
+    'src/video/video-probe.ts',
   ],
   testRunner: 'jest',
   jest: {
@@ -21,8 +24,9 @@ export default {
       // The tests of the mutated modules only: a mutant in module-level code (the config schema) runs
       // every test, so the others (the schema build, the graph converter) would only slow each run.
       testMatch: [
-        '**/test/unit/{geometry,geometry-properties,landmark-error,eyes-and-mouth,head-pose-mesh,mesh-crop}.test.ts',
+        '**/test/unit/{geometry,geometry-properties,landmark-error,eyes-and-mouth,head-pose-mesh,head-pose-five,mesh-crop,ibug68,mediapipe-decoding}.test.ts',
         '**/test/unit/{batching,address-policy,image-format,image-input,mxface-contract,config,docs}.test.ts',
+        '**/test/unit/{one-euro-filter,face-tracker,video-probe}.test.ts',
       ],
       // Mutants are judged by the tests, not by the compiler: transpile only (also what makes a run fast).
       transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false, tsconfig: { isolatedModules: true } }] },

@@ -4,12 +4,21 @@ import { buildSchemaSync, type NonEmptyArray } from 'type-graphql';
 import { DetectLandmarksResolver } from './detection/detect-landmarks.resolver';
 import { FaceResolver } from './face/face.resolver';
 import { ServiceInfoResolver } from './service-info/service-info.resolver';
+import { TrackedFaceResolver } from './video/tracked-face.resolver';
+import { FaceTrackResolver, VideoJobResolver } from './video/video.resolver';
 
 /** Every resolver of the schema, listed explicitly (no glob discovery). */
-export const resolvers: NonEmptyArray<Function> = [DetectLandmarksResolver, FaceResolver, ServiceInfoResolver];
+export const resolvers: NonEmptyArray<Function> = [
+  DetectLandmarksResolver,
+  FaceResolver,
+  ServiceInfoResolver,
+  VideoJobResolver,
+  FaceTrackResolver,
+  TrackedFaceResolver,
+];
 
 // Input objects that accept exactly one of their fields (type-graphql cannot declare @oneOf).
-const ONE_OF_INPUTS = ['ImageInput'];
+const ONE_OF_INPUTS = ['ImageInput', 'VideoInput'];
 
 let cached: GraphQLSchema | undefined;
 

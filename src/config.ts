@@ -96,6 +96,12 @@ export const envSchema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   CACHE_TTL_SECONDS: int(1, 30 * 86_400).default(3600),
   CACHE_MAX_ENTRY_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  MAX_VIDEO_BYTES: int(1024, 16 * 1024 * 1024 * 1024).default(500 * 1024 * 1024),
+  MAX_VIDEO_SECONDS: int(1, 24 * 3600).default(600),
+  MAX_VIDEO_PIXELS: int(1024, 100_000_000).default(3840 * 2160),
+  VIDEO_RESULT_TTL_SECONDS: int(1, 30 * 86_400).default(86_400),
+  FFMPEG_PATH: z.string().min(1).optional(),
+  FFPROBE_PATH: z.string().min(1).optional(),
 });
 
 /** The environment, checked across variables too, turned into the service's configuration. */
@@ -188,6 +194,15 @@ const configSchema = envSchema
       },
       /** Express's `trust proxy`: which X-Forwarded-For hops give the client's IP. */
       trustProxy: e.TRUST_PROXY === undefined ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY,
+    },
+    video: {
+      maxBytes: e.MAX_VIDEO_BYTES,
+      maxSeconds: e.MAX_VIDEO_SECONDS,
+      maxPixels: e.MAX_VIDEO_PIXELS,
+      resultTtlSeconds: e.VIDEO_RESULT_TTL_SECONDS,
+      /** Binaries; unset: the ones the ffmpeg and ffprobe npm packages ship. */
+      ffmpegPath: e.FFMPEG_PATH,
+      ffprobePath: e.FFPROBE_PATH,
     },
     /** Shared state across replicas: the result cache and the rate-limit counts. */
     redis: e.REDIS_URL ? { url: e.REDIS_URL, cacheTtlSeconds: e.CACHE_TTL_SECONDS, cacheMaxEntryBytes: e.CACHE_MAX_ENTRY_BYTES } : undefined,

@@ -22,6 +22,11 @@ export enum ErrorCode {
   UPSTREAM_AUTH_FAILED = 'UPSTREAM_AUTH_FAILED',
   UPSTREAM_REJECTED_IMAGE = 'UPSTREAM_REJECTED_IMAGE',
   UPSTREAM_PROTOCOL_ERROR = 'UPSTREAM_PROTOCOL_ERROR',
+  UNSUPPORTED_VIDEO = 'UNSUPPORTED_VIDEO',
+  VIDEO_TOO_LARGE = 'VIDEO_TOO_LARGE',
+  VIDEO_TOO_LONG = 'VIDEO_TOO_LONG',
+  VIDEO_DECODE_FAILED = 'VIDEO_DECODE_FAILED',
+  VIDEO_NOT_SUPPORTED_BY_PROVIDER = 'VIDEO_NOT_SUPPORTED_BY_PROVIDER',
 }
 
 export const errorCodeDescriptions: Record<ErrorCode, string> = {
@@ -49,6 +54,14 @@ export const errorCodeDescriptions: Record<ErrorCode, string> = {
   UPSTREAM_AUTH_FAILED: "The upstream landmark provider rejected the service's credentials.",
   UPSTREAM_REJECTED_IMAGE: 'The upstream landmark provider refused this image (HTTP 400).',
   UPSTREAM_PROTOCOL_ERROR: 'The upstream landmark provider answered with something outside its contract.',
+  UNSUPPORTED_VIDEO:
+    'The file is not a video the service reads: not a container it accepts (MP4/MOV, WebM, MKV, AVI, animated GIF), no video stream (audio only), or no frame at all.',
+  VIDEO_TOO_LARGE:
+    'The video has more bytes (`MAX_VIDEO_BYTES`) or more pixels per frame (`MAX_VIDEO_PIXELS`) than the server accepts; the message gives both figures.',
+  VIDEO_TOO_LONG: 'The video lasts longer than the server accepts (`MAX_VIDEO_SECONDS`); the message gives both figures.',
+  VIDEO_DECODE_FAILED:
+    'The video could not be decoded from some point on (truncated or corrupt): the frames before the break are analysed and kept, and the message says where it broke.',
+  VIDEO_NOT_SUPPORTED_BY_PROVIDER: 'The landmark provider asked for cannot analyse video (the MXFace cloud takes photos only); use the embedded provider.',
 };
 
 /** An expected, per-image failure: becomes a `UserError` in the payload, never a top-level error. */

@@ -1,10 +1,7 @@
 import { fieldFailure } from '../../src/errors';
 import { Arg, Ctx, FieldResolver, Float, Int, Resolver, Root } from 'type-graphql';
 import { alignFace, cropImage, partBox } from '../../src/crops/face-crops';
-import type { Point } from '../../src/geometry/geometry';
 import { estimateHeadPose, headPoseFromMesh } from '../../src/geometry/head-pose';
-import { meshPart } from '../../src/providers/embedded/mediapipe/face-mesh';
-import { FIVE_POINT_PARTS, ibug68Part, type FaceRegion, type LandmarkPart } from '../../src/geometry/ibug68';
 import type { GraphQLContext } from '../../src/graphql/context';
 import type { DetectedFace } from '../../src/detection/detection-runner';
 import { rankExpressions } from '../../src/detection/expressions';
@@ -22,6 +19,7 @@ import { ImageCrop } from './image-crop.type';
 
 const MIN_CROP_SIZE = 16;
 import { Landmark } from './landmark.type';
+import { fivePointLandmarks, ibug68Landmarks, meshLandmarks } from './landmark-list';
 
 @Resolver(() => Face)
 export class FaceResolver {
@@ -39,24 +37,9 @@ export class FaceResolver {
     scheme: LandmarkScheme,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Landmark[] | null> {
-    if (scheme === LandmarkScheme.FIVE_POINT) {
-      return FIVE_POINT_PARTS.flatMap(({ key, part, region }, index) => {
-        const point = face.fivePoints[key];
-        return point ? [landmark(part, region, index, point)] : [];
-      });
-    }
-    if (scheme === LandmarkScheme.MEDIAPIPE_478) {
-      const mesh = await ctx.loaders.mesh.load(face);
-      return (mesh ?? []).map((point, index) => {
-        const { part, region } = meshPart(index);
-        return landmark(part, region, index, point);
-      });
-    }
-    const points = await ctx.loaders.landmarks68(face);
-    return (points ?? []).map((point, index) => {
-      const { part, region } = ibug68Part(index);
-      return landmark(part, region, index, point);
-    });
+    if (scheme === LandmarkScheme.FIVE_POINT) return fivePointLandmarks(face.fivePoints);
+    if (scheme === LandmarkScheme.MEDIAPIPE_478) return meshLandmarks((await ctx.loaders.mesh.load(face)) ?? []);
+    return ibug68Landmarks((await ctx.loaders.landmarks68(face)) ?? []);
   }
 
   @FieldResolver(() => [ExpressionScore], {
@@ -152,8 +135,4 @@ function checkSize(size: number, max: number): void {
   if (!Number.isInteger(size) || size < MIN_CROP_SIZE || size > max) {
     throw fieldFailure('BAD_USER_INPUT', `size must be from ${MIN_CROP_SIZE} to ${max} (got ${size}).`, { argument: 'size' });
   }
-}
-
-function landmark(type: LandmarkPart, region: FaceRegion, index: number, point: Point & { z?: number }): Landmark {
-  return { type, region, index, point: { x: point.x, y: point.y, z: point.z ?? null } };
 }

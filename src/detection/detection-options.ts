@@ -1,6 +1,6 @@
 import { UserFacingError, ErrorCode } from '../errors';
 import type { ProviderName } from '../config';
-import type { DetectionSettings } from '../providers/provider';
+import type { DetectionSettings, ProviderFace } from '../providers/provider';
 import type { Providers } from '../providers/providers';
 
 export const DEFAULT_MIN_CONFIDENCE = 0.3;
@@ -35,4 +35,12 @@ export function resolveDetectionSettings(options: DetectionOptionsInput | null |
 
 export function settingsKey(settings: DetectionSettings): string {
   return `${settings.provider}/${settings.minConfidence}/${settings.maxFaces}`;
+}
+
+/** The faces a client asked for: at least `minConfidence`, the most confident first, at most `maxFaces`. */
+export function selectFaces<F extends Pick<ProviderFace, 'confidence'>>(faces: readonly F[], settings: DetectionSettings): F[] {
+  return faces
+    .filter((f) => f.confidence >= settings.minConfidence)
+    .sort((a, b) => b.confidence - a.confidence)
+    .slice(0, settings.maxFaces);
 }

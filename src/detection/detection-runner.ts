@@ -9,7 +9,7 @@ import type { ImageBytes } from '../image/image-input';
 import type { PackedMesh } from '../providers/embedded/engine-protocol';
 import type { DetectionSettings, FaceDetector, ProviderFace } from '../providers/provider';
 import type { Providers } from '../providers/providers';
-import { settingsKey } from './detection-options';
+import { selectFaces, settingsKey } from './detection-options';
 import { CancelledError } from '../work-queue';
 import { NO_CACHE, type ResultCache } from '../cache/result-cache';
 import { metrics } from '../observability/metrics';
@@ -121,26 +121,22 @@ function engineFailure(error: unknown, image: CheckedImage): UserFacingError {
 }
 
 function toClientFaces(faces: ProviderFace[], settings: DetectionSettings, image: CheckedImage): DetectedFace[] {
-  return faces
-    .filter((f) => f.confidence >= settings.minConfidence)
-    .sort((a, b) => b.confidence - a.confidence)
-    .slice(0, settings.maxFaces)
-    .map((f, rank) => {
-      const fivePoints = f.fivePoints ?? (f.points68 && fivePointsFrom68(f.points68));
-      if (!fivePoints) throw new Error('provider returned a face without landmarks');
-      const id = faceId(image.info.sha256, settings, rank);
-      return {
-        id,
-        image,
-        rectangle: f.box,
-        confidence: f.confidence,
-        quality: f.quality,
-        landmarksConfidence: f.landmarksConfidence,
-        fivePoints,
-        points68: f.points68,
-        mesh: f.mesh,
-      };
-    });
+  return selectFaces(faces, settings).map((f, rank) => {
+    const fivePoints = f.fivePoints ?? (f.points68 && fivePointsFrom68(f.points68));
+    if (!fivePoints) throw new Error('provider returned a face without landmarks');
+    const id = faceId(image.info.sha256, settings, rank);
+    return {
+      id,
+      image,
+      rectangle: f.box,
+      confidence: f.confidence,
+      quality: f.quality,
+      landmarksConfidence: f.landmarksConfidence,
+      fivePoints,
+      points68: f.points68,
+      mesh: f.mesh,
+    };
+  });
 }
 
 /** Rank within the image's answer, which is deterministic for the same bytes and settings. */

@@ -79,6 +79,9 @@ export function estimateHeadPose(points: FivePoints): HeadPose {
   const yaw = Math.atan(nose.x / interocular / NOSE_DEPTH);
   const mouth = points.mouthLeft && points.mouthRight ? upright(centroid([points.mouthLeft, points.mouthRight])) : undefined;
   const pitch =
-    mouth && mouth.y > 0 ? Math.atan((FRONTAL_NOSE_RATIO - nose.y / mouth.y) / NOSE_DEPTH) : Math.atan((FRONTAL_NOSE_DROP - nose.y / interocular) / NOSE_DEPTH);
+    mouth && mouth.y > 0
+      ? Math.atan((FRONTAL_NOSE_RATIO - nose.y / mouth.y) / NOSE_DEPTH)
+      : // A turned face shows its eyes closer together: the drop is measured against their true distance.
+        Math.atan((FRONTAL_NOSE_DROP - (nose.y * Math.cos(yaw)) / interocular) / NOSE_DEPTH);
   return { yaw: degrees(yaw), pitch: degrees(pitch), roll: degrees(roll) };
 }

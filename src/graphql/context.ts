@@ -3,6 +3,8 @@ import type { DetectionLoaders } from '../detection/detection-loaders';
 import type { Providers } from '../providers/providers';
 import type { ImageReading } from '../image/image-input';
 import type { DetectionRequest } from '../detection/detection-request';
+import type { VideoJobs } from '../video/video-jobs';
+import type { VideoReading } from '../video/video-source';
 
 /** Built fresh for every HTTP request, so loaders never share results across requests. */
 export interface GraphQLContext {
@@ -13,9 +15,13 @@ export interface GraphQLContext {
   imageReading: ImageReading;
   /** The HTTP request's record: client identity, rate limit, what to log. */
   record: GraphQLRequest;
+  /** Video jobs (shared by every request) and how video inputs are read. */
+  videos: { jobs: VideoJobs; reading: VideoReading };
 }
 
 /** What the GraphQL layer needs of the HTTP request: detection's needs, and the operation's name for the log. */
 export interface GraphQLRequest extends DetectionRequest {
   operation?: string;
+  /** Who is asking (a key's digest, or the address without keys): video jobs belong to it. */
+  readonly client: string;
 }

@@ -17,6 +17,8 @@ import type { GraphQLContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
 import type { Providers } from '../providers/providers';
 import { registry } from '../observability/metrics';
+import { videoBinaries } from '../video/video-binaries';
+import { VideoJobs } from '../video/video-jobs';
 import { identifyClient, opsAccess, rateLimitGate, refuseAsGraphQL } from './access';
 import { presentedKey } from '../access/api-keys';
 import { createRequestServices } from './request-services';
@@ -46,6 +48,16 @@ export async function startServer(config: Config, providers: Providers, schema: 
   const { keys, limiter, imageReading } = services;
   const detector = new DetectionRunner(providers, { maxPixels: config.limits.maxImagePixels, maxSide: config.detectionMaxSide }, services.cache);
   const keyOf = (req: express.Request) => presentedKey((name) => req.get(name));
+  const videos = {
+    jobs: new VideoJobs({
+      ...videoBinaries(config.video),
+      maxPixels: config.video.maxPixels,
+      maxSeconds: config.video.maxSeconds,
+      detectionMaxSide: config.detectionMaxSide,
+      resultTtlSeconds: config.video.resultTtlSeconds,
+    }),
+    reading: services.videoReading,
+  };
 
   const armor = new ApolloArmor({
     maxDepth: { n: config.graphql.maxDepth, ignoreIntrospection: true },
@@ -98,13 +110,14 @@ export async function startServer(config: Config, providers: Providers, schema: 
     allowOrigins,
     identifyClient(keys, limiter, keyOf, refuseAsGraphQL),
     rateLimitGate(limiter, refuseAsGraphQL),
-    // Multipart requests (uploads): each file's stream is cut one byte past the image limit.
-    graphqlUploadExpress({ maxFileSize: config.limits.maxImageBytes + 1, maxFiles: config.limits.maxBatchSize }),
+    // Multipart requests (uploads): each file's stream is cut one byte past the larger limit (images and
+    // videos check their own limit as they read).
+    graphqlUploadExpress({ maxFileSize: Math.max(config.limits.maxImageBytes, config.video.maxBytes) + 1, maxFiles: config.limits.maxBatchSize }),
     express.json({ limit: config.limits.bodyLimitBytes }),
     expressMiddleware(apollo, {
       context: async ({ res }) => {
         const record = recordOf(res) as RequestRecord;
-        return { config, providers, record, imageReading, loaders: createDetectionLoaders(detector, record.clientGone) };
+        return { config, providers, record, imageReading, videos, loaders: createDetectionLoaders(detector, record.clientGone) };
       },
     }),
   );
@@ -128,6 +141,7 @@ export async function startServer(config: Config, providers: Providers, schema: 
     stop: () => {
       stopping ??= apollo
         .stop()
+        .then(() => videos.jobs.close())
         .then(() => providers.close())
         .then(() => services.close());
       return stopping;

@@ -7,6 +7,7 @@ import { ImageRateLimiter } from '../access/image-rate-limiter';
 import { connectRedis } from '../cache/redis-connection';
 import { NO_CACHE, RedisResultCache, type ResultCache } from '../cache/result-cache';
 import { AddressPolicy } from '../image/address-policy';
+import type { VideoReading } from '../video/video-source';
 import type { ImageReading } from '../image/image-input';
 import { UrlFetcher } from '../image/url-fetcher';
 import { log } from '../logger';
@@ -19,6 +20,7 @@ export interface RequestServices {
   limiter: ImageRateLimiter;
   cache: ResultCache;
   imageReading: ImageReading;
+  videoReading: VideoReading;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,14 @@ export function createRequestServices(config: Config): RequestServices {
       maxRedirects: config.urlInput.maxRedirects,
       maxBytes: config.limits.maxImageBytes,
     });
+  const videoFetcher =
+    config.urlInput &&
+    new UrlFetcher({
+      policy: new AddressPolicy(config.urlInput.allowedHosts),
+      timeoutMs: config.urlInput.timeoutMs,
+      maxRedirects: config.urlInput.maxRedirects,
+      maxBytes: config.video.maxBytes,
+    });
   return {
     keys,
     compatKeys: ApiKeys.from([...config.access.keys, ...(config.mxfaceCompatKeys ?? [])], config.access.keysFile),
@@ -43,8 +53,10 @@ export function createRequestServices(config: Config): RequestServices {
         ? new RedisResultCache(redis, { ttlSeconds: config.redis.cacheTtlSeconds, maxEntryBytes: config.redis.cacheMaxEntryBytes })
         : NO_CACHE,
     imageReading: { maxBytes: config.limits.maxImageBytes, fetchUrl: fetcher ? (url, field) => fetcher.fetch(url, field) : undefined },
+    videoReading: { maxBytes: config.video.maxBytes, fetchUrl: videoFetcher ? (url, field) => videoFetcher.fetch(url, field) : undefined },
     close: async () => {
       await fetcher?.close();
+      await videoFetcher?.close();
       await redis?.quit().catch(() => undefined);
     },
   };

@@ -1,6 +1,6 @@
 import { boundingBox, clipBox, iou, scalePixelPoint, squareAround } from '../../src/geometry/geometry';
 import { estimateHeadPose } from '../../src/geometry/head-pose';
-import { fivePointsFrom68 } from '../../src/geometry/landmarks';
+import { fivePointsFrom68, mapFivePoints } from '../../src/geometry/landmarks';
 import { applySimilarity, fitSimilarity, invertSimilarity, squareFootprint } from '../../src/geometry/similarity';
 
 test('pixel centres correspond between resolutions', () => {
@@ -65,4 +65,24 @@ test('five-point pose: a level frontal face, then roll from the eye line and yaw
   expect(pose.yaw).toBeCloseTo(0, 9);
   expect(estimateHeadPose({ ...frontal, rightEye: { x: 60, y: 60 } }).roll).toBeCloseTo(45, 9);
   expect(estimateHeadPose({ ...frontal, noseTip: { x: 56, y: 50 } }).yaw).toBeGreaterThan(10);
+});
+
+test('mapFivePoints moves each point, and leaves out the mouth corners a face does not have', () => {
+  const shift = (p: { x: number; y: number }) => ({ x: p.x + 1, y: p.y * 2 });
+  const five = { leftEye: { x: 1, y: 1 }, rightEye: { x: 3, y: 1 }, noseTip: { x: 2, y: 2 }, mouthLeft: { x: 1, y: 3 }, mouthRight: { x: 3, y: 3 } };
+  expect(mapFivePoints(five, shift)).toEqual({
+    leftEye: { x: 2, y: 2 },
+    rightEye: { x: 4, y: 2 },
+    noseTip: { x: 3, y: 4 },
+    mouthLeft: { x: 2, y: 6 },
+    mouthRight: { x: 4, y: 6 },
+  });
+  const { mouthLeft: _l, mouthRight: _r, ...noMouth } = five;
+  expect(mapFivePoints(noMouth, shift)).toEqual({ leftEye: { x: 2, y: 2 }, rightEye: { x: 4, y: 2 }, noseTip: { x: 3, y: 4 } });
+  expect(mapFivePoints({ ...noMouth, mouthRight: five.mouthRight }, shift)).toEqual({
+    leftEye: { x: 2, y: 2 },
+    rightEye: { x: 4, y: 2 },
+    noseTip: { x: 3, y: 4 },
+    mouthRight: { x: 4, y: 6 },
+  });
 });

@@ -1,0 +1,22 @@
+import { Field, Float, InputType, Int } from 'type-graphql';
+
+@InputType({ description: 'Tuning for one video job. Out-of-range values give an INVALID_OPTION user error.' })
+export class VideoOptions {
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Analyse at most this many frames per second (frames are picked by their timestamps); null or omitted: every frame.',
+  })
+  sampleFps?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Most faces per frame, the most confident first, as for photos. Default 100.' })
+  maxFaces?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Smallest detector confidence (0..1) for a face, as for photos. Default 0.3.' })
+  minConfidence?: number | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Filter the points of each track over time (One Euro filter: less jitter on still faces, little lag on moving ones). Default true.',
+  })
+  smoothing?: boolean | null;
+}

@@ -1,0 +1,110 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ErrorCode, UserFacingError } from '../../src/errors';
+import { resolveDetectionSettings } from '../../src/detection/detection-options';
+import type { GraphQLContext } from '../../src/graphql/context';
+import type { FaceTrackData, TrackedFaceData } from '../../src/video/video-analysis';
+import type { VideoJob as JobState } from '../../src/video/video-jobs';
+import { removeVideoFile, saveVideoInput } from '../../src/video/video-source';
+import { ProviderName } from '../detection/provider-name.enum';
+import { AnalyzeVideoPayload } from './analyze-video.payload';
+import { FaceTrack } from './face-track.type';
+import { TrackedFace } from './tracked-face.type';
+import { VideoInput } from './video.input';
+import { VideoJob } from './video-job.type';
+import { VideoJobStatus } from './video-job-status.enum';
+import { VideoOptions } from './video-options.input';
+
+@Resolver(() => VideoJob)
+export class VideoJobResolver {
+  @Mutation(() => AnalyzeVideoPayload, {
+    description:
+      'Starts a job that finds every face in every frame of a video (or `sampleFps` frames a second), tracks each person across frames and smooths their points. Follow it with `videoJob(id)`.',
+  })
+  async analyzeVideo(
+    @Arg('video', () => VideoInput, { description: 'The video file.' }) video: VideoInput,
+    @Arg('options', () => VideoOptions, { nullable: true, description: 'Sampling, detection and smoothing; defaults apply when omitted.' })
+    options: VideoOptions | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<AnalyzeVideoPayload> {
+    let file: string | undefined;
+    try {
+      const request = videoRequest(options, ctx);
+      file = await saveVideoInput(video, ctx.videos.reading);
+      const job = await ctx.videos.jobs.start({ owner: ctx.record.client, file, ...request });
+      file = undefined; // the job owns it now
+      return { job: toGraphQL(job), userErrors: [] };
+    } catch (error) {
+      if (file) await removeVideoFile(file);
+      if (error instanceof UserFacingError) {
+        ctx.record.noteUserError(error.code);
+        return { job: null, userErrors: [{ code: error.code, message: error.message, field: error.field }] };
+      }
+      throw error;
+    }
+  }
+
+  @Mutation(() => VideoJob, {
+    nullable: true,
+    description:
+      'Stops a queued or running job (no more frames are decoded for it); an ended job is returned as it ended. Null for a job this API key cannot see.',
+  })
+  cancelVideoJob(@Arg('id', () => ID, { description: 'The job id.' }) id: string, @Ctx() ctx: GraphQLContext): VideoJob | null {
+    const job = ctx.videos.jobs.cancel(id, ctx.record.client);
+    return job ? toGraphQL(job) : null;
+  }
+
+  @Query(() => VideoJob, { nullable: true, description: "A video job started with this API key; null for any other id (unknown, expired, or another key's)." })
+  videoJob(@Arg('id', () => ID, { description: 'The job id.' }) id: string, @Ctx() ctx: GraphQLContext): VideoJob | null {
+    const job = ctx.videos.jobs.get(id, ctx.record.client);
+    return job ? toGraphQL(job) : null;
+  }
+}
+
+@Resolver(() => FaceTrack)
+export class FaceTrackResolver {
+  @FieldResolver(() => [TrackedFace], { description: 'The face in each analysed frame of the track, in frame order; a frame range pages a long track.' })
+  faces(
+    @Root() track: FaceTrack & { data: FaceTrackData },
+    @Arg('fromFrame', () => Int, { nullable: true, description: 'First frame to include (stream index); default: the first.' }) fromFrame: number | null,
+    @Arg('toFrame', () => Int, { nullable: true, description: 'Last frame to include; default: the last.' }) toFrame: number | null,
+  ): TrackedFaceData[] {
+    return track.data.faces.filter((f) => f.frame >= (fromFrame ?? -Infinity) && f.frame <= (toFrame ?? Infinity));
+  }
+}
+
+function videoRequest(options: VideoOptions | null, ctx: GraphQLContext) {
+  const settings = resolveDetectionSettings(
+    { minConfidence: options?.minConfidence, maxFaces: options?.maxFaces, provider: ProviderName.EMBEDDED },
+    ctx.providers,
+  );
+  const detector = ctx.providers.get(ProviderName.EMBEDDED);
+  if (!detector) {
+    throw new UserFacingError(
+      ErrorCode.VIDEO_NOT_SUPPORTED_BY_PROVIDER,
+      'Video is analysed by the embedded engine, which this server has disabled (EMBEDDED_ENABLED=false); the MXFace cloud takes photos only.',
+    );
+  }
+  const sampleFps = options?.sampleFps ?? undefined;
+  if (sampleFps !== undefined && !(sampleFps > 0 && sampleFps <= 240)) {
+    throw new UserFacingError(ErrorCode.INVALID_OPTION, `sampleFps must be above 0 and at most 240 (got ${sampleFps}).`, ['options', 'sampleFps']);
+  }
+  return { settings, detector, sampleFps, smoothing: options?.smoothing ?? true };
+}
+
+function toGraphQL(job: JobState): VideoJob {
+  return {
+    id: job.id,
+    status: job.status as VideoJobStatus,
+    progress: job.progress,
+    framesAnalysed: job.framesAnalysed,
+    video: job.video ?? null,
+    userErrors: job.userErrors.map((e) => ({ code: e.code, message: e.message, field: e.field })),
+    tracks: job.tracks.map((data) => ({
+      id: data.id,
+      firstFrame: data.faces[0]!.frame,
+      lastFrame: data.faces.at(-1)!.frame,
+      frameCount: data.faces.length,
+      data,
+    })),
+  };
+}

@@ -1,0 +1,139 @@
+// Frames of a video, streamed from ffmpeg as raw RGB: never the whole clip in memory. Each frame comes
+// with its index in the decoded stream and its time from the stream's own timestamps (so variable frame
+// rates are right); ffmpeg's showinfo filter reports both on stderr, one line per frame.
+import { spawn } from 'node:child_process';
+import type { RgbImage } from '../image/image-decoder';
+import { VIDEO_CONTAINERS, type VideoInfo } from './video-probe';
+
+export interface VideoFrame {
+  /** Index in the decoded stream (0-based), also when frames are skipped by sampling. */
+  index: number;
+  /** Seconds from the first frame. */
+  time: number;
+  /** The upright frame (rotation metadata applied). */
+  image: RgbImage;
+}
+
+export interface DecodeOptions {
+  ffmpegPath: string;
+  file: string;
+  info: VideoInfo;
+  /** At most this many frames per second; undefined: every frame. */
+  sampleFps?: number;
+  signal?: AbortSignal;
+}
+
+/** How decoding ended: whole, or broken after some frames (a truncated or corrupt stream). */
+export interface DecodeEnd {
+  framesDecoded: number;
+  /** ffmpeg's own words when the stream broke or ffmpeg failed; undefined when the clip decoded whole. */
+  failure?: string;
+}
+
+const SHOWINFO = /^\[Parsed_showinfo_(\d+) @ [^\]]+\] n:\s*(\d+) pts:\s*(-?\d+) pts_time:(-?[\d.e+-]+)/;
+// What ffmpeg prints at error level about a broken stream (the rest of its info output is ignored).
+const BROKEN = /invalid|error|corrupt|truncat|missing|could not|no frame|end of file|concealing/i;
+
+/** Streams the video's frames in order; the generator's return value says how decoding ended. */
+export async function* decodeFrames(options: DecodeOptions): AsyncGenerator<VideoFrame, DecodeEnd, undefined> {
+  const { info, sampleFps } = options;
+  const demuxer = VIDEO_CONTAINERS[info.container];
+  if (!demuxer) throw new Error(`no demuxer for ${info.container}`);
+  // The first showinfo sees every decoded frame (its index), the last one only the frames kept.
+  const filters = sampleFps ? `showinfo,select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${(1 / sampleFps) * 0.999})',showinfo` : 'showinfo';
+  const child = spawn(
+    options.ffmpegPath,
+    [
+      '-hide_banner',
+      '-nostats',
+      '-nostdin',
+      '-v',
+      'info',
+      '-f',
+      demuxer,
+      '-i',
+      options.file,
+      '-map',
+      '0:v:0',
+      '-vf',
+      filters,
+      '-vsync',
+      '0',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      'pipe:1',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const onAbort = () => child.kill('SIGKILL');
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+
+  // stderr: the index of every decoded frame by its pts, the times of the kept ones, and error lines.
+  const keptFilter = sampleFps ? '2' : '0';
+  const indexByPts = new Map<string, number>();
+  const kept: Array<{ index: number; ptsTime: number }> = [];
+  const problems: string[] = [];
+  let wake: (() => void) | undefined;
+  let stderrDone = false;
+  let pending = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) readLine(line);
+    wake?.();
+  });
+  child.stderr.on('end', () => {
+    if (pending) readLine(pending);
+    stderrDone = true;
+    wake?.();
+  });
+  function readLine(line: string) {
+    const shown = SHOWINFO.exec(line);
+    if (shown) {
+      const [, filter, n, pts, ptsTime] = shown;
+      if (filter === '0') indexByPts.set(pts!, Number(n));
+      if (filter === keptFilter) kept.push({ index: indexByPts.get(pts!) ?? Number(n), ptsTime: Number(ptsTime) });
+    } else if (!line.startsWith('[Parsed_showinfo') && BROKEN.test(line) && problems.length < 5) problems.push(line.trim());
+  }
+  const timeOf = async (k: number) => {
+    while (kept.length <= k && !stderrDone) await new Promise<void>((resolve) => (wake = resolve));
+    return kept[k];
+  };
+
+  const frameBytes = info.width * info.height * 3;
+  // Each frame is copied once, chunk by chunk, into its own buffer (pipe chunks are 64 KiB).
+  let frame = Buffer.allocUnsafe(frameBytes);
+  let filled = 0;
+  let produced = 0;
+  let origin: number | undefined;
+  try {
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      let offset = 0;
+      while (offset < chunk.length) {
+        const taken = Math.min(frameBytes - filled, chunk.length - offset);
+        chunk.copy(frame, filled, offset, offset + taken);
+        filled += taken;
+        offset += taken;
+        if (filled < frameBytes) continue;
+        const stamp = await timeOf(produced);
+        if (!stamp) throw new Error('ffmpeg gave a frame without its showinfo line');
+        origin ??= stamp.ptsTime;
+        produced++;
+        yield { index: stamp.index, time: stamp.ptsTime - origin, image: { data: frame, width: info.width, height: info.height } };
+        frame = Buffer.allocUnsafe(frameBytes);
+        filled = 0;
+      }
+    }
+    const code = await exited;
+    if (options.signal?.aborted) return { framesDecoded: produced, failure: 'cancelled' };
+    const failure = code !== 0 ? (problems[0] ?? `ffmpeg exited with code ${code}`) : problems[0];
+    return { framesDecoded: produced, failure };
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}

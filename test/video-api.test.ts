@@ -1,0 +1,262 @@
+// Video through the real server: clips the test makes with ffmpeg from real photos, uploaded as a
+// GraphQL multipart request, analysed by the real engine, followed with videoJob(id).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ffmpeg from '@ffmpeg-installer/ffmpeg';
+import { iou } from '../src/geometry/geometry';
+import { dataset, readBase64 } from './support/datasets';
+import { DETECT, startTestServer, type GraphQLBody, type TestServer } from './support/server';
+import { waitFor } from './support/service-process';
+
+const KEYS = ['video-key-a', 'video-key-b'];
+const LIMITS = { MAX_VIDEO_SECONDS: '2', MAX_VIDEO_PIXELS: String(640 * 480), MAX_VIDEO_BYTES: String(300_000) };
+const PHOTO = dataset('photos', 'happy.jpg'); // 500x282, one face
+
+let server: TestServer;
+let dir: string;
+const clip = (name: string) => path.join(dir, name);
+/** Runs the npm package's ffmpeg: the clips are made here, from the photo, by known operations. */
+const make = (...args: string[]) => execFileSync(ffmpeg.path, ['-v', 'error', '-y', ...args]);
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'facemark-test-clips-'));
+  const still = ['-loop', '1', '-framerate', '10', '-i', PHOTO, '-t', '1'];
+  const h264 = ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-vf', 'scale=500:282'];
+  make(...still, ...h264, clip('still.mp4'));
+  // The face slides right by 20 px a frame: the photo padded, then a window moving left over it.
+  make(
+    '-loop',
+    '1',
+    '-framerate',
+    '10',
+    '-i',
+    PHOTO,
+    '-t',
+    '1',
+    '-vf',
+    "pad=700:282:200:0,crop=500:282:'200-20*n':0",
+    '-c:v',
+    'libx264',
+    '-pix_fmt',
+    'yuv420p',
+    clip('moving.mp4'),
+  );
+  // A rotation in the stream's display matrix (ffmpeg reports it as "rotate: 270", a quarter turn anticlockwise).
+  make('-i', clip('still.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', clip('rotated.mp4'));
+  make(...still, '-vf', 'fps=5,scale=250:-1', '-f', 'gif', clip('still.gif'));
+  make(...still, '-c:v', 'libvpx-vp9', '-b:v', '200k', '-vf', 'scale=500:282', clip('still.webm'));
+  make('-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac', clip('audio.m4a'));
+  make('-loop', '1', '-framerate', '10', '-i', PHOTO, '-t', '3', ...h264, clip('long.mp4'));
+  make('-loop', '1', '-framerate', '10', '-i', PHOTO, '-t', '1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-vf', 'scale=800:452', clip('large.mp4'));
+  // Truncated mid-stream: the index at the front (faststart), then only the first part of the frames.
+  make('-loop', '1', '-framerate', '10', '-i', PHOTO, '-t', '2', ...h264, '-g', '5', '-movflags', '+faststart', clip('whole.mp4'));
+  const whole = fs.readFileSync(clip('whole.mp4'));
+  fs.writeFileSync(clip('truncated.mp4'), whole.subarray(0, Math.floor(whole.length * 0.5)));
+  server = await startTestServer({ API_KEYS: KEYS.join(','), RATE_LIMIT_IMAGES: '0', ...LIMITS });
+});
+afterAll(async () => {
+  await server?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const JOB_FIELDS = /* GraphQL */ `
+  id
+  status
+  progress
+  framesAnalysed
+  video {
+    width
+    height
+    durationSeconds
+    frameRate
+    frameCount
+    codec
+    rotation
+  }
+  userErrors {
+    code
+    message
+  }
+  tracks {
+    id
+    firstFrame
+    lastFrame
+    frameCount
+    faces {
+      frame
+      time
+      confidence
+      rectangle {
+        x
+        y
+        width
+        height
+      }
+      landmarks {
+        type
+        point {
+          x
+          y
+        }
+      }
+      ibug: landmarks(scheme: IBUG_68) {
+        index
+      }
+      mesh: landmarks(scheme: MEDIAPIPE_478) {
+        index
+      }
+      pose {
+        yaw
+        roll
+      }
+    }
+  }
+`;
+const ANALYZE = `mutation Analyze($video: VideoInput!, $options: VideoOptions) { analyzeVideo(video: $video, options: $options) { job { ${JOB_FIELDS} } userErrors { code message field } } }`;
+const JOB = `query Job($id: ID!) { videoJob(id: $id) { ${JOB_FIELDS} } }`;
+const CANCEL = `mutation Cancel($id: ID!) { cancelVideoJob(id: $id) { id status } }`;
+
+async function post(body: string | FormData, key: string, headers: Record<string, string> = {}): Promise<GraphQLBody> {
+  const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${key}`, ...headers }, body });
+  return (await response.json()) as GraphQLBody;
+}
+const graphql = (query: string, variables: Record<string, unknown>, key = KEYS[0]!) =>
+  post(JSON.stringify({ query, variables }), key, { 'content-type': 'application/json' });
+
+/** analyzeVideo with the file uploaded as a GraphQL multipart request. */
+async function analyze(file: string, options: Record<string, unknown> = {}, key = KEYS[0]!) {
+  const form = new FormData();
+  form.append('operations', JSON.stringify({ query: ANALYZE, variables: { video: { upload: null }, options } }));
+  form.append('map', JSON.stringify({ 0: ['variables.video.upload'] }));
+  form.append('0', new Blob([fs.readFileSync(file)]), path.basename(file));
+  const body = await post(form, key, { 'apollo-require-preflight': 'true' });
+  expect(body.errors).toBeUndefined();
+  return body.data.analyzeVideo;
+}
+
+/** The job once it has ended. */
+async function finished(id: string, key = KEYS[0]!) {
+  return waitFor(
+    async () => {
+      const job = (await graphql(JOB, { id }, key)).data.videoJob;
+      return ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.status) ? job : undefined;
+    },
+    `job ${id} to end`,
+    120_000,
+    100,
+  );
+}
+
+async function analysed(file: string, options: Record<string, unknown> = {}) {
+  const { job, userErrors } = await analyze(file, options);
+  expect(userErrors).toEqual([]);
+  expect(['QUEUED', 'RUNNING']).toContain(job.status);
+  return finished(job.id);
+}
+
+test("a still clip: its facts, one track over every frame, each frame the photo's face with every landmark scheme", async () => {
+  const job = await analysed(clip('still.mp4'));
+  expect(job).toMatchObject({ status: 'SUCCEEDED', progress: 1, framesAnalysed: 10, userErrors: [] });
+  expect(job.video).toEqual({ width: 500, height: 282, durationSeconds: 1, frameRate: 10, frameCount: 10, codec: 'h264', rotation: 0 });
+  expect(job.tracks).toHaveLength(1);
+  const [track] = job.tracks;
+  expect(track).toMatchObject({ firstFrame: 0, lastFrame: 9, frameCount: 10 });
+  expect(track.faces.map((f: { frame: number }) => f.frame)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  expect(track.faces.map((f: { time: number }) => f.time)).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9].map((t) => expect.closeTo(t, 6)));
+  // The photo's own face, as detectLandmarks finds it in the JPEG.
+  const [photoFace] = (await graphql(DETECT, { image: { base64: readBase64('photos', 'happy.jpg') } })).data.detectLandmarks.faces;
+  for (const face of track.faces) {
+    expect(iou(face.rectangle, photoFace!.rectangle)).toBeGreaterThan(0.85);
+    expect(face.landmarks.map((l: { type: string }) => l.type)).toEqual(['LEFT_EYE', 'RIGHT_EYE', 'NOSE_TIP', 'MOUTH_LEFT', 'MOUTH_RIGHT']);
+    expect(face.ibug).toHaveLength(68);
+    expect(face.mesh).toHaveLength(478);
+    expect(Math.abs(face.pose.roll)).toBeLessThan(15);
+  }
+});
+
+test('a moving face keeps its track; its box follows the motion (20 px a frame)', async () => {
+  const job = await analysed(clip('moving.mp4'));
+  expect(job.status).toBe('SUCCEEDED');
+  expect(job.tracks).toHaveLength(1);
+  const xs: number[] = job.tracks[0].faces.map((f: { rectangle: { x: number } }) => f.rectangle.x);
+  expect(xs).toHaveLength(10);
+  expect((xs[9]! - xs[0]!) / 9).toBeCloseTo(20, 0);
+  for (let i = 1; i < xs.length; i++) expect(xs[i]! - xs[i - 1]!).toBeGreaterThan(5);
+});
+
+test('sampleFps picks frames by their timestamps: 5 a second of a 10 fps clip are frames 0, 2, 4, 6, 8', async () => {
+  const job = await analysed(clip('still.mp4'), { sampleFps: 5 });
+  expect(job.framesAnalysed).toBe(5);
+  expect(job.tracks[0].faces.map((f: { frame: number }) => f.frame)).toEqual([0, 2, 4, 6, 8]);
+});
+
+test('rotation metadata: the frames are analysed upright, the size is the upright one', async () => {
+  const job = await analysed(clip('rotated.mp4'));
+  expect(job.video).toMatchObject({ width: 282, height: 500, rotation: 270 });
+  // Turned a quarter for display, the face lies on its side: roll near 90 either way.
+  expect(job.tracks).toHaveLength(1);
+  expect(Math.abs(Math.abs(job.tracks[0].faces[0].pose.roll) - 90)).toBeLessThan(15);
+});
+
+test.each([
+  ['an animated GIF', 'still.gif', 'gif', 5],
+  ['WebM (VP9)', 'still.webm', 'vp9', 10],
+])('%s is read too', async (_, file, codec, frames) => {
+  const job = await analysed(clip(file), { minConfidence: 0.7 });
+  expect(job).toMatchObject({ status: 'SUCCEEDED', framesAnalysed: frames, video: { codec } });
+  expect(job.tracks).toHaveLength(1);
+  expect(job.tracks[0].frameCount).toBe(frames);
+});
+
+test('a clip cut off mid-stream keeps the frames before the break and says so', async () => {
+  const job = await analysed(clip('truncated.mp4'));
+  expect(job.status).toBe('SUCCEEDED');
+  expect(job.framesAnalysed).toBeGreaterThan(0);
+  expect(job.framesAnalysed).toBeLessThan(20);
+  expect(job.userErrors).toEqual([{ code: 'VIDEO_DECODE_FAILED', message: expect.stringMatching(/broke off after \d+ analysed frames/) }]);
+  expect(job.tracks[0].frameCount).toBe(job.framesAnalysed);
+});
+
+test.each([
+  ['a JPEG photo', () => PHOTO, 'UNSUPPORTED_VIDEO', /not a video container the service reads \(jpeg_pipe\)/],
+  ['audio only', () => clip('audio.m4a'), 'UNSUPPORTED_VIDEO', /audio but no video stream/],
+  ['text', () => (fs.writeFileSync(clip('notes.txt'), 'not a video at all\n'), clip('notes.txt')), 'UNSUPPORTED_VIDEO', /not a video the service can read/],
+  ['a clip over MAX_VIDEO_SECONDS', () => clip('long.mp4'), 'VIDEO_TOO_LONG', /lasts 3\.0 s; the limit is 2 s \(MAX_VIDEO_SECONDS\)/],
+  ['frames over MAX_VIDEO_PIXELS', () => clip('large.mp4'), 'VIDEO_TOO_LARGE', /800x452 \(361600 pixels\); the limit is 307200/],
+  [
+    'a file over MAX_VIDEO_BYTES',
+    () => (fs.writeFileSync(clip('big.bin'), Buffer.alloc(400_000, 1)), clip('big.bin')),
+    'VIDEO_TOO_LARGE',
+    /more than 300000 bytes/,
+  ],
+])('%s is refused at once with %s, and leaves no file behind', async (_, file, code, message) => {
+  const before = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('facemark-video-'));
+  const { job, userErrors } = await analyze(file());
+  expect(job).toBeNull();
+  expect(userErrors).toEqual([
+    { code, message: expect.stringMatching(message), field: code === 'VIDEO_TOO_LARGE' && /bytes/.test(String(message)) ? ['video', 'upload'] : null },
+  ]);
+  // Earlier jobs may still be removing theirs; this refusal added none.
+  expect(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('facemark-video-') && !before.includes(f))).toEqual([]);
+});
+
+test('a job belongs to the key that started it: another key sees null, as for no job, and cannot cancel it', async () => {
+  const { job } = await analyze(clip('still.mp4'));
+  expect((await graphql(JOB, { id: job.id }, KEYS[1])).data.videoJob).toBeNull();
+  expect((await graphql(CANCEL, { id: job.id }, KEYS[1])).data.cancelVideoJob).toBeNull();
+  expect((await graphql(JOB, { id: 'no-such-job' })).data.videoJob).toBeNull();
+  expect((await finished(job.id)).status).toBe('SUCCEEDED');
+});
+
+test('cancelVideoJob stops a job; it stays CANCELLED', async () => {
+  const { job } = await analyze(clip('moving.mp4'));
+  const cancelled = (await graphql(CANCEL, { id: job.id })).data.cancelVideoJob;
+  expect(cancelled).toEqual({ id: job.id, status: 'CANCELLED' });
+  expect((await finished(job.id)).status).toBe('CANCELLED');
+});
+
+test('no temporary file outlives its job', async () => {
+  await waitFor(() => (fs.readdirSync(os.tmpdir()).some((f) => f.startsWith('facemark-video-')) ? undefined : true), 'the video files to go', 30_000);
+});
