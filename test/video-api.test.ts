@@ -11,7 +11,7 @@ import { DETECT, startTestServer, type GraphQLBody, type TestServer } from './su
 import { waitFor } from './support/service-process';
 
 const KEYS = ['video-key-a', 'video-key-b'];
-const LIMITS = { MAX_VIDEO_SECONDS: '2', MAX_VIDEO_PIXELS: String(640 * 480), MAX_VIDEO_BYTES: String(300_000) };
+const LIMITS = { MAX_VIDEO_SECONDS: '2', MAX_VIDEO_PIXELS: String(640 * 480), MAX_VIDEO_BYTES: String(3_000_000) };
 const PHOTO = dataset('photos', 'happy.jpg'); // 500x282, one face
 
 let server: TestServer;
@@ -48,6 +48,26 @@ beforeAll(async () => {
   make(...still, '-vf', 'fps=5,scale=250:-1', '-f', 'gif', clip('still.gif'));
   make(...still, '-c:v', 'libvpx-vp9', '-b:v', '200k', '-vf', 'scale=500:282', clip('still.webm'));
   make('-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac', clip('audio.m4a'));
+  // The still photo with fresh noise in every frame: whatever the points do is jitter.
+  make(
+    '-loop',
+    '1',
+    '-framerate',
+    '10',
+    '-i',
+    PHOTO,
+    '-t',
+    '2',
+    '-vf',
+    'scale=500:282,noise=alls=25:allf=t',
+    '-c:v',
+    'libx264',
+    '-crf',
+    '18',
+    '-pix_fmt',
+    'yuv420p',
+    clip('noisy.mp4'),
+  );
   make('-loop', '1', '-framerate', '10', '-i', PHOTO, '-t', '3', ...h264, clip('long.mp4'));
   make('-loop', '1', '-framerate', '10', '-i', PHOTO, '-t', '1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-vf', 'scale=800:452', clip('large.mp4'));
   // Truncated mid-stream: the index at the front (faststart), then only the first part of the frames.
@@ -227,9 +247,9 @@ test.each([
   ['frames over MAX_VIDEO_PIXELS', () => clip('large.mp4'), 'VIDEO_TOO_LARGE', /800x452 \(361600 pixels\); the limit is 307200/],
   [
     'a file over MAX_VIDEO_BYTES',
-    () => (fs.writeFileSync(clip('big.bin'), Buffer.alloc(400_000, 1)), clip('big.bin')),
+    () => (fs.writeFileSync(clip('big.bin'), Buffer.alloc(3_100_000, 1)), clip('big.bin')),
     'VIDEO_TOO_LARGE',
-    /more than 300000 bytes/,
+    /more than 3000000 bytes/,
   ],
 ])('%s is refused at once with %s, and leaves no file behind', async (_, file, code, message) => {
   const before = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('facemark-video-'));
@@ -259,4 +279,129 @@ test('cancelVideoJob stops a job; it stays CANCELLED', async () => {
 
 test('no temporary file outlives its job', async () => {
   await waitFor(() => (fs.readdirSync(os.tmpdir()).some((f) => f.startsWith('facemark-video-')) ? undefined : true), 'the video files to go', 30_000);
+});
+
+describe('GET /videos/{id}/landmarks.csv and .jsonl', () => {
+  const download = (id: string, format: string, key = KEYS[0]!) =>
+    fetch(`${server.url}/videos/${id}/landmarks.${format}`, { headers: { authorization: `Bearer ${key}` } });
+
+  test('one row per face per frame: frame, time, track, confidence, box, the 68 points and the pose, as the API has them', async () => {
+    const job = await analysed(clip('still.mp4'), { sampleFps: 5 });
+    const api = (
+      await graphql(
+        `
+          query ($id: ID!) {
+            videoJob(id: $id) {
+              tracks {
+                id
+                faces {
+                  frame
+                  time
+                  confidence
+                  rectangle {
+                    x
+                    y
+                    width
+                    height
+                  }
+                  landmarks(scheme: IBUG_68) {
+                    point {
+                      x
+                      y
+                    }
+                  }
+                  pose {
+                    yaw
+                    pitch
+                    roll
+                  }
+                }
+              }
+            }
+          }
+        `,
+        { id: job.id },
+      )
+    ).data.videoJob.tracks;
+    const csv = await download(job.id, 'csv');
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const [header, ...rows] = (await csv.text()).trim().split('\n');
+    const columns = header!.split(',');
+    expect(columns.slice(0, 8)).toEqual(['frame', 'timestamp', 'track', 'confidence', 'box_x', 'box_y', 'box_width', 'box_height']);
+    expect(columns.slice(8, 10)).toEqual(['x_0', 'x_1']);
+    expect(columns.slice(76, 78)).toEqual(['y_0', 'y_1']);
+    expect(columns.slice(-3)).toEqual(['pose_yaw', 'pose_pitch', 'pose_roll']);
+    expect(columns).toHaveLength(8 + 136 + 3);
+    expect(rows).toHaveLength(5);
+    rows.forEach((row, k) => {
+      const cells = row.split(',').map(Number);
+      const face = api[0].faces[k];
+      expect(cells.slice(0, 3)).toEqual([face.frame, expect.closeTo(face.time, 3), Number(api[0].id)]);
+      expect(cells[4]).toBeCloseTo(face.rectangle.x, 2);
+      expect(cells[8 + 30]).toBeCloseTo(face.landmarks[30].point.x, 2);
+      expect(cells[76 + 30]).toBeCloseTo(face.landmarks[30].point.y, 2);
+      expect(cells.at(-1)).toBeCloseTo(face.pose.roll, 2);
+    });
+
+    const jsonl = await download(job.id, 'jsonl');
+    expect(jsonl.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+    const lines = (await jsonl.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(5);
+    expect(lines[2]).toMatchObject({ frame: api[0].faces[2].frame, track: api[0].id, box: api[0].faces[2].rectangle, pose: api[0].faces[2].pose });
+    expect(lines[2].points68).toHaveLength(68);
+  });
+
+  test('another key, an unknown id or an unknown format: 404; no key: 401', async () => {
+    const job = await analysed(clip('still.mp4'), { sampleFps: 2 });
+    expect((await download(job.id, 'csv', KEYS[1])).status).toBe(404);
+    expect((await download('no-such-job', 'csv')).status).toBe(404);
+    expect((await download(job.id, 'xml')).status).toBe(404);
+    expect((await fetch(`${server.url}/videos/${job.id}/landmarks.csv`)).status).toBe(401);
+  });
+});
+
+describe('smoothing', () => {
+  const POINTS = `query($id: ID!) { videoJob(id: $id) { tracks { faces { frame points: landmarks(scheme: IBUG_68) { point { x y } } } } } }`;
+  type Frames = Array<{ frame: number; points: Array<{ point: { x: number; y: number } }> }>;
+  const trackPoints = async (file: string, smoothing: boolean): Promise<Frames> => {
+    const job = await analysed(clip(file), { smoothing });
+    expect(job.tracks).toHaveLength(1);
+    return (await graphql(POINTS, { id: job.id })).data.videoJob.tracks[0].faces;
+  };
+  /** Mean movement of the 68 points from one frame to the next, in pixels. */
+  const jitter = (faces: Frames) => {
+    let sum = 0;
+    let n = 0;
+    for (let k = 1; k < faces.length; k++)
+      faces[k]!.points.forEach((p, i) => {
+        sum += Math.hypot(p.point.x - faces[k - 1]!.points[i]!.point.x, p.point.y - faces[k - 1]!.points[i]!.point.y);
+        n++;
+      });
+    return sum / n;
+  };
+
+  test('a still face in a noisy clip: the points move at most a third as much from frame to frame with smoothing as without', async () => {
+    const raw = jitter(await trackPoints('noisy.mp4', false));
+    const smoothed = jitter(await trackPoints('noisy.mp4', true));
+    console.log(`jitter of a still face in noise: ${raw.toFixed(3)} px a frame raw, ${smoothed.toFixed(3)} px smoothed (${(smoothed / raw).toFixed(2)}x)`);
+    expect(raw).toBeGreaterThan(0.1);
+    expect(smoothed).toBeLessThanOrEqual(raw / 3);
+  });
+
+  test('a face moving 20 px a frame: the smoothed points lag the raw ones by under 2 px', async () => {
+    const raw = await trackPoints('moving.mp4', false);
+    const smoothed = await trackPoints('moving.mp4', true);
+    expect(smoothed.map((f) => f.frame)).toEqual(raw.map((f) => f.frame));
+    const lags = smoothed.slice(3).map((f, k) => {
+      const r = raw[k + 3]!;
+      return f.points.reduce((s, p, i) => s + (r.points[i]!.point.x - p.point.x), 0) / f.points.length;
+    });
+    const lag = lags.reduce((a, b) => a + b, 0) / lags.length;
+    console.log(`lag of the smoothed points behind a face moving 20 px a frame: ${lag.toFixed(2)} px`);
+    expect(Math.abs(lag)).toBeLessThan(2);
+  });
 });

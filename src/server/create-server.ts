@@ -24,6 +24,7 @@ import { presentedKey } from '../access/api-keys';
 import { createRequestServices } from './request-services';
 import { requestLog } from './request-log';
 import { demoPage } from './demo-page';
+import { videoDownloads } from './video-downloads';
 import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import { recordOf, type RequestRecord } from './request-record';
 
@@ -121,6 +122,7 @@ export async function startServer(config: Config, providers: Providers, schema: 
       },
     }),
   );
+  app.use(videoDownloads(videos.jobs, keys, limiter, keyOf));
   // MXFace clients send their key in Subscriptionkey.
   app.use(createMxfaceRouter({ detector, keys: services.compatKeys, limiter, reading: { maxBytes: config.limits.maxImageBytes } }));
   const page = config.demoPage ? demoPage() : undefined;

@@ -54,7 +54,7 @@ export interface AnalysisResult {
 }
 
 /** Measured on still and moving faces (docs/video.md): jitter down to a third, little lag. */
-export const SMOOTHING: OneEuroParameters = { minCutoff: 1, beta: 2, derivativeCutoff: 1 };
+export const SMOOTHING: OneEuroParameters = { minCutoff: 0.5, beta: 20, derivativeCutoff: 1 };
 const TRACKING = { minIou: 0.3, maxMissedFrames: 5 };
 
 export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisResult> {
