@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { ErrorCode, UserFacingError } from '../errors';
 import type { UploadedFile } from '../image/image-input';
 
@@ -44,18 +44,22 @@ export async function removeVideoFile(file: string): Promise<void> {
   await fs.promises.rm(path.dirname(file), { recursive: true, force: true });
 }
 
+/** Streams the upload to `file`; past the limit the rest is read and dropped, so the request ends cleanly. */
 async function writeUpload(upload: UploadedFile, file: string, maxBytes: number, field: string[]) {
-  let bytes = 0;
-  const cap = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      bytes += chunk.length;
-      done(bytes > maxBytes ? tooLarge(maxBytes, field) : null, chunk);
-    },
-  });
   const stream = upload.createReadStream();
-  await pipeline(stream, cap, fs.createWriteStream(file));
-  // graphql-upload-minimal cuts the stream at its own limit and marks it truncated.
-  if (stream.truncated) throw tooLarge(maxBytes, field);
+  const out = fs.createWriteStream(file);
+  let bytes = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      if (bytes <= maxBytes && !out.write(chunk)) await once(out, 'drain');
+    }
+  } finally {
+    out.end();
+    await finished(out);
+  }
+  // graphql-upload-minimal also cuts a stream at its own limit and marks it truncated.
+  if (bytes > maxBytes || stream.truncated) throw tooLarge(maxBytes, field);
 }
 
 async function writeFromUrl(url: string, file: string, reading: VideoReading, field: string[]) {
