@@ -3,7 +3,8 @@
 import { readBase64 } from './support/datasets';
 import { DETECT, DETECT_BATCH, startTestServer, type TestServer } from './support/server';
 
-const KEYS = ['team-a-key-0123456789', 'team-b-key-9876543210'];
+// Each test owns what it counts: the rate-limit test spends the third key's allowance alone.
+const KEYS = ['team-a-key-0123456789', 'team-b-key-9876543210', 'team-c-key-5555555555'];
 const happy = { base64: readBase64('photos', 'happy.jpg') };
 
 let server: TestServer;
@@ -56,7 +57,7 @@ test('probes stay open by default (OPS_REQUIRE_KEY=false)', async () => {
 });
 
 test('rate limits count images per key: the last image of a batch over the limit is RATE_LIMITED, then the key gets 429', async () => {
-  const key = { authorization: `Bearer ${KEYS[0]}` };
+  const key = { authorization: `Bearer ${KEYS[2]}` };
   const batch = await post('/graphql', { query: DETECT_BATCH, variables: { images: [happy, happy] } }, key);
   expect((await batch.json()).data.detectLandmarksBatch.every((p: { userErrors: unknown[] }) => p.userErrors.length === 0)).toBe(true);
   const over = await post('/graphql', { query: DETECT_BATCH, variables: { images: [happy, happy] } }, key);
