@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { GraphQLInputObjectType, printSchema, type GraphQLSchema } from 'graphql';
+import { createPubSub } from '@graphql-yoga/subscription';
 import { buildSchemaSync, type NonEmptyArray } from 'type-graphql';
 import { DetectLandmarksResolver } from './detection/detect-landmarks.resolver';
 import { FaceResolver } from './face/face.resolver';
@@ -25,7 +26,8 @@ let cached: GraphQLSchema | undefined;
 /** The executable schema, built once per process from the decorated classes. */
 export function buildFacemarkSchema(): GraphQLSchema {
   if (cached) return cached;
-  const schema = buildSchemaSync({ resolvers, validate: false });
+  // Subscriptions bring their own event streams (`subscribe`); type-graphql still wants a PubSub.
+  const schema = buildSchemaSync({ resolvers, validate: false, pubSub: createPubSub() });
   for (const name of ONE_OF_INPUTS) {
     const type = schema.getType(name);
     if (!(type instanceof GraphQLInputObjectType)) throw new Error(`${name} is not an input type`);
@@ -33,7 +35,8 @@ export function buildFacemarkSchema(): GraphQLSchema {
   }
   // Root types have no decorator to carry a description.
   schema.getQueryType()!.description = 'Questions that change nothing: this server, and detection as a query for client caches.';
-  schema.getMutationType()!.description = 'Face detection: every call does fresh, costly work on the images sent.';
+  schema.getMutationType()!.description = 'Face detection: every call does fresh, costly work on the images sent; video jobs start and stop here.';
+  schema.getSubscriptionType()!.description = 'Live updates over graphql-ws on /graphql: video jobs as they run.';
   cached = schema;
   return schema;
 }

@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ffmpeg from '@ffmpeg-installer/ffmpeg';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { iou } from '../src/geometry/geometry';
 import { dataset, readBase64 } from './support/datasets';
 import { DETECT, startTestServer, type GraphQLBody, type TestServer } from './support/server';
@@ -403,5 +405,60 @@ describe('smoothing', () => {
     const lag = lags.reduce((a, b) => a + b, 0) / lags.length;
     console.log(`lag of the smoothed points behind a face moving 20 px a frame: ${lag.toFixed(2)} px`);
     expect(Math.abs(lag)).toBeLessThan(2);
+  });
+});
+
+describe('Subscription.videoJob over graphql-ws', () => {
+  const SUBSCRIBE = `subscription Follow($id: ID!) { videoJob(id: $id) { id status progress framesAnalysed tracks { id frameCount } } }`;
+  const wsClient = (key?: string) =>
+    createClient({
+      url: server.url.replace(/^http/, 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      connectionParams: key ? { authorization: `Bearer ${key}` } : {},
+      retryAttempts: 0,
+      lazy: true,
+    });
+
+  type JobEvent = { id: string; status: string; progress: number; framesAnalysed: number };
+  /** Every event of the subscription, until it completes (or errors); GraphQL errors in a result count as the error. */
+  const follow = (id: string, key = KEYS[0]!) =>
+    new Promise<{ events: JobEvent[]; error?: unknown }>((resolve) => {
+      const client = wsClient(key);
+      const events: JobEvent[] = [];
+      let errors: unknown;
+      client.subscribe(
+        { query: SUBSCRIBE, variables: { id } },
+        {
+          next: (result) => (result.errors ? (errors = result.errors) : events.push(result.data?.videoJob as JobEvent)),
+          error: (error) => (void client.dispose(), resolve({ events, error })),
+          complete: () => (void client.dispose(), resolve({ events, error: errors })),
+        },
+      );
+    });
+
+  test('the state at once, progress while it runs, the final state, then the end', async () => {
+    const { job } = await analyze(clip('noisy.mp4'));
+    const { events, error } = await follow(job.id);
+    expect(error).toBeUndefined();
+    expect(events.length).toBeGreaterThanOrEqual(3);
+    expect(events.at(-1)).toMatchObject({ id: job.id, status: 'SUCCEEDED', progress: 1, framesAnalysed: 20, tracks: [{ frameCount: 20 }] });
+    const running = events.filter((e) => e.status === 'RUNNING');
+    expect(running.length).toBeGreaterThanOrEqual(1);
+    // Progress never goes back.
+    const progress = events.map((e) => e.progress);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
+
+  test("another key's job, or none: an error, no events", async () => {
+    const { job } = await analyze(clip('still.mp4'));
+    const other = await follow(job.id, KEYS[1]);
+    expect(other.events).toEqual([]);
+    expect(JSON.stringify(other.error)).toMatch(/No video job with this id/);
+    await finished(job.id);
+  });
+
+  test('without a valid key the connection is refused', async () => {
+    const { error } = await follow('any', 'wrong-key');
+    expect((error as { code?: number }).code).toBe(4403);
   });
 });

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLError } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { ErrorCode, UserFacingError } from '../../src/errors';
 import { resolveDetectionSettings } from '../../src/detection/detection-options';
 import type { GraphQLContext } from '../../src/graphql/context';
@@ -51,6 +52,22 @@ export class VideoJobResolver {
   cancelVideoJob(@Arg('id', () => ID, { description: 'The job id.' }) id: string, @Ctx() ctx: GraphQLContext): VideoJob | null {
     const job = ctx.videos.jobs.cancel(id, ctx.record.client);
     return job ? toGraphQL(job) : null;
+  }
+
+  @Subscription(() => VideoJob, {
+    name: 'videoJob',
+    description:
+      'A video job as it runs (graphql-ws on /graphql): its state at once, then an event at least once a second while it runs, then its final state, after which the subscription ends. An id this API key cannot see is an error.',
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { id: string }, GraphQLContext>) => {
+      const updates = context.videos.jobs.updates(args.id, context.record.client);
+      if (!updates) throw new GraphQLError('No video job with this id for this API key (it may have expired).', { extensions: { code: 'NOT_FOUND' } });
+      return (async function* () {
+        for await (const job of updates) yield toGraphQL(job);
+      })();
+    },
+  })
+  videoJobUpdates(@Root() job: VideoJob, @Arg('id', () => ID, { description: 'The job id.' }) _id: string): VideoJob {
+    return job;
   }
 
   @Query(() => VideoJob, { nullable: true, description: "A video job started with this API key; null for any other id (unknown, expired, or another key's)." })

@@ -25,6 +25,7 @@ import { createRequestServices } from './request-services';
 import { requestLog } from './request-log';
 import { demoPage } from './demo-page';
 import { videoDownloads } from './video-downloads';
+import { serveSubscriptions } from './subscriptions';
 import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import { recordOf, type RequestRecord } from './request-record';
 
@@ -60,6 +61,16 @@ export async function startServer(config: Config, providers: Providers, schema: 
     reading: services.videoReading,
   };
 
+  const contextFor = (record: RequestRecord): GraphQLContext => ({
+    config,
+    providers,
+    record,
+    imageReading,
+    videos,
+    loaders: createDetectionLoaders(detector, record.clientGone),
+  });
+  const subscriptions = serveSubscriptions(httpServer, schema, { keys, limiter }, contextFor);
+
   const armor = new ApolloArmor({
     maxDepth: { n: config.graphql.maxDepth, ignoreIntrospection: true },
     maxAliases: { n: config.graphql.maxAliases },
@@ -85,6 +96,7 @@ export async function startServer(config: Config, providers: Providers, schema: 
       recordOperationName,
       ...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]),
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      { serverWillStart: async () => ({ drainServer: () => subscriptions.dispose() }) },
       config.env === 'production' ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
   });
@@ -116,10 +128,7 @@ export async function startServer(config: Config, providers: Providers, schema: 
     graphqlUploadExpress({ maxFileSize: Math.max(config.limits.maxImageBytes, config.video.maxBytes) + 1, maxFiles: config.limits.maxBatchSize }),
     express.json({ limit: config.limits.bodyLimitBytes }),
     expressMiddleware(apollo, {
-      context: async ({ res }) => {
-        const record = recordOf(res) as RequestRecord;
-        return { config, providers, record, imageReading, videos, loaders: createDetectionLoaders(detector, record.clientGone) };
-      },
+      context: async ({ res }) => contextFor(recordOf(res) as RequestRecord),
     }),
   );
   app.use(videoDownloads(videos.jobs, keys, limiter, keyOf));

@@ -92,6 +92,35 @@ export class VideoJobs {
     return () => entry.listeners.delete(listener);
   }
 
+  /**
+   * The job's state now, then as it changes (at most every `minIntervalMs`, at least every
+   * `maxIntervalMs` while it has not ended), then its final state; undefined for a job the owner cannot see.
+   */
+  updates(id: string, owner: string, minIntervalMs = 200, maxIntervalMs = 1000): AsyncGenerator<VideoJob> | undefined {
+    const job = this.get(id, owner);
+    if (!job) return undefined;
+    let changed = () => {};
+    const stop = this.watch(id, owner, () => changed())!;
+    const ended = () => job.status !== 'QUEUED' && job.status !== 'RUNNING';
+    return (async function* () {
+      try {
+        yield job;
+        while (!ended()) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, maxIntervalMs);
+            changed = () => (clearTimeout(timer), resolve());
+          });
+          changed = () => {};
+          yield job;
+          if (!ended()) await new Promise((resolve) => setTimeout(resolve, minIntervalMs));
+        }
+        yield job; // the final state, once more after the last change
+      } finally {
+        stop();
+      }
+    })();
+  }
+
   /** Cancels every job and waits for the running one to stop. */
   async close(): Promise<void> {
     for (const entry of this.entries.values()) {
