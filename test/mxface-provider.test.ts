@@ -111,6 +111,18 @@ test.each(VARIANTS)('reads the %s response variation', async (variant) => {
   else expect(face.fivePoints!.mouthLeft).toBeDefined();
 });
 
+test("the faces are the upstream's: a stand-in answering 40 px right and 25 px down moves every box and point by exactly that", async () => {
+  const plain = (await detectOne(provider())) as ProviderFace[];
+  upstream.faults.set({ shift: { x: 40, y: 25 } });
+  const moved = (await detectOne(provider())) as ProviderFace[];
+  expect(moved).toHaveLength(1);
+  const by = (p: { x: number; y: number }) => ({ x: p.x + 40, y: p.y + 25 });
+  expect(moved[0]!.box).toEqual({ ...plain[0]!.box, ...by(plain[0]!.box) });
+  for (const key of ['leftEye', 'rightEye', 'noseTip', 'mouthLeft', 'mouthRight'] as const) {
+    expect(moved[0]!.fivePoints![key]).toEqual(by(plain[0]!.fivePoints![key]!));
+  }
+});
+
 test('quality on 0..100 is normalised to the same value as on 0..1', async () => {
   const plain = (await detectOne(provider())) as ProviderFace[];
   upstream.faults.set({ variant: 'quality-100' });

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseMxfaceErrorMessage, parseMxfaceResponse, toMxfaceFace } from '../../src/providers/mxface/mxface-contract';
 import { UpstreamError } from '../../src/providers/mxface/upstream-error';
 
@@ -59,5 +61,29 @@ describe('upstream failures are classified once', () => {
   ])('HTTP %i is %s (retryable %s, counts against health %s)', (status, failure, retryable, health, code) => {
     const error = UpstreamError.fromStatus(status, 'said');
     expect(error).toMatchObject({ failure, retryable, countsAgainstHealth: health, code, status });
+  });
+});
+
+test("the vendor's documented example, read verbatim from the contract page: its coordinates, eye sides and quality", () => {
+  const page = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'shared', 'docs', 'mxface-landmark-api.md'), 'utf8');
+  const example = /## Success[\s\S]*?```json\n([\s\S]*?)```/.exec(page)?.[1];
+  expect(example).toBeDefined();
+  const parsed = parseMxfaceResponse(JSON.parse(example!));
+  expect(parsed).toEqual({
+    ok: true,
+    faces: [
+      {
+        box: { x: 145, y: 48, width: 372, height: 154 },
+        fivePoints: {
+          // eye_left is the eye nearer the image's left edge (smaller x): the service's LEFT_EYE.
+          leftEye: { x: 187, y: 98 },
+          rightEye: { x: 251, y: 107 },
+          noseTip: { x: 216, y: 216 },
+          mouthLeft: { x: 184, y: 153 },
+          mouthRight: { x: 232, y: 159 },
+        },
+        quality: 0.956459,
+      },
+    ],
   });
 });

@@ -24,6 +24,8 @@ export interface Faults {
   variant: ResponseVariant;
   /** Answer one fixed face without running the engine (isolates client-side costs in benchmarks). */
   canned: boolean;
+  /** Move every face (box and points) by this many pixels: an answer the local engine would not give. */
+  shift: { x: number; y: number };
 }
 
 export const NO_FAULTS: Faults = {
@@ -40,6 +42,7 @@ export const NO_FAULTS: Faults = {
   slowBodyMs: 0,
   variant: 'array',
   canned: false,
+  shift: { x: 0, y: 0 },
 };
 
 const CANNED_FACE: MxfaceFace = {
@@ -53,6 +56,24 @@ const CANNED_FACE: MxfaceFace = {
   quality: 0.956459,
   faceRectangle: { x: 145, y: 48, width: 372, height: 154 },
 };
+
+function shifted(face: MxfaceFace, { x, y }: { x: number; y: number }): MxfaceFace {
+  if (x === 0 && y === 0) return face;
+  const move = (p: { x: number; y: number } | null | undefined) => p && { x: p.x + x, y: p.y + y };
+  const lm = face.faceLandmark;
+  return {
+    ...face,
+    faceRectangle: { ...face.faceRectangle, x: face.faceRectangle.x + x, y: face.faceRectangle.y + y },
+    faceLandmark: {
+      ...lm,
+      eye_left: move(lm.eye_left)!,
+      eye_right: move(lm.eye_right)!,
+      nose: move(lm.nose)!,
+      mouthLeft: move(lm.mouthLeft),
+      mouthRight: move(lm.mouthRight),
+    },
+  };
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -77,7 +98,8 @@ export class FaultInjector {
   }
 
   /** Applies the contract's response variations to the documented face list. */
-  shape = (faces: MxfaceFace[]): unknown => {
+  shape = (answered: MxfaceFace[]): unknown => {
+    const faces = answered.map((face) => shifted(face, this.faults.shift));
     switch (this.faults.variant) {
       case 'wrapped-array':
         return [{ faces }];
