@@ -21,7 +21,12 @@ export function serveSubscriptions(
   access: { keys: ApiKeys; limiter: ImageRateLimiter },
   contextFor: (record: RequestRecord) => GraphQLContext,
 ): Subscriptions {
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  // noServer: upgrades are handed over here, so the HTTP server's own errors (a port in use) stay its own.
+  const wsServer = new WebSocketServer({ noServer: true });
+  httpServer.on('upgrade', (request, socket, head) => {
+    if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/graphql') return void socket.destroy();
+    wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit('connection', ws, request));
+  });
   const clientOf = (params: Record<string, unknown> | undefined, request: http.IncomingMessage) => {
     if (access.keys.open) return `ip:${request.socket.remoteAddress ?? 'unknown'}`;
     const fromParams = (name: string) => {
