@@ -26,6 +26,10 @@ import { configureLogging } from '../src/logger';
 import { at } from '../src/checked';
 import { redisServerInstalled, startRedisServer } from '../tools/redis-server';
 import { footageRecall, walkingFootage } from '../tools/walking-footage';
+import { framesOf } from '../tools/video-frames';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { path as ffmpegPath } from '@ffmpeg-installer/ffmpeg';
 import * as ort from 'onnxruntime-node';
 import { loadInferenceGraph, onnxSession, type InferenceGraph } from '../src/providers/embedded/inference-graph';
 import { convertedModelPath, modelOutputs, type ConvertedModelName } from '../src/providers/embedded/onnx-models';
@@ -130,6 +134,67 @@ async function startService(env: Record<string, string>) {
 }
 
 /**
+ * Video: analyzeVideo on walking.mp4 (1920x1080) and on a 640x360 copy, against the same frames sent
+ * one by one as photos (PNG, through detectLandmarks) to the same service, in one run; the tracks found.
+ */
+async function benchVideo(threads: number) {
+  const service = await startService({ WORKER_THREADS: String(threads), MAX_VIDEO_SECONDS: '3600' });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'facemark-bench-video-'));
+  const walking = path.join(DATASETS, 'video', 'walking.mp4');
+  const small = path.join(dir, 'walking-640.mp4');
+  await promisify(execFile)(ffmpegPath, ['-v', 'error', '-i', walking, '-vf', 'scale=640:360', '-c:v', 'libx264', '-an', small]);
+  const post = async (body: string | FormData, headers: Record<string, string>) =>
+    (await (await fetch(`${service.url}/graphql`, { method: 'POST', headers: { ...AUTHORIZATION, ...headers }, body })).json()) as {
+      data: Record<string, { job: { id: string } } & { status: string; framesAnalysed: number; tracks: Array<{ id: string; frameCount: number; firstFrame: number; lastFrame: number }> }>;
+    };
+  const analyse = async (file: string) => {
+    const form = new FormData();
+    const query = 'mutation($video: VideoInput!) { analyzeVideo(video: $video) { job { id } userErrors { code message } } }';
+    form.append('operations', JSON.stringify({ query, variables: { video: { upload: null } } }));
+    form.append('map', JSON.stringify({ 0: ['variables.video.upload'] }));
+    form.append('0', new Blob([fs.readFileSync(file)]), path.basename(file));
+    const started = performance.now();
+    const { id } = (await post(form, { 'apollo-require-preflight': 'true' })).data.analyzeVideo!.job;
+    for (;;) {
+      const job = (
+        await post(JSON.stringify({ query: `{ videoJob(id: "${id}") { status framesAnalysed tracks { id frameCount firstFrame lastFrame } } }` }), { 'content-type': 'application/json' })
+      ).data.videoJob!;
+      if (job.status !== 'QUEUED' && job.status !== 'RUNNING') return { seconds: (performance.now() - started) / 1000, job };
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  const asPhotos = async (file: string) => {
+    const frames = await framesOf(file, 1);
+    const started = performance.now();
+    for (const frame of frames) await postDetect(service.url, { base64: frame.toString('base64') });
+    return { seconds: (performance.now() - started) / 1000, frames: frames.length };
+  };
+  const rows = [];
+  console.log('\nVideo: analyzeVideo against the same frames sent as photos (PNG, one at a time), one service process');
+  console.log('| clip | analyzeVideo frames/s | as photos frames/s | ratio | real-time factor (clip s / analysis s) | tracks (frames each) |');
+  console.log('|---|---|---|---|---|---|');
+  for (const [name, file] of [
+    ['walking.mp4, 1920x1080, 4.2 s', walking],
+    ['walking.mp4 at 640x360', small],
+  ] as const) {
+    await analyse(file); // warm: the first job pays for the engine's first large frames
+    const video = await analyse(file);
+    const photos = await asPhotos(file);
+    const videoFps = video.job.framesAnalysed / video.seconds;
+    const photoFps = photos.frames / photos.seconds;
+    const lengths = video.job.tracks.map((t) => t.frameCount).sort((a, b) => b - a);
+    const row = { name, videoFps, photoFps, ratio: videoFps / photoFps, realTime: 4.2 / video.seconds, tracks: video.job.tracks.length, lengths };
+    rows.push(row);
+    console.log(
+      `| ${name} | ${videoFps.toFixed(2)} | ${photoFps.toFixed(2)} | ${row.ratio.toFixed(2)} | ${row.realTime.toFixed(2)} | ${row.tracks} (${lengths.join(', ')}) |`,
+    );
+  }
+  service.child.kill('SIGTERM');
+  fs.rmSync(dir, { recursive: true, force: true });
+  return rows;
+}
+
+/**
  * Memory under a steady load: the service process's RSS after the first request, after the warm-up
  * (the first 500: engine arenas, JIT, caches fill) and at the end. Growth after the warm-up would be a
  * leak; the warm-up itself is not.
@@ -201,6 +266,10 @@ async function main(): Promise<void> {
   }
   if (process.env.BENCH_ONLY === 'graphs') {
     console.log(JSON.stringify(await benchGraphs()));
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'video') {
+    console.log(JSON.stringify(await benchVideo(threads)));
     return;
   }
   if (process.env.BENCH_ONLY === 'soak') {
