@@ -145,7 +145,14 @@ async function benchVideo(threads: number) {
   await promisify(execFile)(ffmpegPath, ['-v', 'error', '-i', walking, '-vf', 'scale=640:360', '-c:v', 'libx264', '-an', small]);
   const post = async (body: string | FormData, headers: Record<string, string>) =>
     (await (await fetch(`${service.url}/graphql`, { method: 'POST', headers: { ...AUTHORIZATION, ...headers }, body })).json()) as {
-      data: Record<string, { job: { id: string } } & { status: string; framesAnalysed: number; tracks: Array<{ id: string; frameCount: number; firstFrame: number; lastFrame: number }> }>;
+      data: Record<
+        string,
+        { job: { id: string } } & {
+          status: string;
+          framesAnalysed: number;
+          tracks: Array<{ id: string; frameCount: number; firstFrame: number; lastFrame: number }>;
+        }
+      >;
     };
   const analyse = async (file: string) => {
     const form = new FormData();
@@ -157,7 +164,9 @@ async function benchVideo(threads: number) {
     const { id } = (await post(form, { 'apollo-require-preflight': 'true' })).data.analyzeVideo!.job;
     for (;;) {
       const job = (
-        await post(JSON.stringify({ query: `{ videoJob(id: "${id}") { status framesAnalysed tracks { id frameCount firstFrame lastFrame } } }` }), { 'content-type': 'application/json' })
+        await post(JSON.stringify({ query: `{ videoJob(id: "${id}") { status framesAnalysed tracks { id frameCount firstFrame lastFrame } } }` }), {
+          'content-type': 'application/json',
+        })
       ).data.videoJob!;
       if (job.status !== 'QUEUED' && job.status !== 'RUNNING') return { seconds: (performance.now() - started) / 1000, job };
       await new Promise((resolve) => setTimeout(resolve, 100));
