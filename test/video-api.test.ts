@@ -24,56 +24,24 @@ const make = (...args: string[]) => execFileSync(ffmpeg.path, ['-v', 'error', '-
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'facemark-test-clips-'));
-  const still = ['-loop', '1', '-framerate', '10', '-i', PHOTO, '-t', '1'];
-  const h264 = ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-vf', 'scale=500:282'];
-  make(...still, ...h264, clip('still.mp4'));
+  const x264 = ['-c:v', 'libx264', '-pix_fmt', 'yuv420p'];
+  /** The photo as a clip of `seconds` at 10 frames a second, through `filter`, encoded by `encoder`. */
+  const fromPhoto = (out: string, seconds: number, filter: string, encoder = x264) =>
+    make('-loop', '1', '-framerate', '10', '-i', PHOTO, '-t', String(seconds), '-vf', filter, ...encoder, clip(out));
+  fromPhoto('still.mp4', 1, 'scale=500:282');
   // The face slides right by 20 px a frame: the photo padded, then a window moving left over it.
-  make(
-    '-loop',
-    '1',
-    '-framerate',
-    '10',
-    '-i',
-    PHOTO,
-    '-t',
-    '1',
-    '-vf',
-    "pad=700:282:200:0,crop=500:282:'200-20*n':0",
-    '-c:v',
-    'libx264',
-    '-pix_fmt',
-    'yuv420p',
-    clip('moving.mp4'),
-  );
+  fromPhoto('moving.mp4', 1, "pad=700:282:200:0,crop=500:282:'200-20*n':0");
   // A rotation in the stream's display matrix (ffmpeg reports it as "rotate: 270", a quarter turn anticlockwise).
   make('-i', clip('still.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', clip('rotated.mp4'));
-  make(...still, '-vf', 'fps=5,scale=250:-1', '-f', 'gif', clip('still.gif'));
-  make(...still, '-c:v', 'libvpx-vp9', '-b:v', '200k', '-vf', 'scale=500:282', clip('still.webm'));
+  fromPhoto('still.gif', 1, 'fps=5,scale=250:-1', ['-f', 'gif']);
+  fromPhoto('still.webm', 1, 'scale=500:282', ['-c:v', 'libvpx-vp9', '-b:v', '200k']);
   make('-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac', clip('audio.m4a'));
   // The still photo with fresh noise in every frame: whatever the points do is jitter.
-  make(
-    '-loop',
-    '1',
-    '-framerate',
-    '10',
-    '-i',
-    PHOTO,
-    '-t',
-    '2',
-    '-vf',
-    'scale=500:282,noise=alls=25:allf=t',
-    '-c:v',
-    'libx264',
-    '-crf',
-    '18',
-    '-pix_fmt',
-    'yuv420p',
-    clip('noisy.mp4'),
-  );
-  make('-loop', '1', '-framerate', '10', '-i', PHOTO, '-t', '3', ...h264, clip('long.mp4'));
-  make('-loop', '1', '-framerate', '10', '-i', PHOTO, '-t', '1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-vf', 'scale=800:452', clip('large.mp4'));
+  fromPhoto('noisy.mp4', 2, 'scale=500:282,noise=alls=25:allf=t', [...x264, '-crf', '18']);
+  fromPhoto('long.mp4', 3, 'scale=500:282');
+  fromPhoto('large.mp4', 1, 'scale=800:452');
   // Truncated mid-stream: the index at the front (faststart), then only the first part of the frames.
-  make('-loop', '1', '-framerate', '10', '-i', PHOTO, '-t', '2', ...h264, '-g', '5', '-movflags', '+faststart', clip('whole.mp4'));
+  fromPhoto('whole.mp4', 2, 'scale=500:282', [...x264, '-g', '5', '-movflags', '+faststart']);
   const whole = fs.readFileSync(clip('whole.mp4'));
   fs.writeFileSync(clip('truncated.mp4'), whole.subarray(0, Math.floor(whole.length * 0.5)));
   server = await startTestServer({ API_KEYS: KEYS.join(','), RATE_LIMIT_IMAGES: '0', ...LIMITS });
