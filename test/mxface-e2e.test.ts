@@ -97,3 +97,27 @@ test('upstream failures are typed user errors per image, and the key never shows
   expect(broken.userErrors).toMatchObject([{ code: 'INVALID_BASE64' }]);
   expect(JSON.stringify(body)).not.toContain(TEST_KEY);
 });
+
+test("an MXFace face is MXFace's answer: shifted 40 px right and 25 down, its box moves by that and its 68 points follow", async () => {
+  const QUERY = `mutation($image: ImageInput!) { detectLandmarks(image: $image, options: { provider: MXFACE }) { faces { rectangle { x y } landmarks(scheme: IBUG_68) { point { x y } } } } }`;
+  const base64 = readBase64('photos', 'happy.jpg');
+  const centre = (face: { landmarks: Array<{ point: { x: number; y: number } }> }) => ({
+    x: face.landmarks.reduce((s, l) => s + l.point.x, 0) / 68,
+    y: face.landmarks.reduce((s, l) => s + l.point.y, 0) / 68,
+  });
+  const plain = (await server.graphql(QUERY, { image: { base64 } })).body.data.detectLandmarks.faces[0];
+  upstream.faults.set({ shift: { x: 40, y: 25 } });
+  try {
+    const moved = (await server.graphql(QUERY, { image: { base64 } })).body.data.detectLandmarks.faces[0];
+    expect(moved.rectangle).toEqual({ x: plain.rectangle.x + 40, y: plain.rectangle.y + 25 });
+    // The mesh is seeded by MXFace's box and eyes, then fits the face it sees: measured +20.8, +26.7 px.
+    // Points computed without MXFace's answer would not move at all.
+    const [from, to] = [centre(plain), centre(moved)];
+    expect(to.x - from.x).toBeGreaterThan(15);
+    expect(to.x - from.x).toBeLessThan(45);
+    expect(to.y - from.y).toBeGreaterThan(15);
+    expect(to.y - from.y).toBeLessThan(35);
+  } finally {
+    upstream.faults.reset();
+  }
+});
