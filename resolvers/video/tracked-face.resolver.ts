@@ -1,4 +1,5 @@
 import { Arg, FieldResolver, Resolver, Root } from 'type-graphql';
+import { unpackMesh } from '../../src/providers/embedded/mediapipe/face-mesh';
 import type { TrackedFaceData } from '../../src/video/video-analysis';
 import { Landmark } from '../face/landmark.type';
 import { fivePointLandmarks, ibug68Landmarks, meshLandmarks } from '../face/landmark-list';
@@ -26,7 +27,6 @@ export class TrackedFaceResolver {
   ): Landmark[] {
     if (scheme === LandmarkScheme.FIVE_POINT) return fivePointLandmarks(face.fivePoints);
     if (scheme === LandmarkScheme.IBUG_68) return ibug68Landmarks(face.points68 ?? []);
-    const mesh = face.mesh ?? new Float32Array();
-    return meshLandmarks(Array.from({ length: mesh.length / 3 }, (_, i) => ({ x: mesh[3 * i]!, y: mesh[3 * i + 1]!, z: mesh[3 * i + 2]! })));
+    return meshLandmarks(face.mesh ? unpackMesh(face.mesh) : []);
   }
 }

@@ -22,6 +22,14 @@ export class ApiKeys {
   }
 
   /**
+   * Who is calling, for every endpoint (HTTP and WebSocket alike): while no keys are configured, the
+   * caller's address (`ip:`...); otherwise the presented key's identity, undefined for none or a wrong one.
+   */
+  client(presented: string | undefined, address: string | undefined): string | undefined {
+    return this.open ? `ip:${address ?? 'unknown'}` : this.identify(presented);
+  }
+
+  /**
    * The presented key's identity for rate limits and logs (`key:` + 12 hex of its digest; never the
    * key), or undefined when it matches no configured key.
    */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { UserFacingError, ErrorCode } from '../errors';
+import { readCapped } from './read-capped';
 
 /** The raw bytes of one submitted image file and their sha256 (the batching/de-duplication key). */
 export interface ImageBytes {
@@ -62,19 +63,13 @@ async function readSource(source: ImageSource, reading: ImageReading, field: str
 }
 
 /**
- * Reads an uploaded file's stream. Past the limit the rest is read and dropped, not left unread: the
- * multipart parser reaches the request's next file only once this one is consumed (and it cuts any
- * file at the larger of the image and video limits).
+ * Reads an uploaded file's stream. Past the limit the rest is drained, not left unread: the multipart
+ * parser reaches the request's next file only once this one is consumed (and it cuts any file at the
+ * larger of the image and video limits).
  */
 async function readUpload(file: UploadedFile, maxBytes: number, field: string[]): Promise<Buffer> {
   const stream = file.createReadStream();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-    size += chunk.length;
-    if (size <= maxBytes) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  }
-  const bytes = size <= maxBytes ? Buffer.concat(chunks, size) : undefined;
+  const bytes = await readCapped(stream as AsyncIterable<Buffer>, maxBytes, { drain: true });
   if (!bytes || stream.truncated) {
     throw new UserFacingError(
       ErrorCode.IMAGE_TOO_LARGE,

@@ -1,15 +1,21 @@
 /**
- * A stream's bytes, or undefined as soon as there are more than `maxBytes` (iteration stops there,
- * which closes the stream: an endless or huge body is never read to its end).
+ * A stream's bytes, or undefined when there are more than `maxBytes`. By default iteration stops
+ * there, which closes the stream: an endless or huge body is never read to its end. With `drain`, the
+ * rest is read and dropped instead, for a stream that must be consumed for what follows it to arrive
+ * (a file in a multipart request, before the next file).
  */
-export async function readCapped(stream: AsyncIterable<Buffer | Uint8Array | string>, maxBytes: number): Promise<Buffer | undefined> {
+export async function readCapped(
+  stream: AsyncIterable<Buffer | Uint8Array | string>,
+  maxBytes: number,
+  { drain = false }: { drain?: boolean } = {},
+): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
     const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
     size += bytes.length;
-    if (size > maxBytes) return undefined;
-    chunks.push(bytes);
+    if (size <= maxBytes) chunks.push(bytes);
+    else if (!drain) return undefined;
   }
-  return Buffer.concat(chunks, size);
+  return size <= maxBytes ? Buffer.concat(chunks, size) : undefined;
 }

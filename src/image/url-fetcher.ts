@@ -14,6 +14,8 @@ export interface UrlFetchOptions {
   timeoutMs: number;
   maxRedirects: number;
   maxBytes: number;
+  /** What is fetched, for the too-large error: an image (IMAGE_TOO_LARGE) unless said otherwise. */
+  tooLarge?: { code: ErrorCode; what: string };
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -24,7 +26,10 @@ class AddressRefused extends Error {}
 export class UrlFetcher {
   private readonly agent: Agent;
 
+  private readonly tooLarge: { code: ErrorCode; what: string };
+
   constructor(private readonly options: UrlFetchOptions) {
+    this.tooLarge = options.tooLarge ?? { code: ErrorCode.IMAGE_TOO_LARGE, what: 'image' };
     this.agent = new Agent({ connect: { lookup: this.guardedLookup } });
   }
 
@@ -100,12 +105,12 @@ export class UrlFetcher {
     const { maxBytes } = this.options;
     if (declared > maxBytes) {
       body.destroy();
-      throw new UserFacingError(ErrorCode.IMAGE_TOO_LARGE, `The image at the URL has ${declared} bytes; the limit is ${maxBytes}.`, field);
+      throw new UserFacingError(this.tooLarge.code, `The ${this.tooLarge.what} at the URL has ${declared} bytes; the limit is ${maxBytes}.`, field);
     }
     const bytes = await readCapped(body, maxBytes).catch((error: unknown) => {
       throw this.failure(error, deadline, field);
     });
-    if (!bytes) throw new UserFacingError(ErrorCode.IMAGE_TOO_LARGE, `The image at the URL is larger than the limit of ${maxBytes} bytes.`, field);
+    if (!bytes) throw new UserFacingError(this.tooLarge.code, `The ${this.tooLarge.what} at the URL is larger than the limit of ${maxBytes} bytes.`, field);
     return bytes;
   }
 

@@ -20,7 +20,7 @@ export const refuseAsGraphQL: Refuse = (res, status, message, code) => {
  */
 export function identifyClient(keys: ApiKeys, limiter: ImageRateLimiter, key: (req: Request) => string | undefined, refuse: Refuse): RequestHandler {
   return (req, res, next) => {
-    const client = keys.open ? `ip:${req.ip ?? 'unknown'}` : keys.identify(key(req));
+    const client = keys.client(key(req), req.ip);
     if (!client) {
       res.set('WWW-Authenticate', 'Bearer');
       return void refuse(res, 401, 'A valid API key is required: send it as "Authorization: Bearer <key>" or "X-API-Key: <key>".', 'UNAUTHENTICATED');

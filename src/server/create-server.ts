@@ -69,7 +69,12 @@ export async function startServer(config: Config, providers: Providers, schema: 
     videos,
     loaders: createDetectionLoaders(detector, record.clientGone),
   });
-  const subscriptions = serveSubscriptions(httpServer, schema, { keys, limiter }, contextFor);
+  const subscriptions = serveSubscriptions(
+    httpServer,
+    schema,
+    { keys, limiter, trustProxy: app.get('trust proxy fn') as (address: string, hop: number) => boolean },
+    contextFor,
+  );
 
   const armor = new ApolloArmor({
     maxDepth: { n: config.graphql.maxDepth, ignoreIntrospection: true },

@@ -7,6 +7,7 @@ import { ImageRateLimiter } from '../access/image-rate-limiter';
 import { connectRedis } from '../cache/redis-connection';
 import { NO_CACHE, RedisResultCache, type ResultCache } from '../cache/result-cache';
 import { AddressPolicy } from '../image/address-policy';
+import { ErrorCode } from '../errors';
 import type { VideoReading } from '../video/video-source';
 import type { ImageReading } from '../image/image-input';
 import { UrlFetcher } from '../image/url-fetcher';
@@ -43,6 +44,7 @@ export function createRequestServices(config: Config): RequestServices {
       timeoutMs: config.urlInput.timeoutMs,
       maxRedirects: config.urlInput.maxRedirects,
       maxBytes: config.video.maxBytes,
+      tooLarge: { code: ErrorCode.VIDEO_TOO_LARGE, what: 'video' },
     });
   return {
     keys,

@@ -4,6 +4,7 @@
 import type http from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
+import proxyAddress from 'proxy-addr';
 import { WebSocketServer } from 'ws';
 import { presentedKey, type ApiKeys } from '../access/api-keys';
 import type { ImageRateLimiter } from '../access/image-rate-limiter';
@@ -18,7 +19,7 @@ export interface Subscriptions {
 export function serveSubscriptions(
   httpServer: http.Server,
   schema: GraphQLSchema,
-  access: { keys: ApiKeys; limiter: ImageRateLimiter },
+  access: { keys: ApiKeys; limiter: ImageRateLimiter; trustProxy: (address: string, hop: number) => boolean },
   contextFor: (record: RequestRecord) => GraphQLContext,
 ): Subscriptions {
   // noServer: upgrades are handed over here, so the HTTP server's own errors (a port in use) stay its own.
@@ -28,13 +29,13 @@ export function serveSubscriptions(
     wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit('connection', ws, request));
   });
   const clientOf = (params: Record<string, unknown> | undefined, request: http.IncomingMessage) => {
-    if (access.keys.open) return `ip:${request.socket.remoteAddress ?? 'unknown'}`;
     const fromParams = (name: string) => {
       const value = params?.[name] ?? params?.[name.replace(/^./, (c) => c.toUpperCase())];
       return typeof value === 'string' ? value : undefined;
     };
     const fromHeaders = (name: string) => request.headers[name] as string | undefined;
-    return access.keys.identify(presentedKey(fromParams) ?? presentedKey(fromHeaders));
+    // The address as Express sees it (TRUST_PROXY applied), so an open server's HTTP and WebSocket callers match.
+    return access.keys.client(presentedKey(fromParams) ?? presentedKey(fromHeaders), proxyAddress(request, access.trustProxy));
   };
   const cleanup = useServer<Record<string, unknown>, { client?: string }>(
     {

@@ -6,6 +6,7 @@ import { headPoseFromMesh, estimateHeadPose, type HeadPose } from '../geometry/h
 import { fivePointsFrom68, type FivePoints } from '../geometry/landmarks';
 import type { CheckedImage, DetectionPixels, RgbImage } from '../image/image-decoder';
 import { ImageFileFormat } from '../image/image-format';
+import { packMesh, unpackMesh } from '../providers/embedded/mediapipe/face-mesh';
 import type { DetectionSettings, FaceDetector, ProviderFace } from '../providers/provider';
 import { FaceTracker } from './face-tracker';
 import { PointSmoother, type OneEuroParameters } from './one-euro-filter';
@@ -93,18 +94,13 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
 function trackedFace(face: ProviderFace, frame: number, time: number, smoothers?: { smoother68: PointSmoother; smootherMesh: PointSmoother }): TrackedFaceData {
   const size = Math.max(face.box.width, face.box.height);
   const points68 = face.points68 && smoothers ? smoothers.smoother68.smooth(face.points68, size, time) : face.points68;
-  let mesh = face.mesh;
-  if (mesh && smoothers) {
-    const points = Array.from({ length: mesh.length / 3 }, (_, i) => ({ x: mesh![3 * i]!, y: mesh![3 * i + 1]! }));
-    const smoothed = smoothers.smootherMesh.smooth(points, size, time);
-    const packed = new Float32Array(mesh);
-    smoothed.forEach((p, i) => ((packed[3 * i] = p.x), (packed[3 * i + 1] = p.y)));
-    mesh = packed;
-  }
+  // Smoothed in x and y; depth passes as found.
+  const meshPoints = face.mesh && unpackMesh(face.mesh);
+  const smoothedMesh =
+    meshPoints && smoothers ? smoothers.smootherMesh.smooth(meshPoints, size, time).map((p, i) => ({ ...p, z: meshPoints[i]!.z })) : meshPoints;
+  const mesh = smoothedMesh && smoothers ? packMesh(smoothedMesh) : face.mesh;
   const fivePoints = points68 ? fivePointsFrom68(points68) : face.fivePoints!;
-  const pose = mesh
-    ? headPoseFromMesh(Array.from({ length: mesh.length / 3 }, (_, i) => ({ x: mesh![3 * i]!, y: mesh![3 * i + 1]!, z: mesh![3 * i + 2]! })))
-    : estimateHeadPose(fivePoints);
+  const pose = smoothedMesh ? headPoseFromMesh(smoothedMesh) : estimateHeadPose(fivePoints);
   return { frame, time, box: face.box, confidence: face.confidence, fivePoints, points68, mesh, pose };
 }
 

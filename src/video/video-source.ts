@@ -64,8 +64,5 @@ async function writeUpload(upload: UploadedFile, file: string, maxBytes: number,
 
 async function writeFromUrl(url: string, file: string, reading: VideoReading, field: string[]) {
   if (!reading.fetchUrl) throw new UserFacingError(ErrorCode.URL_NOT_ALLOWED, 'This server does not fetch URLs (URL_INPUT_ENABLED=false).', field);
-  const bytes = await reading.fetchUrl(url, field).catch((error: unknown) => {
-    throw error instanceof UserFacingError && error.code === ErrorCode.IMAGE_TOO_LARGE ? tooLarge(reading.maxBytes, field) : error;
-  });
-  await fs.promises.writeFile(file, bytes);
+  await fs.promises.writeFile(file, await reading.fetchUrl(url, field));
 }
