@@ -15,7 +15,7 @@ import { waitFor } from './support/service-process';
 
 const FRAMES = 10;
 const CANVAS = 1100;
-const PHOTOS = groundTruth('helen-dev').slice(0, 3);
+const PHOTOS = groundTruth('helen-dev').slice(0, 8);
 const POINTS = 'landmarks(scheme: IBUG_68) { point { x y } }';
 
 let server: TestServer;
@@ -78,7 +78,19 @@ async function post(body: string | FormData, headers: Record<string, string>): P
   return (await (await fetch(`${server.url}/graphql`, { method: 'POST', headers, body })).json()) as GraphQLBody;
 }
 
-async function trackPoints(clip: string, smoothing = true): Promise<Point[][]> {
+const centreOf = (points: readonly Point[]) => ({
+  x: points.reduce((s, p) => s + p.x, 0) / points.length,
+  y: points.reduce((s, p) => s + p.y, 0) / points.length,
+});
+/** Of faces' points, those of the face whose centre is nearest the annotated face's (a photo may show others). */
+const annotated = (faces: Point[][], truth: readonly Point[]) => {
+  const t = centreOf(truth);
+  const away = (points: Point[]) => Math.hypot(centreOf(points).x - t.x, centreOf(points).y - t.y);
+  return faces.reduce((best, f) => (away(f) < away(best) ? f : best));
+};
+
+/** The points of the annotated face's track, frame by frame. */
+async function trackPoints(clip: string, truth: readonly Point[], smoothing = true): Promise<Point[][]> {
   const form = new FormData();
   form.append(
     'operations',
@@ -104,9 +116,16 @@ async function trackPoints(clip: string, smoothing = true): Promise<Point[][]> {
     120_000,
     200,
   );
-  expect(job.tracks).toHaveLength(1);
-  expect(job.tracks[0].faces).toHaveLength(FRAMES);
-  return job.tracks[0].faces.map((f: { landmarks: Array<{ point: Point }> }) => f.landmarks.map((l) => l.point));
+  type Track = { faces: Array<{ landmarks: Array<{ point: Point }> }> };
+  const tracks = (job.tracks as Track[]).map((t) => t.faces.map((f) => f.landmarks.map((l) => l.point)));
+  const track = annotated(
+    tracks.map((t) => t[0]!),
+    truth,
+  );
+  const face = tracks.find((t) => t[0] === track)!;
+  // One track follows the face through every frame.
+  expect(face).toHaveLength(FRAMES);
+  return face;
 }
 
 test('known motion: per-frame 68-point NME against the photo NME of the same faces, without and with smoothing', async () => {
@@ -134,11 +153,14 @@ test('known motion: per-frame 68-point NME against the photo NME of the same fac
     );
     const photoNme = landmarkErrors(
       truth,
-      data.detectLandmarks.faces[0].landmarks.map((l: { point: Point }) => l.point),
+      annotated(
+        data.detectLandmarks.faces.map((f: { landmarks: Array<{ point: Point }> }) => f.landmarks.map((l) => l.point)),
+        truth,
+      ),
     ).all68;
     const { clip, truths } = await motionClip(base, truth, `face${i}`);
-    const frames = await trackPoints(clip);
-    const raw = (await trackPoints(clip, false)).map((points, k) => landmarkErrors(truths[k]!, points).all68);
+    const frames = await trackPoints(clip, truths[0]!);
+    const raw = (await trackPoints(clip, truths[0]!, false)).map((points, k) => landmarkErrors(truths[k]!, points).all68);
     rawSum += raw.reduce((a, b) => a + b, 0) / raw.length;
     const perFrame = frames.map((points, k) => landmarkErrors(truths[k]!, points).all68);
     const videoNme = perFrame.reduce((a, b) => a + b, 0) / perFrame.length;
@@ -148,11 +170,15 @@ test('known motion: per-frame 68-point NME against the photo NME of the same fac
     photoSum += photoNme;
     videoSum += videoNme;
   }
-  console.log(`known motion, 68-point NME:\n${rows.join('\n')}`);
   const photo = photoSum / PHOTOS.length;
-  // Every frame found afresh and mapped back: within 0.3 points of the photo (measured +0.14).
-  expect(Math.abs(rawSum / PHOTOS.length - photo)).toBeLessThanOrEqual(0.3);
-  // Smoothed, the points trail this fast motion (12 px, 3 % and 1 degree a frame at 10 frames/s): measured +0.91
-  // points, the issue's 0.3 not met yet (docs/video.md).
-  expect(videoSum / PHOTOS.length - photo).toBeLessThanOrEqual(1.0);
+  const [raw, smoothed] = [rawSum / PHOTOS.length, videoSum / PHOTOS.length];
+  const signed = (d: number) => `${d >= 0 ? '+' : ''}${d.toFixed(2)}`;
+  rows.push(
+    `mean: photo ${photo.toFixed(2)} %, video unsmoothed ${raw.toFixed(2)} % (${signed(raw - photo)}), smoothed ${smoothed.toFixed(2)} % (${signed(smoothed - photo)})`,
+  );
+  console.log(`known motion, 68-point NME:\n${rows.join('\n')}`);
+  // Followed by mesh from frame to frame, unsmoothed and smoothed, within 0.3 points of the photos
+  // (measured -0.02 and +0.02 on these 8 faces).
+  expect(Math.abs(raw - photo)).toBeLessThanOrEqual(0.3);
+  expect(Math.abs(smoothed - photo)).toBeLessThanOrEqual(0.3);
 });

@@ -95,7 +95,8 @@ function videoRequest(options: VideoOptions | null, ctx: GraphQLContext) {
     ctx.providers,
   );
   const detector = ctx.providers.get(ProviderName.EMBEDDED);
-  if (!detector) {
+  const analyser = ctx.providers.analyser;
+  if (!detector || !analyser) {
     throw new UserFacingError(
       ErrorCode.VIDEO_NOT_SUPPORTED_BY_PROVIDER,
       'Video is analysed by the embedded engine, which this server has disabled (EMBEDDED_ENABLED=false); the MXFace cloud takes photos only.',
@@ -105,7 +106,7 @@ function videoRequest(options: VideoOptions | null, ctx: GraphQLContext) {
   if (sampleFps !== undefined && !(sampleFps > 0 && sampleFps <= 240)) {
     throw new UserFacingError(ErrorCode.INVALID_OPTION, `sampleFps must be above 0 and at most 240 (got ${sampleFps}).`, ['options', 'sampleFps']);
   }
-  return { settings, detector, sampleFps, smoothing: options?.smoothing ?? true };
+  return { settings, detector, analyser, sampleFps, smoothing: options?.smoothing ?? true };
 }
 
 function toGraphQL(job: JobState): VideoJob {

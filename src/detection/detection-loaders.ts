@@ -102,7 +102,7 @@ export function createDetectionLoaders(detector: DetectionRunner, clientGone?: A
       ),
     );
     let next = 0;
-    return faces.map((f) => unpackMesh(f.mesh ?? at(computed, next++)));
+    return faces.map((f) => unpackMesh(f.mesh ?? at(computed, next++).mesh));
   });
 
   const expressions = analysed<DetectedFace, number[]>((engine, faces) =>

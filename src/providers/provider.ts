@@ -3,7 +3,7 @@ import type { Box, Point } from '../geometry/geometry';
 import type { FivePoints } from '../geometry/landmarks';
 import type { Similarity } from '../geometry/similarity';
 import type { CheckedImage, RgbImage } from '../image/image-decoder';
-import type { FaceSeed, PackedMesh } from './embedded/engine-protocol';
+import type { FaceSeed, PackedMesh, SeededMesh } from './embedded/engine-protocol';
 
 /** One face as a provider reports it, in the client's upright-image coordinates. */
 export interface ProviderFace {
@@ -54,8 +54,8 @@ export interface FaceDetector {
  * Boxes, points and transforms are in client (upright-image) coordinates.
  */
 export interface FaceAnalyser {
-  /** The 478-point refined mesh of each seed, per image. */
-  meshes(requests: Array<{ image: CheckedImage; seeds: FaceSeed[] }>): Promise<PackedMesh[][]>;
+  /** The 478-point refined mesh of each seed, with its face presence, per image. */
+  meshes(requests: Array<{ image: CheckedImage; seeds: FaceSeed[] }>): Promise<SeededMesh[][]>;
   /** Expression probabilities (EXPRESSIONS order) per box, per image. */
   expressions(requests: Array<{ image: CheckedImage; boxes: Box[] }>): Promise<number[][][]>;
   /** size x size squares whose pixel p shows the upright image at toImage(p), per square, per image. */

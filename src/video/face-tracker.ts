@@ -24,15 +24,20 @@ export class FaceTracker {
 
   constructor(private readonly options: TrackerOptions) {}
 
-  /** The track id of each box of the next analysed frame, in the boxes' order. New faces start tracks. */
-  update(boxes: readonly Box[]): string[] {
+  /**
+   * The track id of each box of the next analysed frame, in the boxes' order. New faces start tracks.
+   * A box with a hint (the id of the track whose last face it was followed from) continues that track
+   * if it is still open, before any match by overlap.
+   */
+  update(boxes: readonly Box[], hints: ReadonlyArray<string | undefined> = []): string[] {
     this.sample++;
     this.open = this.open.filter((t) => this.sample - t.lastSample <= this.options.maxMissedFrames + 1);
     const pairs: Array<{ track: OpenTrack; box: number; overlap: number }> = [];
     for (const track of this.open) {
       const expected = this.expectedBox(track);
       boxes.forEach((box, i) => {
-        const overlap = iou(expected, box);
+        // A hint outranks any overlap (at most 1).
+        const overlap = hints[i] === track.id ? 2 : iou(expected, box);
         if (overlap >= this.options.minIou) pairs.push({ track, box: i, overlap });
       });
     }

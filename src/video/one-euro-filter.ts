@@ -42,16 +42,3 @@ export class OneEuroFilter {
     return filtered;
   }
 }
-
-/** A face's points over time, each coordinate through its own filter. */
-export class PointSmoother {
-  private filters: OneEuroFilter[] = [];
-
-  constructor(private readonly parameters: OneEuroParameters) {}
-
-  smooth(points: ReadonlyArray<{ x: number; y: number }>, faceSize: number, time: number): Array<{ x: number; y: number }> {
-    if (this.filters.length !== points.length * 2) this.filters = Array.from({ length: points.length * 2 }, () => new OneEuroFilter(this.parameters));
-    const scale = faceSize > 0 ? faceSize : 1;
-    return points.map((p, i) => ({ x: this.filters[2 * i]!.filter(p.x, time, scale), y: this.filters[2 * i + 1]!.filter(p.y, time, scale) }));
-  }
-}

@@ -1,15 +1,19 @@
-// A clip's faces, frame by frame: detection on each analysed frame, identity across frames from the
-// tracker, points smoothed over time per track, scene cuts ending tracks.
+// A clip's faces, frame by frame, tracked as MediaPipe's video mode does: a face found in one frame is
+// followed into the next by a mesh cut around its last mesh; the detector runs on the first frame,
+// every few frames for newcomers, and on any frame where a followed face's presence drops. Identity
+// across frames comes from the tracker, points are smoothed over time per track, scene cuts end tracks.
 import { selectFaces } from '../detection/detection-options';
-import type { Box, Point } from '../geometry/geometry';
+import { iou, type Box, type Point } from '../geometry/geometry';
 import { headPoseFromMesh, estimateHeadPose, type HeadPose } from '../geometry/head-pose';
 import { fivePointsFrom68, type FivePoints } from '../geometry/landmarks';
 import type { CheckedImage, DetectionPixels, RgbImage } from '../image/image-decoder';
 import { ImageFileFormat } from '../image/image-format';
-import { packMesh, unpackMesh } from '../providers/embedded/mediapipe/face-mesh';
-import type { DetectionSettings, FaceDetector, ProviderFace } from '../providers/provider';
+import { packMesh, unpackMesh, type MeshPoint } from '../providers/embedded/mediapipe/face-mesh';
+import { boxFromMesh, boxOnMesh, followingSeed } from './face-following';
+import { ibug68FromMesh } from '../geometry/mesh-to-ibug68';
+import type { DetectionSettings, FaceAnalyser, FaceDetector, ProviderFace } from '../providers/provider';
 import { FaceTracker } from './face-tracker';
-import { PointSmoother, type OneEuroParameters } from './one-euro-filter';
+import { FaceSmoother, type FaceSmoothing } from './face-smoother';
 import { isSceneCut, thumbnail } from './scene-cut';
 import { decodeFrames, type DecodeEnd } from './video-decoder';
 import type { VideoInfo } from './video-probe';
@@ -41,6 +45,8 @@ export interface AnalysisOptions {
   smoothing: boolean;
   settings: DetectionSettings;
   detector: FaceDetector;
+  /** Follows faces from frame to frame (the embedded engine's meshes). */
+  analyser: FaceAnalyser;
   /** The longer side frames are scaled to for detection (as for photos). */
   detectionMaxSide: number;
   signal?: AbortSignal;
@@ -51,53 +57,162 @@ export interface AnalysisOptions {
 export interface AnalysisResult {
   tracks: FaceTrackData[];
   framesAnalysed: number;
+  /** Analysed frames the detector ran on (the others followed their faces by mesh alone). */
+  framesDetected: number;
   decode: DecodeEnd;
 }
 
 /** Measured on still and moving faces (docs/video.md): jitter down to a third, little lag. */
-export const SMOOTHING: OneEuroParameters = { minCutoff: 0.5, beta: 20, derivativeCutoff: 1 };
+export const SMOOTHING: FaceSmoothing = {
+  placement: { minCutoff: 0.5, beta: 40, derivativeCutoff: 1 },
+  shape: { minCutoff: 0.4, beta: 4, derivativeCutoff: 1 },
+};
 const TRACKING = { minIou: 0.3, maxMissedFrames: 5 };
+/**
+ * Following by mesh (docs/video.md has the measurements): the detector runs at least every
+ * `detectEvery` analysed frames, and whenever a followed face's mesh presence falls below `minPresence`.
+ */
+export const FOLLOWING = { detectEvery: 5, minPresence: 0.5 };
+
+interface Track extends FaceTrackData {
+  smoother68: FaceSmoother;
+  smootherMesh: FaceSmoother;
+  confidence: number;
+  /** The mesh's presence when the detector last found the face. */
+  detectedPresence: number;
+  /** Where the detector's box sits on the face's mesh (as fractions of the mesh's extent). */
+  boxOnMesh?: Box;
+  /** The unsmoothed meshes of the track's face in the last analysed frame and the one before, if it had them. */
+  lastMesh?: MeshPoint[];
+  meshBefore?: MeshPoint[];
+}
+
+/** A face of this frame before it has a track: the detector's, or one followed from a track. */
+interface FrameFace {
+  face: Pick<ProviderFace, 'box' | 'confidence' | 'points68' | 'fivePoints' | 'mesh' | 'landmarksConfidence'>;
+  followedFrom?: Track;
+}
 
 export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisResult> {
   const { info } = options;
   const tracker = new FaceTracker(TRACKING);
-  const tracks = new Map<string, FaceTrackData & { smoother68: PointSmoother; smootherMesh: PointSmoother }>();
+  const tracks = new Map<string, Track>();
   const frames = decodeFrames({ ffmpegPath: options.ffmpegPath, file: options.file, info, sampleFps: options.sampleFps, signal: options.signal });
-  let previous: Float32Array | undefined;
+  let previousThumb: Float32Array | undefined;
+  let previousIndex: number | undefined;
   let analysed = 0;
+  let detected = 0;
+  let sinceDetection = Infinity;
+  let following: Track[] = [];
   let next = await frames.next();
   while (!next.done) {
     const frame = next.value;
     const thumb = thumbnail(frame.image);
-    if (previous && isSceneCut(previous, thumb)) tracker.cut();
-    previous = thumb;
-    const [found] = await options.detector.detect([frameImage(frame.image, frame.index, options.detectionMaxSide)], options.settings, options.signal);
-    if (found instanceof Error) throw found;
-    const faces = selectFaces(found ?? [], options.settings);
-    const ids = tracker.update(faces.map((f) => f.box));
-    faces.forEach((face, k) => {
-      const id = ids[k]!;
-      let track = tracks.get(id);
-      if (!track) {
-        track = { id, faces: [], smoother68: new PointSmoother(SMOOTHING), smootherMesh: new PointSmoother(SMOOTHING) };
-        tracks.set(id, track);
-      }
-      track.faces.push(trackedFace(face, frame.index, frame.time, options.smoothing ? track : undefined));
-    });
+    if (previousThumb && isSceneCut(previousThumb, thumb)) {
+      tracker.cut();
+      following = [];
+    }
+    previousThumb = thumb;
+    const image = frameImage(frame.image, frame.index, options.detectionMaxSide);
+    const followed = following.length > 0 ? await follow(options.analyser, image, following) : [];
+    let faces = followed.filter((f) => f.presence >= FOLLOWING.minPresence);
+    // A face lost from view sends for the detector; one it accepted on a second opinion only (a low presence
+    // at once) waits for the next regular run instead, which would otherwise be every frame.
+    const lost = followed.some((f) => f.presence < FOLLOWING.minPresence && f.followedFrom!.detectedPresence >= FOLLOWING.minPresence);
+    if (following.length === 0 || lost || sinceDetection >= FOLLOWING.detectEvery) {
+      const [found] = await options.detector.detect([image], options.settings, options.signal);
+      if (found instanceof Error) throw found;
+      faces.push(...selectFaces(found ?? [], options.settings).map((face) => ({ face, presence: 1 })));
+      detected++;
+      sinceDetection = 0;
+    }
+    faces = distinctFaces(faces).slice(0, options.settings.maxFaces);
+    const ids = tracker.update(
+      faces.map((f) => f.face.box),
+      faces.map((f) => f.followedFrom?.id),
+    );
+    following = faces
+      .map((f, k) => record(tracks, ids[k]!, f, { index: frame.index, time: frame.time, previous: previousIndex }, options.smoothing))
+      .filter((t) => t.lastMesh);
+    previousIndex = frame.index;
+    sinceDetection++;
     analysed++;
     options.onProgress?.(analysed, info.durationSeconds > 0 ? Math.min(0.999, frame.time / info.durationSeconds) : 0);
     next = await frames.next();
   }
-  return { tracks: [...tracks.values()].map(({ id, faces }) => ({ id, faces })), framesAnalysed: analysed, decode: next.value };
+  return {
+    tracks: [...tracks.values()].map(({ id, faces }) => ({ id, faces })),
+    framesAnalysed: analysed,
+    framesDetected: detected,
+    decode: next.value,
+  };
 }
 
-function trackedFace(face: ProviderFace, frame: number, time: number, smoothers?: { smoother68: PointSmoother; smootherMesh: PointSmoother }): TrackedFaceData {
-  const size = Math.max(face.box.width, face.box.height);
-  const points68 = face.points68 && smoothers ? smoothers.smoother68.smooth(face.points68, size, time) : face.points68;
+/** Each track's face in this frame: a mesh cut around its last mesh, with the mesh's presence there. */
+async function follow(analyser: FaceAnalyser, image: CheckedImage, tracks: readonly Track[]): Promise<Array<FrameFace & { presence: number }>> {
+  const [meshes] = await analyser.meshes([{ image, seeds: tracks.map((t) => followingSeed(t.lastMesh!, t.meshBefore)) }]);
+  return meshes!.map(({ mesh, presence }, k) => {
+    const track = tracks[k]!;
+    const points = unpackMesh(mesh);
+    const box = boxFromMesh(track.boxOnMesh!, points);
+    return { presence, followedFrom: track, face: { box, confidence: track.confidence, points68: ibug68FromMesh(points), mesh } };
+  });
+}
+
+/**
+ * The faces in order, less each that overlaps one before it as much as the tracker asks of one face
+ * across frames: a detection of a face already followed, or two tracks that have come to one face.
+ */
+function distinctFaces<F extends FrameFace>(faces: readonly F[]): F[] {
+  const kept: F[] = [];
+  for (const f of faces) if (kept.every((k) => iou(k.face.box, f.face.box) < TRACKING.minIou)) kept.push(f);
+  return kept;
+}
+
+/** Adds the frame's face to its track (started if new) and returns the track. */
+function record(
+  tracks: Map<string, Track>,
+  id: string,
+  { face, followedFrom }: FrameFace,
+  frame: { index: number; time: number; previous?: number },
+  smoothing: boolean,
+): Track {
+  const mesh = face.mesh && unpackMesh(face.mesh);
+  let track = tracks.get(id);
+  if (!track) {
+    track = {
+      id,
+      faces: [],
+      smoother68: new FaceSmoother(SMOOTHING),
+      smootherMesh: new FaceSmoother(SMOOTHING),
+      confidence: 0,
+      detectedPresence: 1,
+    };
+    tracks.set(id, track);
+  }
+  if (!followedFrom) {
+    // A detection: its confidence and its box's place on the mesh carry over to the frames followed from it.
+    track.confidence = face.confidence;
+    track.detectedPresence = face.landmarksConfidence ?? 1;
+    track.boxOnMesh = mesh && boxOnMesh(face.box, mesh);
+  }
+  // The face's motion is known from a mesh of the analysed frame just before.
+  track.meshBefore = track.faces.at(-1)?.frame === frame.previous ? track.lastMesh : undefined;
+  track.lastMesh = mesh;
+  track.faces.push(trackedFace(face, frame.index, frame.time, smoothing ? track : undefined));
+  return track;
+}
+
+function trackedFace(
+  face: FrameFace['face'],
+  frame: number,
+  time: number,
+  smoothers?: { smoother68: FaceSmoother; smootherMesh: FaceSmoother },
+): TrackedFaceData {
+  const points68 = face.points68 && smoothers ? smoothers.smoother68.smooth(face.points68, time) : face.points68;
   // Smoothed in x and y; depth passes as found.
   const meshPoints = face.mesh && unpackMesh(face.mesh);
-  const smoothedMesh =
-    meshPoints && smoothers ? smoothers.smootherMesh.smooth(meshPoints, size, time).map((p, i) => ({ ...p, z: meshPoints[i]!.z })) : meshPoints;
+  const smoothedMesh = meshPoints && smoothers ? smoothers.smootherMesh.smooth(meshPoints, time).map((p, i) => ({ ...p, z: meshPoints[i]!.z })) : meshPoints;
   const mesh = smoothedMesh && smoothers ? packMesh(smoothedMesh) : face.mesh;
   const fivePoints = points68 ? fivePointsFrom68(points68) : face.fivePoints!;
   const pose = smoothedMesh ? headPoseFromMesh(smoothedMesh) : estimateHeadPose(fivePoints);

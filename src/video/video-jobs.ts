@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, UserFacingError } from '../errors';
 import { log } from '../logger';
-import type { DetectionSettings, FaceDetector } from '../providers/provider';
+import type { DetectionSettings, FaceAnalyser, FaceDetector } from '../providers/provider';
 import { analyseVideo, type FaceTrackData } from './video-analysis';
 import { probeVideo, type VideoInfo, type VideoLimits } from './video-probe';
 import { removeVideoFile } from './video-source';
@@ -30,6 +30,7 @@ export interface VideoJobRequest {
   smoothing: boolean;
   settings: DetectionSettings;
   detector: FaceDetector;
+  analyser: FaceAnalyser;
 }
 
 export interface VideoJobsOptions extends VideoLimits {
@@ -144,6 +145,7 @@ export class VideoJobs {
         smoothing: request.smoothing,
         settings: request.settings,
         detector: request.detector,
+        analyser: request.analyser,
         detectionMaxSide: this.options.detectionMaxSide,
         signal: entry.abort.signal,
         onProgress: (frames, fraction) => {

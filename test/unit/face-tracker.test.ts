@@ -98,3 +98,18 @@ test('vertical motion is followed the same way', () => {
   const ids = [0, 30, 90, 170].map((y) => t.update([box(0, y)])[0]);
   expect(ids).toEqual(['1', '1', '1', '1']);
 });
+
+test('a hinted box continues its hinted track even when it overlaps another track more', () => {
+  const t = tracker();
+  t.update([box(0, 0), box(40, 0)]);
+  // Followed from track 2, though it sits on track 1's box; the other box then takes track 1.
+  expect(t.update([box(0, 0), box(40, 0)], ['2'])).toEqual(['2', '1']);
+});
+
+test('a hint naming a track that has ended, or none, falls back to overlap', () => {
+  const t = tracker();
+  t.update([box(0, 0)]);
+  for (let i = 0; i < 3; i++) t.update([]);
+  expect(t.update([box(0, 0)], ['1'])).toEqual(['2']);
+  expect(t.update([box(500, 0), box(0, 0)], ['9', undefined])).toEqual(['3', '2']);
+});

@@ -1,6 +1,6 @@
 // The One Euro filter against values worked out by hand from its definition, and the two properties
 // it exists for: less jitter on a still value, little lag on a moving one.
-import { OneEuroFilter, PointSmoother, smoothingFactor } from '../../src/video/one-euro-filter';
+import { OneEuroFilter, smoothingFactor } from '../../src/video/one-euro-filter';
 
 // A cut-off of 1 / (2 pi) Hz is a time constant of 1 s: with samples 1 s apart the factor is 1 / 2.
 const ONE_SECOND = 1 / (2 * Math.PI);
@@ -64,29 +64,4 @@ test('a point moving at a face size per second: beta keeps the lag small where a
   };
   expect(lag(0)).toBeGreaterThan(0.1 * face);
   expect(lag(5)).toBeLessThan(lag(0) / 4);
-});
-
-test('the point smoother filters each coordinate of each point on its own', () => {
-  const smoother = new PointSmoother({ minCutoff: ONE_SECOND, beta: 0, derivativeCutoff: 1 });
-  smoother.smooth(
-    [
-      { x: 0, y: 0 },
-      { x: 10, y: 20 },
-    ],
-    50,
-    0,
-  );
-  expect(
-    smoother.smooth(
-      [
-        { x: 2, y: 4 },
-        { x: 10, y: 40 },
-      ],
-      50,
-      1,
-    ),
-  ).toEqual([
-    { x: 1, y: 2 },
-    { x: 10, y: 30 },
-  ]);
 });

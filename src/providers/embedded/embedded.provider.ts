@@ -18,6 +18,7 @@ import type {
   EngineWorkerData,
   FaceSeed,
   PackedMesh,
+  SeededMesh,
   WarpMatrix,
 } from './engine-protocol';
 import { CancelledError, QueueFullError, WorkQueue } from '../../work-queue';
@@ -164,14 +165,14 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
     );
   }
 
-  async meshes(requests: Array<{ image: CheckedImage; seeds: FaceSeed[] }>): Promise<PackedMesh[][]> {
+  async meshes(requests: Array<{ image: CheckedImage; seeds: FaceSeed[] }>): Promise<SeededMesh[][]> {
     return Promise.all(
       requests.map(async ({ image, seeds }) => {
         const pixels = await image.pixels();
         const toPixels = (p: { x: number; y: number }) => scalePixelPoint(p, 1 / pixels.scale);
         const inPixels = seeds.map((s) => ({ box: scaleBox(s.box, 1 / pixels.scale), leftEye: toPixels(s.leftEye), rightEye: toPixels(s.rightEye) }));
         const meshes = await this.run('meshes', { ...pixelImage(pixels), seeds: inPixels });
-        return meshes.map((mesh) => meshToClient(mesh, pixels.scale));
+        return meshes.map(({ mesh, presence }) => ({ mesh: meshToClient(mesh, pixels.scale), presence }));
       }),
     );
   }

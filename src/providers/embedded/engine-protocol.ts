@@ -72,13 +72,19 @@ export interface EngineFace {
   mesh?: PackedMesh;
 }
 
+/** A mesh cut where a seed says, with the mesh's face-presence probability (0..1) in that crop. */
+export interface SeededMesh {
+  mesh: PackedMesh;
+  presence: number;
+}
+
 export interface EngineTasks {
   /** Loads the worker's models and runs each once (before the service reports ready). */
   warmUp: { input: null; result: void };
   /** The faces of each image; the mediapipe engine batches their meshes. */
   detect: { input: { images: DetectInput[] }; result: EngineFace[][] };
-  /** The 478-point mesh of faces found elsewhere (MXFace, or the faceapi engine). */
-  meshes: { input: PixelImage & { seeds: FaceSeed[] }; result: PackedMesh[] };
+  /** The 478-point mesh of faces found elsewhere (MXFace, the faceapi engine, the previous video frame). */
+  meshes: { input: PixelImage & { seeds: FaceSeed[] }; result: SeededMesh[] };
   /** Expression probabilities per box per image, one batched inference. */
   expressions: { input: { images: Array<PixelImage & { boxes: Box[] }> }; result: number[][][] };
   /** Packed RGB squares per requested square per image. */

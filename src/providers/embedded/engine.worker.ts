@@ -27,7 +27,8 @@ export const detect: EngineWorker['detect'] = async ({ images }) => {
   return faces;
 };
 
-export const meshes: EngineWorker['meshes'] = async (task) => (await (await mediapipe).meshes(task, task.seeds)).map((m) => packMesh(m.mesh));
+export const meshes: EngineWorker['meshes'] = async (task) =>
+  (await (await mediapipe).meshes(task, task.seeds)).map((m) => ({ mesh: packMesh(m.mesh), presence: m.presence }));
 
 export const expressions: EngineWorker['expressions'] = (task) => mediapipe.then(() => expressionsOf(task.images));
 

@@ -3,6 +3,7 @@
 import type { Point3 } from '../../../geometry/head-pose';
 import { FaceRegion, LandmarkPart, type PartInfo } from '../../../geometry/ibug68';
 import { at } from '../../../checked';
+import { boundingBox, type Box, type Point } from '../../../geometry/geometry';
 
 /** The model's square input side. */
 export const MESH_INPUT = 192;
@@ -36,6 +37,11 @@ const EYE_CONTOUR = 16;
 /** Mesh index of each pupil (the iris centre): 468 image-left, 473 image-right. */
 export const LEFT_PUPIL_INDEX = 468;
 export const RIGHT_PUPIL_INDEX = 473;
+
+/** A seed (a FaceSeed) from a mesh: the extent of its 468 surface points, and its pupils as the eyes. */
+export function seedFromMesh(mesh: readonly MeshPoint[]): { box: Box; leftEye: Point; rightEye: Point } {
+  return { box: boundingBox(mesh.slice(0, MESH_POINTS)), leftEye: at(mesh, LEFT_PUPIL_INDEX), rightEye: at(mesh, RIGHT_PUPIL_INDEX) };
+}
 
 const EYE_CONTOURS = new Set([...EYE_IMAGE_LEFT.slice(0, EYE_CONTOUR), ...EYE_IMAGE_RIGHT.slice(0, EYE_CONTOUR)]);
 // The lip head's first 40 points are the outer and inner lip contours.

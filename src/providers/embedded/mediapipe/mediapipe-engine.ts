@@ -6,11 +6,11 @@ import { loadInferenceGraph, type InferenceGraph } from '../inference-graph';
 import { modelOutputs } from '../onnx-models';
 import { faceQuality } from '../image-tensors';
 import { sampleCrop } from './mesh-crop';
-import { boundingBox, iou, type Box } from '../../../geometry/geometry';
+import { iou, type Box } from '../../../geometry/geometry';
 import { loadFaceboxes, type Faceboxes } from './faceboxes';
 import { ibug68FromMesh } from '../../../geometry/mesh-to-ibug68';
 import { BlazefaceFinder, YunetFinder, type FaceCandidate, type FaceDetectorName, type FaceFinder } from './face-finders';
-import { LEFT_PUPIL_INDEX, MESH_INPUT, MESH_POINTS, packMesh, refineMesh, RIGHT_PUPIL_INDEX, type MeshPoint } from './face-mesh';
+import { MESH_INPUT, packMesh, refineMesh, seedFromMesh, type MeshPoint } from './face-mesh';
 import { at } from '../../../checked';
 
 export interface MeshResult {
@@ -219,11 +219,6 @@ export class MediapipeEngine {
 function levelSeed(box: Box): FaceSeed {
   const y = box.y + box.height * 0.4;
   return { box, leftEye: { x: box.x + box.width * 0.3, y }, rightEye: { x: box.x + box.width * 0.7, y } };
-}
-
-/** A seed from a mesh: the extent of its 468 surface points, and its pupils as the eyes. */
-function seedFromMesh(mesh: readonly MeshPoint[]): FaceSeed {
-  return { box: boundingBox(mesh.slice(0, MESH_POINTS)), leftEye: at(mesh, LEFT_PUPIL_INDEX), rightEye: at(mesh, RIGHT_PUPIL_INDEX) };
 }
 
 /**
