@@ -1,9 +1,11 @@
 // The demo page at GET /, driven in headless Chromium (Debian's package, which .ci/run installs;
 // playwright-core drives the system browser and downloads nothing). Real photos are uploaded through
 // the page's file picker; the drawing is checked against the boxes it must sit in.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ffmpeg from '@ffmpeg-installer/ffmpeg';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { dataset } from './support/datasets';
 import { startTestServer, type TestServer } from './support/server';
@@ -157,5 +159,120 @@ describeWithPackage(
       await keyed.close();
       closed.httpServer.close();
     }
+  });
+
+  describe('video', () => {
+    let clips: string;
+    beforeAll(() => {
+      clips = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-video-'));
+      // happy.jpg (one face) moving 20 px right a frame, 10 frames a second for 1 s.
+      execFileSync(ffmpeg.path, [
+        '-v',
+        'error',
+        '-loop',
+        '1',
+        '-framerate',
+        '10',
+        '-i',
+        dataset('photos', 'happy.jpg'),
+        '-t',
+        '1',
+        '-vf',
+        "pad=700:282:200:0,crop=500:282:'200-20*n':0",
+        '-c:v',
+        'libx264',
+        '-pix_fmt',
+        'yuv420p',
+        path.join(clips, 'moving.mp4'),
+      ]);
+    });
+    afterAll(() => fs.rmSync(clips, { recursive: true, force: true }));
+
+    /** Picks a video in the page's video picker and waits until the page shows its result. */
+    async function pickVideo(file: string) {
+      await page.goto(`${server.url}/`);
+      await page.setInputFiles('#video-file', file);
+      await page.waitForSelector('#video[data-state="done"], #video[data-state="failed"]', { timeout: 120_000 });
+    }
+
+    /** Seeks the clip to `time` and waits for the seek to end (the page redraws on 'seeked', before this listener). */
+    async function seek(time: number) {
+      // Runs in the page (this file is type-checked without the DOM library, hence the cast).
+      type Player = { currentTime: number; addEventListener(name: string, listener: () => void, options: { once: boolean }): void };
+      await page.evaluate(async (t) => {
+        const player = (globalThis as unknown as { document: { getElementById(id: string): Player } }).document.getElementById('video-player');
+        if (player.currentTime === t) return;
+        const seeked = new Promise<void>((resolve) => player.addEventListener('seeked', resolve, { once: true }));
+        player.currentTime = t;
+        await seeked;
+      }, time);
+    }
+
+    /** Each face drawn over the clip now: its track, analysed frame, box, label and points. */
+    const drawnTracks = () =>
+      page.$$eval('g.tracked-face', (groups) =>
+        groups.map((g) => {
+          const rect = g.querySelector('rect.face-box')!;
+          return {
+            track: g.getAttribute('data-track'),
+            frame: Number(g.getAttribute('data-frame')),
+            label: g.querySelector('text.track-id')?.textContent,
+            box: ['x', 'y', 'width', 'height'].map((a) => Number(rect.getAttribute(a))),
+            points: [...g.querySelectorAll('circle.landmark')].map((c) => [Number(c.getAttribute('cx')), Number(c.getAttribute('cy'))]),
+          };
+        }),
+      );
+
+    test('a moving face: progress from the subscription, then its box, track id and points drawn on the frame shown', async () => {
+      await pickVideo(path.join(clips, 'moving.mp4'));
+      expect(await page.getAttribute('#video', 'data-state')).toBe('done');
+      expect(await page.textContent('#video-status')).toBe('1 track, 10 faces in 10 frames.');
+      // The bar ends full; it was moved by the subscription's events (the state at once, progress, the end).
+      expect(await page.$eval('#video-progress', (bar) => Number((bar as unknown as { value: number }).value))).toBe(1);
+      expect(Number(await page.getAttribute('#video', 'data-events'))).toBeGreaterThanOrEqual(2);
+
+      await seek(0);
+      const [first] = await drawnTracks();
+      await seek(0.5);
+      const drawn = await drawnTracks();
+      expect(drawn).toHaveLength(1);
+      const [face] = drawn;
+      expect(face).toMatchObject({ track: first!.track, frame: 5, label: `#${first!.track}` });
+      expect(first!.frame).toBe(0);
+      // Five frames later the box has moved 100 px right, as the face did.
+      expect(face!.box[0]! - first!.box[0]!).toBeGreaterThan(90);
+      expect(face!.box[0]! - first!.box[0]!).toBeLessThan(110);
+      expect(face!.points).toHaveLength(68);
+      for (const point of face!.points) expect(inside(face!.box, point, 0.25)).toBe(true);
+      // Between analysed frames the last one shown stays drawn: 0.72 s shows frame 7.
+      await seek(0.72);
+      expect((await drawnTracks()).map((f) => f.frame)).toEqual([7]);
+
+      fs.mkdirSync(OUTPUT, { recursive: true });
+      await page.screenshot({ path: path.join(OUTPUT, 'demo-page-video.png'), fullPage: true });
+    });
+
+    test('walking.mp4: every face the job found in a frame is drawn there, each with its track id', async () => {
+      await pickVideo(dataset('video', 'walking.mp4'));
+      expect(await page.getAttribute('#video', 'data-state')).toBe('done');
+      await seek(2);
+      const drawn = await drawnTracks();
+      expect(drawn.length).toBeGreaterThanOrEqual(4);
+      expect(new Set(drawn.map((f) => f.track)).size).toBe(drawn.length);
+      for (const face of drawn) {
+        expect(face.frame).toBe(50);
+        expect(face.label).toBe(`#${face.track}`);
+      }
+      fs.mkdirSync(OUTPUT, { recursive: true });
+      await page.screenshot({ path: path.join(OUTPUT, 'demo-page-walking.png'), fullPage: true });
+    });
+
+    test('a file that is not a video shows its user error', async () => {
+      const notes = path.join(clips, 'notes.mp4');
+      fs.writeFileSync(notes, 'these are not the bytes of a video');
+      await pickVideo(notes);
+      expect(await page.getAttribute('#video', 'data-state')).toBe('failed');
+      expect(await page.textContent('#video-status.error')).toMatch(/^UNSUPPORTED_VIDEO: /);
+    });
   });
 });

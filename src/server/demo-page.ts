@@ -3,8 +3,10 @@ import express, { type RequestHandler } from 'express';
 import { log } from '../logger';
 import { buildOutput } from '../build-output';
 
-// The page loads only its own script and style and shows photos (blob:) and crops (data:).
-const CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' blob: data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'";
+// The page loads only its own script and style, shows photos and the video (blob:) and crops (data:),
+// and talks to its own server (the subscription's WebSocket included: CSP 3's 'self' covers ws: to it).
+const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'";
 
 /** The demo page (web/, bundled into dist/web/ by `npm run build`) at GET /. */
 export function demoPage(): RequestHandler | undefined {

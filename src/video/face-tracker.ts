@@ -1,5 +1,5 @@
 // Which face in this frame is which face of the frames before: tracks by overlap with where each
-// track's face is expected now (its last box moved by its last motion), matched best-first.
+// track's face is expected now (its last box moved by its last motion) or was last seen, matched best-first.
 import { iou, type Box } from '../geometry/geometry';
 
 export interface TrackerOptions {
@@ -37,7 +37,9 @@ export class FaceTracker {
       const expected = this.expectedBox(track);
       boxes.forEach((box, i) => {
         // A hint outranks any overlap (at most 1).
-        const overlap = hints[i] === track.id ? 2 : iou(expected, box);
+        // Where it was last seen counts too: a motion measured over one jerky frame can carry the
+        // expected place far off over missed frames.
+        const overlap = hints[i] === track.id ? 2 : Math.max(iou(expected, box), iou(track.box, box));
         if (overlap >= this.options.minIou) pairs.push({ track, box: i, overlap });
       });
     }

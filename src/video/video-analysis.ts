@@ -87,11 +87,16 @@ interface Track extends FaceTrackData {
   meshBefore?: MeshPoint[];
 }
 
-/** A face of this frame before it has a track: the detector's, or one followed from a track. */
+/** A face of this frame before it has a track id: the detector's, or one followed by mesh. */
 interface FrameFace {
   face: Pick<ProviderFace, 'box' | 'confidence' | 'points68' | 'fivePoints' | 'mesh' | 'landmarksConfidence'>;
-  followedFrom?: Track;
+  /** True for a face followed by mesh; false for the detector's. */
+  followed: boolean;
+  /** The track it continues, when known before the tracker matches boxes. */
+  track?: Track;
 }
+
+type FollowedFace = FrameFace & { track: Track; presence: number };
 
 export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisResult> {
   const { info } = options;
@@ -115,21 +120,24 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
     previousThumb = thumb;
     const image = frameImage(frame.image, frame.index, options.detectionMaxSide);
     const followed = following.length > 0 ? await follow(options.analyser, image, following) : [];
-    let faces = followed.filter((f) => f.presence >= FOLLOWING.minPresence);
+    let faces: FrameFace[] = followed.filter((f) => f.presence >= FOLLOWING.minPresence);
     // A face lost from view sends for the detector; one it accepted on a second opinion only (a low presence
     // at once) waits for the next regular run instead, which would otherwise be every frame.
-    const lost = followed.some((f) => f.presence < FOLLOWING.minPresence && f.followedFrom!.detectedPresence >= FOLLOWING.minPresence);
+    const lost = followed.some((f) => f.presence < FOLLOWING.minPresence && f.track.detectedPresence >= FOLLOWING.minPresence);
     if (following.length === 0 || lost || sinceDetection >= FOLLOWING.detectEvery) {
       const [found] = await options.detector.detect([image], options.settings, options.signal);
       if (found instanceof Error) throw found;
-      faces.push(...selectFaces(found ?? [], options.settings).map((face) => ({ face, presence: 1 })));
+      faces = withDetections(
+        followed,
+        selectFaces(found ?? [], options.settings).map((face) => ({ face, followed: false })),
+      );
       detected++;
       sinceDetection = 0;
     }
     faces = distinctFaces(faces).slice(0, options.settings.maxFaces);
     const ids = tracker.update(
       faces.map((f) => f.face.box),
-      faces.map((f) => f.followedFrom?.id),
+      faces.map((f) => f.track?.id),
     );
     following = faces
       .map((f, k) => record(tracks, ids[k]!, f, { index: frame.index, time: frame.time, previous: previousIndex }, options.smoothing))
@@ -149,15 +157,45 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
 }
 
 /** Each track's face in this frame: a mesh cut around its last mesh, with the mesh's presence there. */
-async function follow(analyser: FaceAnalyser, image: CheckedImage, tracks: readonly Track[]): Promise<Array<FrameFace & { presence: number }>> {
+async function follow(analyser: FaceAnalyser, image: CheckedImage, tracks: readonly Track[]): Promise<FollowedFace[]> {
   const [meshes] = await analyser.meshes([{ image, seeds: tracks.map((t) => followingSeed(t.lastMesh!, t.meshBefore)) }]);
   return meshes!.map(({ mesh, presence }, k) => {
     const track = tracks[k]!;
     const points = unpackMesh(mesh);
     const box = boxFromMesh(track.boxOnMesh!, points);
-    return { presence, followedFrom: track, face: { box, confidence: track.confidence, points68: ibug68FromMesh(points), mesh } };
+    return { presence, followed: true, track, face: { box, confidence: track.confidence, points68: ibug68FromMesh(points), mesh } };
   });
 }
+
+/**
+ * A detection frame's faces. A detection and a followed face that overlap by IoU at least SAME_FACE_LOOSELY
+ * are one face (best overlaps first): where they agree (IoU at least AGREEING) the followed face stays,
+ * its mesh continuous; where they do not, the detection takes the track over, since a mesh can slide up
+ * onto the hair of a face looking down and keep its presence (walking.mp4). Followed faces no detection
+ * matched stay while their presence holds; a detection that matched none is a newcomer unless it overlaps
+ * a face kept at all (the detector can box one face twice, at IoU under 0.3).
+ */
+function withDetections(followed: readonly FollowedFace[], detected: readonly FrameFace[]): FrameFace[] {
+  const pairs = detected.flatMap((d, i) => followed.map((f) => ({ i, f, overlap: iou(f.face.box, d.face.box) })));
+  pairs.sort((a, b) => b.overlap - a.overlap);
+  const taken = new Set<number>();
+  const matched = new Set<FollowedFace>();
+  const faces: FrameFace[] = [];
+  for (const { i, f, overlap } of pairs) {
+    if (overlap < SAME_FACE_LOOSELY) break;
+    if (matched.has(f) || taken.has(i)) continue;
+    matched.add(f);
+    taken.add(i);
+    faces.push(overlap >= AGREEING ? f : { ...detected[i]!, track: f.track });
+  }
+  faces.push(...followed.filter((f) => !matched.has(f) && f.presence >= FOLLOWING.minPresence));
+  const newcomers = detected.filter((d, i) => !taken.has(i) && faces.every((f) => iou(f.face.box, d.face.box) < SAME_FACE_LOOSELY));
+  return [...faces, ...newcomers];
+}
+// Measured on walking.mp4: a mesh slid onto the hair overlaps its face's detection by IoU 0.18; the
+// detector's two boxes on one face by 0.29.
+const SAME_FACE_LOOSELY = 0.1;
+const AGREEING = 0.5;
 
 /**
  * The faces in order, less each that overlaps one before it as much as the tracker asks of one face
@@ -173,7 +211,7 @@ function distinctFaces<F extends FrameFace>(faces: readonly F[]): F[] {
 function record(
   tracks: Map<string, Track>,
   id: string,
-  { face, followedFrom }: FrameFace,
+  { face, followed }: FrameFace,
   frame: { index: number; time: number; previous?: number },
   smoothing: boolean,
 ): Track {
@@ -190,7 +228,7 @@ function record(
     };
     tracks.set(id, track);
   }
-  if (!followedFrom) {
+  if (!followed) {
     // A detection: its confidence and its box's place on the mesh carry over to the frames followed from it.
     track.confidence = face.confidence;
     track.detectedPresence = face.landmarksConfidence ?? 1;

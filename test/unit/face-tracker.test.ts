@@ -113,3 +113,12 @@ test('a hint naming a track that has ended, or none, falls back to overlap', () 
   expect(t.update([box(0, 0)], ['1'])).toEqual(['2']);
   expect(t.update([box(500, 0), box(0, 0)], ['9', undefined])).toEqual(['3', '2']);
 });
+
+test('a face missed after one jerky step is found again where it was last seen, though its motion points elsewhere', () => {
+  const t = tracker();
+  t.update([box(0, 0)]);
+  t.update([box(45, 0)]); // a motion of 45 px a frame: expected at 135 after two missed frames
+  t.update([]);
+  t.update([]);
+  expect(t.update([box(50, 0)])).toEqual(['1']);
+});

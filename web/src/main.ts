@@ -1,11 +1,14 @@
 // The demo page: pick or drop photos, one request for them all (a batch when there are several),
-// each drawn with its faces. Redrawn from the last answers when the point scheme or axes change.
+// each drawn with its faces, and redrawn from the last answers when the point scheme or axes change.
+// A video goes to its own part (video.ts).
 import { DemoDetectBatchDocument, DemoDetectDocument, type DemoPayloadFragment } from '../gql/graphql';
 import { request } from './api';
 import { drawResult, type Scheme } from './draw';
+import { analyseVideo } from './video';
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const filesInput = byId<HTMLInputElement>('files');
+const videoInput = byId<HTMLInputElement>('video-file');
 const schemeSelect = byId<HTMLSelectElement>('scheme');
 const axesBox = byId<HTMLInputElement>('axes');
 const keyInput = byId<HTMLInputElement>('key');
@@ -54,6 +57,10 @@ async function analyse(files: File[]): Promise<void> {
 }
 
 filesInput.addEventListener('change', () => void analyse([...(filesInput.files ?? [])]));
+videoInput.addEventListener('change', () => {
+  const [file] = videoInput.files ?? [];
+  if (file) void analyseVideo(file, keyInput.value);
+});
 schemeSelect.addEventListener('change', render);
 axesBox.addEventListener('change', render);
 document.addEventListener('dragover', (event) => {
@@ -64,5 +71,9 @@ document.addEventListener('dragleave', () => drop.classList.remove('over'));
 document.addEventListener('drop', (event) => {
   event.preventDefault();
   drop.classList.remove('over');
-  void analyse([...(event.dataTransfer?.files ?? [])].filter((f) => f.type.startsWith('image/') || f.type === ''));
+  const dropped = [...(event.dataTransfer?.files ?? [])];
+  // A video goes to the video part (one at a time); photos to the photo part.
+  const video = dropped.find((f) => f.type.startsWith('video/'));
+  if (video) void analyseVideo(video, keyInput.value);
+  void analyse(dropped.filter((f) => f.type.startsWith('image/') || f.type === ''));
 });

@@ -1,0 +1,127 @@
+// The demo page's video part: upload a clip (analyzeVideo), a progress bar fed by the job's
+// subscription (graphql-ws on /graphql), then the clip playing with each tracked face's box, track id
+// and 68 points drawn on the frame the browser shows (requestVideoFrameCallback, and on every seek).
+import { createClient } from 'graphql-ws';
+import { DemoAnalyzeVideoDocument, DemoVideoProgressDocument, DemoVideoTracksDocument, type DemoVideoTracksQuery } from '../gql/graphql';
+import { ApiError, request } from './api';
+
+type Job = NonNullable<DemoVideoTracksQuery['videoJob']>;
+type TrackedFace = Job['tracks'][number]['faces'][number];
+
+const SVG = 'http://www.w3.org/2000/svg';
+const byId = <T extends Element>(id: string) => document.getElementById(id) as unknown as T;
+const section = byId<HTMLElement>('video');
+const title = byId<HTMLHeadingElement>('video-title');
+const progress = byId<HTMLProgressElement>('video-progress');
+const status = byId<HTMLParagraphElement>('video-status');
+const player = byId<HTMLVideoElement>('video-player');
+const overlay = byId<SVGSVGElement>('video-overlay');
+
+let current: { url: string; job: Job } | undefined;
+
+/** Uploads the clip, follows its job to the end and shows the result; errors go to the status line. */
+export async function analyseVideo(file: File, apiKey: string): Promise<void> {
+  if (current) URL.revokeObjectURL(current.url);
+  current = undefined;
+  player.removeAttribute('src');
+  overlay.replaceChildren();
+  section.hidden = false;
+  section.dataset.state = 'uploading';
+  section.dataset.events = '0';
+  title.textContent = file.name;
+  progress.value = 0;
+  status.className = '';
+  status.textContent = 'Uploading…';
+  try {
+    const { analyzeVideo } = await request(DemoAnalyzeVideoDocument, { video: { upload: null } }, [{ path: 'video.upload', file }], apiKey);
+    if (!analyzeVideo.job) throw new ApiError(analyzeVideo.userErrors.map((e) => `${e.code}: ${e.message}`).join('; '));
+    section.dataset.state = 'running';
+    await follow(analyzeVideo.job.id, apiKey);
+    const { videoJob } = await request(DemoVideoTracksDocument, { id: analyzeVideo.job.id }, [], apiKey);
+    if (!videoJob) throw new ApiError('The job is gone (its results expire).');
+    const errors = videoJob.userErrors.map((e) => `${e.code}: ${e.message}`);
+    if (videoJob.status !== 'SUCCEEDED') throw new ApiError(errors.join('; ') || `The job ended ${videoJob.status}.`);
+    current = { url: URL.createObjectURL(file), job: videoJob };
+    overlay.setAttribute('viewBox', `0 0 ${videoJob.video?.width ?? 1} ${videoJob.video?.height ?? 1}`);
+    player.src = current.url;
+    const faces = videoJob.tracks.reduce((n, t) => n + t.frameCount, 0);
+    status.textContent = [
+      `${videoJob.tracks.length} track${videoJob.tracks.length === 1 ? '' : 's'}, ${faces} faces in ${videoJob.framesAnalysed} frames.`,
+      ...errors,
+    ].join(' ');
+    section.dataset.state = 'done';
+    drawAt(0);
+  } catch (error) {
+    status.className = 'error';
+    status.textContent = (error as Error).message;
+    section.dataset.state = 'failed';
+  }
+}
+
+/** The job's subscription until it ends: each event moves the progress bar. */
+function follow(id: string, apiKey: string): Promise<void> {
+  const client = createClient({
+    url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
+    connectionParams: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
+    retryAttempts: 0,
+  });
+  return new Promise<void>((resolve, reject) => {
+    client.subscribe<{ videoJob: { status: string; progress: number; framesAnalysed: number } }>(
+      { query: DemoVideoProgressDocument.toString(), variables: { id } },
+      {
+        next: ({ data, errors }) => {
+          if (errors?.length) return reject(new ApiError(errors.map((e) => e.message).join('; ')));
+          if (!data) return;
+          section.dataset.events = String(Number(section.dataset.events) + 1);
+          progress.value = data.videoJob.progress;
+          status.textContent = `${data.videoJob.status.toLowerCase()}: ${data.videoJob.framesAnalysed} frames analysed (${Math.round(data.videoJob.progress * 100)} %)`;
+        },
+        error: (error) => reject(new ApiError(error instanceof Error ? error.message : 'The progress connection failed.')),
+        complete: () => resolve(),
+      },
+    );
+  }).finally(() => void client.dispose());
+}
+
+/** Each track's face in the frame shown at `time`: the last analysed one up to it, if it is that recent. */
+function facesAt(job: Job, time: number): Array<{ track: string; face: TrackedFace }> {
+  const frameTime = 1 / (job.video?.frameRate || 30);
+  return job.tracks.flatMap((track) => {
+    let found: TrackedFace | undefined;
+    for (const face of track.faces) if (face.time <= time + frameTime / 2) found = face;
+    return found && time - found.time < 1.5 * frameTime ? [{ track: track.id, face: found }] : [];
+  });
+}
+
+function drawAt(time: number): void {
+  if (!current) return;
+  const { job } = current;
+  const unit = Math.max(job.video?.width ?? 1, job.video?.height ?? 1) / 400;
+  const groups = facesAt(job, time).map(({ track, face }) => {
+    const group = element('g', { class: 'tracked-face', 'data-track': track, 'data-frame': face.frame });
+    const { x, y, width, height } = face.rectangle;
+    group.append(element('rect', { class: 'face-box', x, y, width, height, 'stroke-width': unit }));
+    const label = element('text', { class: 'track-id', x, y: y - unit * 2, 'font-size': unit * 10, 'stroke-width': unit });
+    label.textContent = `#${track}`;
+    group.append(label);
+    const radius = Math.max(unit / 3, Math.max(width, height) * 0.015);
+    for (const { point } of face.landmarks) group.append(element('circle', { class: 'landmark', cx: point.x, cy: point.y, r: radius }));
+    return group;
+  });
+  overlay.replaceChildren(...groups);
+  overlay.dataset.time = String(time);
+}
+
+function element<K extends keyof SVGElementTagNameMap>(name: K, attributes: Record<string, string | number>): SVGElementTagNameMap[K] {
+  const node = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, String(value));
+  return node;
+}
+
+// In step with the frames while it plays; at once after a seek or a pause.
+const onFrame = (_now: number, metadata: { mediaTime: number }) => {
+  drawAt(metadata.mediaTime);
+  player.requestVideoFrameCallback(onFrame);
+};
+player.requestVideoFrameCallback(onFrame);
+player.addEventListener('seeked', () => drawAt(player.currentTime));
