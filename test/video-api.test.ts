@@ -13,7 +13,7 @@ import { DETECT, startTestServer, type GraphQLBody, type TestServer } from './su
 import { waitFor } from './support/service-process';
 
 const KEYS = ['video-key-a', 'video-key-b'];
-const LIMITS = { MAX_VIDEO_SECONDS: '2', MAX_VIDEO_PIXELS: String(640 * 480), MAX_VIDEO_BYTES: String(3_000_000) };
+const LIMITS = { MAX_VIDEO_SECONDS: '6', MAX_VIDEO_PIXELS: String(640 * 480), MAX_VIDEO_BYTES: String(3_000_000) };
 const PHOTO = dataset('photos', 'happy.jpg'); // 500x282, one face
 
 let server: TestServer;
@@ -31,6 +31,8 @@ beforeAll(async () => {
   fromPhoto('still.mp4', 1, 'scale=500:282');
   // The face slides right by 20 px a frame: the photo padded, then a window moving left over it.
   fromPhoto('moving.mp4', 1, "pad=700:282:200:0,crop=500:282:'200-20*n':0");
+  // Long enough to be split in two segments (2.5 s each) on the test server's 2 workers.
+  fromPhoto('slow.mp4', 5, "pad=700:282:200:0,crop=500:282:'200-3*n':0");
   // A rotation in the stream's display matrix (ffmpeg reports it as "rotate: 270", a quarter turn anticlockwise).
   make('-i', clip('still.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', clip('rotated.mp4'));
   fromPhoto('still.gif', 1, 'fps=5,scale=250:-1', ['-f', 'gif']);
@@ -38,7 +40,7 @@ beforeAll(async () => {
   make('-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac', clip('audio.m4a'));
   // The still photo with fresh noise in every frame: whatever the points do is jitter.
   fromPhoto('noisy.mp4', 2, 'scale=500:282,noise=alls=25:allf=t', [...x264, '-crf', '18']);
-  fromPhoto('long.mp4', 3, 'scale=500:282');
+  fromPhoto('long.mp4', 7, 'scale=500:282');
   fromPhoto('large.mp4', 1, 'scale=800:452');
   // Truncated mid-stream: the index at the front (faststart), then only the first part of the frames.
   fromPhoto('whole.mp4', 2, 'scale=500:282', [...x264, '-g', '5', '-movflags', '+faststart']);
@@ -180,6 +182,19 @@ test('a moving face keeps its track; its box follows the motion (20 px a frame)'
   for (let i = 1; i < xs.length; i++) expect(xs[i]! - xs[i - 1]!).toBeGreaterThan(5);
 });
 
+test('a clip analysed in two segments side by side: one track across the boundary, every frame once, in order', async () => {
+  const job = await analysed(clip('slow.mp4'));
+  expect(job).toMatchObject({ status: 'SUCCEEDED', framesAnalysed: 50, userErrors: [] });
+  expect(job.tracks).toHaveLength(1);
+  const faces: Array<{ frame: number; time: number; rectangle: { x: number } }> = job.tracks[0].faces;
+  expect(faces.map((f) => f.frame)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  faces.forEach((f) => expect(f.time).toBeCloseTo(f.frame / 10, 6));
+  // The box keeps moving 3 px a frame through the boundary (frame 25): no jump where the segments meet.
+  const steps = faces.slice(1).map((f, i) => f.rectangle.x - faces[i]!.rectangle.x);
+  for (const step of steps) expect(step).toBeGreaterThan(2);
+  for (const step of steps) expect(step).toBeLessThan(4);
+});
+
 test('sampleFps picks frames by their timestamps: 5 a second of a 10 fps clip are frames 0, 2, 4, 6, 8', async () => {
   const job = await analysed(clip('still.mp4'), { sampleFps: 5 });
   expect(job.framesAnalysed).toBe(5);
@@ -217,7 +232,7 @@ test.each([
   ['a JPEG photo', () => PHOTO, 'UNSUPPORTED_VIDEO', /not a video container the service reads \(jpeg_pipe\)/],
   ['audio only', () => clip('audio.m4a'), 'UNSUPPORTED_VIDEO', /audio but no video stream/],
   ['text', () => (fs.writeFileSync(clip('notes.txt'), 'not a video at all\n'), clip('notes.txt')), 'UNSUPPORTED_VIDEO', /not a video the service can read/],
-  ['a clip over MAX_VIDEO_SECONDS', () => clip('long.mp4'), 'VIDEO_TOO_LONG', /lasts 3\.0 s; the limit is 2 s \(MAX_VIDEO_SECONDS\)/],
+  ['a clip over MAX_VIDEO_SECONDS', () => clip('long.mp4'), 'VIDEO_TOO_LONG', /lasts 7\.0 s; the limit is 6 s \(MAX_VIDEO_SECONDS\)/],
   ['frames over MAX_VIDEO_PIXELS', () => clip('large.mp4'), 'VIDEO_TOO_LARGE', /800x452 \(361600 pixels\); the limit is 307200/],
   [
     'a file over MAX_VIDEO_BYTES',

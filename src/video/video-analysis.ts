@@ -15,8 +15,9 @@ import type { DetectionSettings, FaceAnalyser, FaceDetector, ProviderFace } from
 import { FaceTracker } from './face-tracker';
 import { FaceSmoother, type FaceSmoothing } from './face-smoother';
 import { isSceneCut, thumbnail } from './scene-cut';
-import { decodeFrames, type DecodeEnd } from './video-decoder';
-import type { VideoInfo } from './video-probe';
+import { decodeFrames, type DecodeEnd, type SegmentFrames } from './video-decoder';
+import { probeFrameTimes, VIDEO_CONTAINERS, type VideoInfo } from './video-probe';
+import { joinSegments, segmentStarts } from './video-segments';
 import sharp from 'sharp';
 
 /** One face in one frame of a track. Coordinates are pixels of the upright frame. */
@@ -50,13 +51,18 @@ export interface AnalysisOptions {
   /** The longer side frames are scaled to for detection (as for photos). */
   detectionMaxSide: number;
   signal?: AbortSignal;
-  /** After each analysed frame: frames analysed, and the fraction of the clip done. */
-  onProgress?: (framesAnalysed: number, fraction: number) => void;
+  /** A part of the clip only; undefined: all of it. */
+  segment?: SegmentFrames;
+  /** After each analysed frame: frames analysed, and the time of that frame (seconds from the clip's start). */
+  onProgress?: (framesAnalysed: number, time: number) => void;
 }
 
 export interface AnalysisResult {
   tracks: FaceTrackData[];
   framesAnalysed: number;
+  /** Indices of the first and last frames analysed (undefined with none). */
+  firstFrame?: number;
+  lastFrame?: number;
   /** Analysed frames the detector ran on (the others followed their faces by mesh alone). */
   framesDetected: number;
   decode: DecodeEnd;
@@ -102,7 +108,15 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
   const { info } = options;
   const tracker = new FaceTracker(TRACKING);
   const tracks = new Map<string, Track>();
-  const frames = decodeFrames({ ffmpegPath: options.ffmpegPath, file: options.file, info, sampleFps: options.sampleFps, signal: options.signal });
+  const frames = decodeFrames({
+    ffmpegPath: options.ffmpegPath,
+    file: options.file,
+    info,
+    sampleFps: options.sampleFps,
+    segment: options.segment,
+    signal: options.signal,
+  });
+  let firstFrame: number | undefined;
   let previousThumb: Float32Array | undefined;
   let previousIndex: number | undefined;
   let analysed = 0;
@@ -143,16 +157,76 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
       .map((f, k) => record(tracks, ids[k]!, f, { index: frame.index, time: frame.time, previous: previousIndex }, options.smoothing))
       .filter((t) => t.lastMesh);
     previousIndex = frame.index;
+    firstFrame ??= frame.index;
     sinceDetection++;
     analysed++;
-    options.onProgress?.(analysed, info.durationSeconds > 0 ? Math.min(0.999, frame.time / info.durationSeconds) : 0);
+    options.onProgress?.(analysed, frame.time);
     next = await frames.next();
   }
   return {
     tracks: [...tracks.values()].map(({ id, faces }) => ({ id, faces })),
     framesAnalysed: analysed,
+    firstFrame,
+    lastFrame: previousIndex,
     framesDetected: detected,
     decode: next.value,
+  };
+}
+
+export interface ClipAnalysisOptions extends Omit<AnalysisOptions, 'segment' | 'onProgress'> {
+  ffprobePath: string;
+  /** Segments analysed at once: the engine's workers. */
+  workers: number;
+  /** After each analysed frame: distinct frames analysed, and the fraction of the clip done (0..1). */
+  onProgress?: (framesAnalysed: number, fraction: number) => void;
+}
+
+// Containers whose streams ffmpeg seeks into exactly (the others are analysed in one piece).
+const SEEKABLE = new Set(['mov', 'matroska']);
+
+/**
+ * The whole clip: in segments side by side (video-segments.ts) when it is long enough and its
+ * container seeks, else in one piece.
+ */
+export async function analyseClip(options: ClipAnalysisOptions): Promise<AnalysisResult> {
+  const { info, onProgress } = options;
+  const fraction = (seconds: number) => (info.durationSeconds > 0 ? Math.min(0.999, seconds / info.durationSeconds) : 0);
+  const frameTimes = SEEKABLE.has(VIDEO_CONTAINERS[info.container] ?? '')
+    ? await probeFrameTimes(options.ffprobePath, options.file).catch(() => undefined)
+    : undefined;
+  const starts = frameTimes ? segmentStarts(frameTimes[0]!, frameTimes[frameTimes.length - 1]! - frameTimes[0]!, options.workers) : [];
+  if (!frameTimes || starts.length < 2) return analyseVideo({ ...options, onProgress: (frames, time) => onProgress?.(frames, fraction(time)) });
+
+  const done = starts.map(() => ({ frames: 0, seconds: 0 }));
+  const results: AnalysisResult[] = [];
+  let next = 0;
+  // Each worker takes the next segment as it finishes one.
+  const worker = async () => {
+    for (let k = next++; k < starts.length; k = next++) {
+      const from = starts[k]!;
+      results[k] = await analyseVideo({
+        ...options,
+        segment: { from, until: starts[k + 1], frameTimes },
+        onProgress: (frames, time) => {
+          done[k] = { frames, seconds: time - (from - frameTimes[0]!) };
+          onProgress?.(
+            done.reduce((sum, d) => sum + d.frames, 0),
+            fraction(done.reduce((sum, d) => sum + d.seconds, 0)),
+          );
+        },
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.workers, starts.length) }, worker));
+  // A boundary frame analysed by both of its segments counts once.
+  const shared = results.slice(1).filter((r, k) => r.firstFrame !== undefined && r.firstFrame === results[k]!.lastFrame).length;
+  return {
+    tracks: joinSegments(results.map((r) => r.tracks)),
+    framesAnalysed: results.reduce((sum, r) => sum + r.framesAnalysed, 0) - shared,
+    firstFrame: results.find((r) => r.firstFrame !== undefined)?.firstFrame,
+    lastFrame: results.findLast((r) => r.lastFrame !== undefined)?.lastFrame,
+    framesDetected: results.reduce((sum, r) => sum + r.framesDetected, 0),
+    decode: { framesDecoded: results.reduce((sum, r) => sum + r.decode.framesDecoded, 0), failure: results.find((r) => r.decode.failure)?.decode.failure },
   };
 }
 

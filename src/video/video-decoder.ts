@@ -20,7 +20,18 @@ export interface DecodeOptions {
   info: VideoInfo;
   /** At most this many frames per second; undefined: every frame. */
   sampleFps?: number;
+  /** A part of the clip only (a segment); undefined: all of it. */
+  segment?: SegmentFrames;
   signal?: AbortSignal;
+}
+
+/** The frames of one segment of a clip: those from `from`, up to the first at or after `until` (included). */
+export interface SegmentFrames {
+  /** Stream seconds (presentation times, as in `frameTimes`). */
+  from: number;
+  until?: number;
+  /** The presentation time of every frame of the stream, ascending (probeFrameTimes): a frame's index is its place here. */
+  frameTimes: readonly number[];
 }
 
 /** How decoding ended: whole, or broken after some frames (a truncated or corrupt stream). */
@@ -36,7 +47,7 @@ const BROKEN = /invalid|error|corrupt|truncat|missing|could not|no frame|end of 
 
 /** Streams the video's frames in order; the generator's return value says how decoding ended. */
 export async function* decodeFrames(options: DecodeOptions): AsyncGenerator<VideoFrame, DecodeEnd, undefined> {
-  const { info, sampleFps } = options;
+  const { info, sampleFps, segment } = options;
   const demuxer = VIDEO_CONTAINERS[info.container];
   if (!demuxer) throw new Error(`no demuxer for ${info.container}`);
   // The first showinfo sees every decoded frame (its index), the last one only the frames kept.
@@ -49,6 +60,9 @@ export async function* decodeFrames(options: DecodeOptions): AsyncGenerator<Vide
       '-nostdin',
       '-v',
       'info',
+      // A segment starts with a seek (ffmpeg decodes from the keyframe before and drops what precedes
+      // `from`) and keeps the stream's own timestamps, so that its frames keep their times and indices.
+      ...(segment ? ['-ss', String(segment.from), '-copyts'] : []),
       '-f',
       demuxer,
       '-i',
@@ -121,11 +135,21 @@ export async function* decodeFrames(options: DecodeOptions): AsyncGenerator<Vide
         if (filled < frameBytes) continue;
         const stamp = await timeOf(produced);
         if (!stamp) throw new Error('ffmpeg gave a frame without its showinfo line');
-        origin ??= stamp.ptsTime;
         produced++;
-        yield { index: stamp.index, time: stamp.ptsTime - origin, image: { data: frame, width: info.width, height: info.height } };
+        const image = { data: frame, width: info.width, height: info.height };
         frame = Buffer.allocUnsafe(frameBytes);
         filled = 0;
+        if (!segment) {
+          origin ??= stamp.ptsTime;
+          yield { index: stamp.index, time: stamp.ptsTime - origin, image };
+          continue;
+        }
+        const index = frameIndex(segment.frameTimes, stamp.ptsTime);
+        yield { index, time: stamp.ptsTime - segment.frameTimes[0]!, image };
+        if (segment.until !== undefined && stamp.ptsTime >= segment.until) {
+          child.kill('SIGKILL');
+          return { framesDecoded: produced };
+        }
       }
     }
     const code = await exited;
@@ -136,4 +160,15 @@ export async function* decodeFrames(options: DecodeOptions): AsyncGenerator<Vide
     options.signal?.removeEventListener('abort', onAbort);
     if (child.exitCode === null) child.kill('SIGKILL');
   }
+}
+
+/** The index of the frame shown at `time`: the nearest of the stream's frame times. */
+export function frameIndex(frameTimes: readonly number[], time: number): number {
+  let [low, high] = [0, frameTimes.length - 1];
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (frameTimes[middle]! < time) low = middle + 1;
+    else high = middle;
+  }
+  return low > 0 && time - frameTimes[low - 1]! < frameTimes[low]! - time ? low - 1 : low;
 }

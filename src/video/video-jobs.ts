@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode, UserFacingError } from '../errors';
 import { log } from '../logger';
 import type { DetectionSettings, FaceAnalyser, FaceDetector } from '../providers/provider';
-import { analyseVideo, type FaceTrackData } from './video-analysis';
+import { analyseClip, type FaceTrackData } from './video-analysis';
 import { probeVideo, type VideoInfo, type VideoLimits } from './video-probe';
 import { removeVideoFile } from './video-source';
 
@@ -38,6 +38,8 @@ export interface VideoJobsOptions extends VideoLimits {
   ffprobePath: string;
   detectionMaxSide: number;
   resultTtlSeconds: number;
+  /** Segments of a clip analysed at once: the engine's workers (WORKER_THREADS). */
+  workers: number;
 }
 
 interface Entry {
@@ -137,8 +139,10 @@ export class VideoJobs {
       if (entry.abort.signal.aborted) return;
       job.status = 'RUNNING';
       this.changed(entry);
-      const result = await analyseVideo({
+      const result = await analyseClip({
         ffmpegPath: this.options.ffmpegPath,
+        ffprobePath: this.options.ffprobePath,
+        workers: this.options.workers,
         file: request.file,
         info: job.video!,
         sampleFps: request.sampleFps,

@@ -119,3 +119,23 @@ export async function probeVideo(ffprobePath: string, file: string, limits: Vide
   }
   return describeProbe(JSON.parse(stdout) as ProbeJson, limits);
 }
+
+/**
+ * The presentation time (seconds) of every frame of the video stream, ascending, from its packets
+ * (demuxed, not decoded: a second or two for a long clip); undefined when a packet has no time.
+ */
+export async function probeFrameTimes(ffprobePath: string, file: string): Promise<number[] | undefined> {
+  const { stdout } = await promisify(execFile)(
+    ffprobePath,
+    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file],
+    {
+      timeout: 60_000,
+      maxBuffer: 256 * 1024 * 1024,
+    },
+  );
+  const times = stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => Number(line.split(',')[0]));
+  return times.length > 0 && times.every(Number.isFinite) ? times.sort((a, b) => a - b) : undefined;
+}
