@@ -138,7 +138,8 @@ async function startService(env: Record<string, string>) {
  * one by one as photos (PNG, through detectLandmarks) to the same service, in one run; the tracks found.
  */
 async function benchVideo(threads: number) {
-  const service = await startService({ WORKER_THREADS: String(threads), MAX_VIDEO_SECONDS: '3600' });
+  const service = await startService({ WORKER_THREADS: String(threads), MAX_VIDEO_SECONDS: '3600', MAX_VIDEO_BYTES: String(500 * 1024 * 1024) });
+  const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${service.child.pid}/status`, 'utf8'))![1]) / 1024;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'facemark-bench-video-'));
   const walking = path.join(DATASETS, 'video', 'walking.mp4');
   const small = path.join(dir, 'walking-640.mp4');
@@ -149,25 +150,29 @@ async function benchVideo(threads: number) {
         string,
         { job: { id: string } } & {
           status: string;
+          progress: number;
           framesAnalysed: number;
           tracks: Array<{ id: string; frameCount: number; firstFrame: number; lastFrame: number }>;
         }
       >;
     };
-  const analyse = async (file: string) => {
+  /** Runs a job to its end; `onPoll` sees the job's progress every time it is asked (every 100 ms). */
+  const analyse = async (file: string, options: { sampleFps?: number } = {}, onPoll?: (progress: number) => void) => {
     const form = new FormData();
-    const query = 'mutation($video: VideoInput!) { analyzeVideo(video: $video) { job { id } userErrors { code message } } }';
-    form.append('operations', JSON.stringify({ query, variables: { video: { upload: null } } }));
+    const query =
+      'mutation($video: VideoInput!, $options: VideoOptions) { analyzeVideo(video: $video, options: $options) { job { id } userErrors { code message } } }';
+    form.append('operations', JSON.stringify({ query, variables: { video: { upload: null }, options } }));
     form.append('map', JSON.stringify({ 0: ['variables.video.upload'] }));
     form.append('0', new Blob([fs.readFileSync(file)]), path.basename(file));
     const started = performance.now();
     const { id } = (await post(form, { 'apollo-require-preflight': 'true' })).data.analyzeVideo!.job;
     for (;;) {
       const job = (
-        await post(JSON.stringify({ query: `{ videoJob(id: "${id}") { status framesAnalysed tracks { id frameCount firstFrame lastFrame } } }` }), {
+        await post(JSON.stringify({ query: `{ videoJob(id: "${id}") { status progress framesAnalysed tracks { id frameCount firstFrame lastFrame } } }` }), {
           'content-type': 'application/json',
         })
       ).data.videoJob!;
+      onPoll?.(job.progress);
       if (job.status !== 'QUEUED' && job.status !== 'RUNNING') return { seconds: (performance.now() - started) / 1000, job };
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -215,9 +220,53 @@ async function benchVideo(threads: number) {
   console.log(
     `\nA 640 px photo while walking.mp4 is analysed: p50 ${photoDuringVideo.duringP50.toFixed(0)} ms (${during.length} requests) against ${photoDuringVideo.idleP50.toFixed(0)} ms idle: ${(photoDuringVideo.duringP50 / photoDuringVideo.idleP50).toFixed(2)}x`,
   );
+
+  // Memory over a long clip: 10 minutes of walking.mp4 looped at 640x360, analysed at 2 frames a second.
+  const long = path.join(dir, 'walking-10min.mp4');
+  await promisify(execFile)(ffmpegPath, [
+    '-v',
+    'error',
+    '-stream_loop',
+    '-1',
+    '-i',
+    walking,
+    '-t',
+    '600',
+    '-vf',
+    'scale=640:360',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-crf',
+    '30',
+    '-an',
+    long,
+  ]);
+  const samples: Array<{ progress: number; rss: number }> = [];
+  let lastSample = 0;
+  const longJob = await analyse(long, { sampleFps: 2 }, (progress) => {
+    if (performance.now() - lastSample < 2000) return;
+    lastSample = performance.now();
+    samples.push({ progress, rss: rssMb() });
+  });
+  const at = (share: number) => samples.find((s) => s.progress >= share) ?? samples[samples.length - 1]!;
+  const faces = longJob.job.tracks.reduce((n, t) => n + t.frameCount, 0);
+  const longClip = {
+    sizeMb: fs.statSync(long).size / 1024 / 1024,
+    seconds: longJob.seconds,
+    frames: longJob.job.framesAnalysed,
+    faces,
+    rssMb: [0.1, 0.25, 0.5, 0.75, 1].map((share) => ({ share, rss: at(share).rss })),
+    peakRssMb: Math.max(...samples.map((s) => s.rss)),
+  };
+  console.log(
+    `\nA 10-minute clip (640x360, ${longClip.sizeMb.toFixed(0)} MB), 2 frames a second: ${longClip.frames} frames, ${faces} faces, in ${longClip.seconds.toFixed(0)} s. ` +
+      `RSS at 10/25/50/75/100 % of the job: ${longClip.rssMb.map(({ rss }) => rss.toFixed(0)).join(' / ')} MB (peak ${longClip.peakRssMb.toFixed(0)} MB); the job's results are held in memory until they expire.`,
+  );
   service.child.kill('SIGTERM');
   fs.rmSync(dir, { recursive: true, force: true });
-  return { rows, photoDuringVideo };
+  return { rows, photoDuringVideo, longClip };
 }
 
 /**

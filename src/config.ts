@@ -100,6 +100,7 @@ export const envSchema = z.object({
   MAX_VIDEO_SECONDS: int(1, 24 * 3600).default(600),
   MAX_VIDEO_PIXELS: int(1024, 100_000_000).default(3840 * 2160),
   VIDEO_RESULT_TTL_SECONDS: int(1, 30 * 86_400).default(86_400),
+  VIDEO_WORKERS: int(1, 64).optional(),
   FFMPEG_PATH: z.string().min(1).optional(),
   FFPROBE_PATH: z.string().min(1).optional(),
 });
@@ -200,6 +201,8 @@ const configSchema = envSchema
       maxSeconds: e.MAX_VIDEO_SECONDS,
       maxPixels: e.MAX_VIDEO_PIXELS,
       resultTtlSeconds: e.VIDEO_RESULT_TTL_SECONDS,
+      /** Engine workers one video job uses at once (its segments side by side); the others stay free for photos. */
+      workers: e.VIDEO_WORKERS ?? Math.max(1, e.WORKER_THREADS - 1),
       /** Binaries; unset: the ones the ffmpeg and ffprobe npm packages ship. */
       ffmpegPath: e.FFMPEG_PATH,
       ffprobePath: e.FFPROBE_PATH,

@@ -13,7 +13,7 @@ import { DETECT, startTestServer, type GraphQLBody, type TestServer } from './su
 import { waitFor } from './support/service-process';
 
 const KEYS = ['video-key-a', 'video-key-b'];
-const LIMITS = { MAX_VIDEO_SECONDS: '6', MAX_VIDEO_PIXELS: String(640 * 480), MAX_VIDEO_BYTES: String(3_000_000) };
+const LIMITS = { VIDEO_WORKERS: '2', MAX_VIDEO_SECONDS: '6', MAX_VIDEO_PIXELS: String(640 * 480), MAX_VIDEO_BYTES: String(3_000_000) };
 const PHOTO = dataset('photos', 'happy.jpg'); // 500x282, one face
 
 let server: TestServer;
@@ -31,7 +31,7 @@ beforeAll(async () => {
   fromPhoto('still.mp4', 1, 'scale=500:282');
   // The face slides right by 20 px a frame: the photo padded, then a window moving left over it.
   fromPhoto('moving.mp4', 1, "pad=700:282:200:0,crop=500:282:'200-20*n':0");
-  // Long enough to be split in two segments (2.5 s each) on the test server's 2 workers.
+  // Long enough to be split in two segments (2.5 s each) with VIDEO_WORKERS=2.
   fromPhoto('slow.mp4', 5, "pad=700:282:200:0,crop=500:282:'200-3*n':0");
   // A rotation in the stream's display matrix (ffmpeg reports it as "rotate: 270", a quarter turn anticlockwise).
   make('-i', clip('still.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', clip('rotated.mp4'));

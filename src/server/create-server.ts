@@ -57,7 +57,7 @@ export async function startServer(config: Config, providers: Providers, schema: 
       maxSeconds: config.video.maxSeconds,
       detectionMaxSide: config.detectionMaxSide,
       resultTtlSeconds: config.video.resultTtlSeconds,
-      workers: config.workerThreads,
+      workers: config.video.workers,
     }),
     reading: services.videoReading,
   };

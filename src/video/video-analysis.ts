@@ -15,7 +15,7 @@ import type { DetectionSettings, FaceAnalyser, FaceDetector, ProviderFace } from
 import { FaceTracker } from './face-tracker';
 import { FaceSmoother, type FaceSmoothing } from './face-smoother';
 import { isSceneCut, thumbnail } from './scene-cut';
-import { decodeFrames, type DecodeEnd, type SegmentFrames } from './video-decoder';
+import { decodeFrames, type DecodeEnd, type SegmentFrames, type VideoFrame } from './video-decoder';
 import { probeFrameTimes, VIDEO_CONTAINERS, type VideoInfo } from './video-probe';
 import { joinSegments, segmentStarts } from './video-segments';
 import sharp from 'sharp';
@@ -123,45 +123,52 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
   let detected = 0;
   let sinceDetection = Infinity;
   let following: Track[] = [];
-  let next = await frames.next();
-  while (!next.done) {
-    const frame = next.value;
-    const thumb = thumbnail(frame.image);
-    if (previousThumb && isSceneCut(previousThumb, thumb)) {
-      tracker.cut();
-      following = [];
-    }
-    previousThumb = thumb;
-    const image = frameImage(frame.image, frame.index, options.detectionMaxSide);
-    const followed = following.length > 0 ? await follow(options.analyser, image, following) : [];
-    let faces: FrameFace[] = followed.filter((f) => f.presence >= FOLLOWING.minPresence);
-    // A face lost from view sends for the detector; one it accepted on a second opinion only (a low presence
-    // at once) waits for the next regular run instead, which would otherwise be every frame.
-    const lost = followed.some((f) => f.presence < FOLLOWING.minPresence && f.track.detectedPresence >= FOLLOWING.minPresence);
-    if (following.length === 0 || lost || sinceDetection >= FOLLOWING.detectEvery) {
-      const [found] = await options.detector.detect([image], options.settings, options.signal);
-      if (found instanceof Error) throw found;
-      faces = withDetections(
-        followed,
-        selectFaces(found ?? [], options.settings).map((face) => ({ face, followed: false })),
-      );
-      detected++;
-      sinceDetection = 0;
-    }
-    faces = distinctFaces(faces).slice(0, options.settings.maxFaces);
-    const ids = tracker.update(
-      faces.map((f) => f.face.box),
-      faces.map((f) => f.track?.id),
-    );
-    following = faces
-      .map((f, k) => record(tracks, ids[k]!, f, { index: frame.index, time: frame.time, previous: previousIndex }, options.smoothing))
-      .filter((t) => t.lastMesh);
-    previousIndex = frame.index;
-    firstFrame ??= frame.index;
-    sinceDetection++;
-    analysed++;
-    options.onProgress?.(analysed, frame.time);
+  let next: IteratorResult<VideoFrame, DecodeEnd>;
+  try {
     next = await frames.next();
+    while (!next.done) {
+      const frame = next.value;
+      const thumb = thumbnail(frame.image);
+      if (previousThumb && isSceneCut(previousThumb, thumb)) {
+        tracker.cut();
+        following = [];
+      }
+      previousThumb = thumb;
+      const image = frameImage(frame.image, frame.index, options.detectionMaxSide);
+      const followed = following.length > 0 ? await follow(options.analyser, image, following) : [];
+      let faces: FrameFace[] = followed.filter((f) => f.presence >= FOLLOWING.minPresence);
+      // A face lost from view sends for the detector; one it accepted on a second opinion only (a low presence
+      // at once) waits for the next regular run instead, which would otherwise be every frame.
+      const lost = followed.some((f) => f.presence < FOLLOWING.minPresence && f.track.detectedPresence >= FOLLOWING.minPresence);
+      if (following.length === 0 || lost || sinceDetection >= FOLLOWING.detectEvery) {
+        const [found] = await options.detector.detect([image], options.settings, options.signal);
+        if (found instanceof Error) throw found;
+        faces = withDetections(
+          followed,
+          selectFaces(found ?? [], options.settings).map((face) => ({ face, followed: false })),
+        );
+        detected++;
+        sinceDetection = 0;
+      }
+      faces = distinctFaces(faces).slice(0, options.settings.maxFaces);
+      const ids = tracker.update(
+        faces.map((f) => f.face.box),
+        faces.map((f) => f.track?.id),
+      );
+      following = faces
+        .map((f, k) => record(tracks, ids[k]!, f, { index: frame.index, time: frame.time, previous: previousIndex }, options.smoothing))
+        .filter((t) => t.lastMesh);
+      previousIndex = frame.index;
+      firstFrame ??= frame.index;
+      sinceDetection++;
+      analysed++;
+      options.onProgress?.(analysed, frame.time);
+      next = await frames.next();
+    }
+  } finally {
+    // A failure mid-clip (an engine error, a cancelled job) must not leave ffmpeg running; after the
+    // last frame this does nothing.
+    await frames.return({ framesDecoded: 0 });
   }
   return {
     tracks: [...tracks.values()].map(({ id, faces }) => ({ id, faces })),
@@ -175,7 +182,7 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
 
 export interface ClipAnalysisOptions extends Omit<AnalysisOptions, 'segment' | 'onProgress'> {
   ffprobePath: string;
-  /** Segments analysed at once: the engine's workers. */
+  /** Engine workers the job may use: its segments analysed side by side, one engine call each at a time. */
   workers: number;
   /** After each analysed frame: distinct frames analysed, and the fraction of the clip done (0..1). */
   onProgress?: (framesAnalysed: number, fraction: number) => void;

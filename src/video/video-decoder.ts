@@ -83,6 +83,8 @@ export async function* decodeFrames(options: DecodeOptions): AsyncGenerator<Vide
   );
   const onAbort = () => child.kill('SIGKILL');
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  // Cancelled before ffmpeg started: no abort event will come.
+  if (options.signal?.aborted) onAbort();
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
 
   // stderr: the index of every decoded frame by its pts, the times of the kept ones, and error lines.

@@ -38,7 +38,7 @@ export interface VideoJobsOptions extends VideoLimits {
   ffprobePath: string;
   detectionMaxSide: number;
   resultTtlSeconds: number;
-  /** Segments of a clip analysed at once: the engine's workers (WORKER_THREADS). */
+  /** Engine workers a job uses at once: its segments side by side (VIDEO_WORKERS). */
   workers: number;
 }
 

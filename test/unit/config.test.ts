@@ -94,6 +94,7 @@ const INT_RANGES: Record<string, [number, number]> = {
   MAX_VIDEO_SECONDS: [1, 86_400],
   MAX_VIDEO_PIXELS: [1024, 100_000_000],
   VIDEO_RESULT_TTL_SECONDS: [1, 30 * 86_400],
+  VIDEO_WORKERS: [1, 64],
 };
 
 test.each(Object.entries(INT_RANGES))('%s takes whole numbers from %j, nothing outside or between', (name, [min, max]) => {
@@ -210,14 +211,19 @@ test('the problems are listed one per line under a heading', () => {
 });
 
 test('video limits and binaries', () => {
-  expect(loadConfig({}).video).toEqual({
+  expect(loadConfig({ WORKER_THREADS: '2' }).video).toEqual({
     maxBytes: 500 * 2 ** 20,
     maxSeconds: 600,
     maxPixels: 3840 * 2160,
     resultTtlSeconds: 86_400,
+    workers: 1,
     ffmpegPath: undefined,
     ffprobePath: undefined,
   });
+  // A video job leaves photos one worker by default, and takes at least one.
+  expect(loadConfig({ WORKER_THREADS: '4' }).video.workers).toBe(3);
+  expect(loadConfig({ WORKER_THREADS: '1' }).video.workers).toBe(1);
+  expect(loadConfig({ WORKER_THREADS: '2', VIDEO_WORKERS: '2' }).video.workers).toBe(2);
   expect(loadConfig({ FFMPEG_PATH: '/usr/bin/ffmpeg', FFPROBE_PATH: '/usr/bin/ffprobe' }).video).toMatchObject({
     ffmpegPath: '/usr/bin/ffmpeg',
     ffprobePath: '/usr/bin/ffprobe',
