@@ -120,17 +120,17 @@ async function startService(env: Record<string, string>) {
     await new Promise((r) => setTimeout(r, 100));
   }
   if (!url) throw new Error('the service did not start');
-  const peakRssMb = () => {
-    const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
-    return Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024;
-  };
+  const memoryMb = (field: 'VmHWM' | 'VmRSS') =>
+    Number(new RegExp(`${field}:\\s+(\\d+)`).exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024;
+  const peakRssMb = () => memoryMb('VmHWM');
+  const rssMb = () => memoryMb('VmRSS');
   // User + system CPU of the whole process (every thread), in ms: unlike wall time, the machine's
   // drift barely moves it.
   const cpuMs = () => {
     const fields = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
   };
-  return { url, child, peakRssMb, cpuMs };
+  return { url, child, peakRssMb, rssMb, cpuMs };
 }
 
 /**
@@ -139,7 +139,6 @@ async function startService(env: Record<string, string>) {
  */
 async function benchVideo(threads: number) {
   const service = await startService({ WORKER_THREADS: String(threads), MAX_VIDEO_SECONDS: '3600', MAX_VIDEO_BYTES: String(500 * 1024 * 1024) });
-  const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${service.child.pid}/status`, 'utf8'))![1]) / 1024;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'facemark-bench-video-'));
   const walking = path.join(DATASETS, 'video', 'walking.mp4');
   const small = path.join(dir, 'walking-640.mp4');
@@ -152,7 +151,7 @@ async function benchVideo(threads: number) {
           status: string;
           progress: number;
           framesAnalysed: number;
-          tracks: Array<{ id: string; frameCount: number; firstFrame: number; lastFrame: number }>;
+          tracks: Array<{ id: string; frameCount: number; firstFrame: number; lastFrame: number; faces: Array<{ frame: number; rectangle: Box }> }>;
         }
       >;
     };
@@ -168,9 +167,14 @@ async function benchVideo(threads: number) {
     const { id } = (await post(form, { 'apollo-require-preflight': 'true' })).data.analyzeVideo!.job;
     for (;;) {
       const job = (
-        await post(JSON.stringify({ query: `{ videoJob(id: "${id}") { status progress framesAnalysed tracks { id frameCount firstFrame lastFrame } } }` }), {
-          'content-type': 'application/json',
-        })
+        await post(
+          JSON.stringify({
+            query: `{ videoJob(id: "${id}") { status progress framesAnalysed tracks { id frameCount firstFrame lastFrame faces { frame rectangle { x y width height } } } } }`,
+          }),
+          {
+            'content-type': 'application/json',
+          },
+        )
       ).data.videoJob!;
       onPoll?.(job.progress);
       if (job.status !== 'QUEUED' && job.status !== 'RUNNING') return { seconds: (performance.now() - started) / 1000, job };
@@ -184,6 +188,7 @@ async function benchVideo(threads: number) {
     return { seconds: (performance.now() - started) / 1000, frames: frames.length };
   };
   const rows = [];
+  let walkingRecall: ReturnType<typeof trackRecall> | undefined;
   console.log('\nVideo: analyzeVideo against the same frames sent as photos (PNG, one at a time), one service process');
   console.log('| clip | analyzeVideo frames/s | as photos frames/s | ratio | real-time factor (clip s / analysis s) | tracks (frames each) |');
   console.log('|---|---|---|---|---|---|');
@@ -202,7 +207,11 @@ async function benchVideo(threads: number) {
     console.log(
       `| ${name} | ${videoFps.toFixed(2)} | ${photoFps.toFixed(2)} | ${row.ratio.toFixed(2)} | ${row.realTime.toFixed(2)} | ${row.tracks} (${lengths.join(', ')}) |`,
     );
+    if (file === walking) walkingRecall = trackRecall(video.job.tracks);
   }
+  console.log(
+    `\nwalking.mp4's tracks against walking-faces.json: ${walkingRecall!.found} of ${walkingRecall!.listed} listed faces (IoU >= 0.3), ${walkingRecall!.unlisted} boxes not listed`,
+  );
   // A photo's latency while a video job runs, against the same photo with the service idle.
   const single = await photo('single face, 640 px', 'dlib-faces/Tom_Cruise_avp_2014_4.jpg', 640);
   const photoTimes = async (until: () => boolean, count: number) => {
@@ -248,7 +257,7 @@ async function benchVideo(threads: number) {
   const longJob = await analyse(long, { sampleFps: 2 }, (progress) => {
     if (performance.now() - lastSample < 2000) return;
     lastSample = performance.now();
-    samples.push({ progress, rss: rssMb() });
+    samples.push({ progress, rss: service.rssMb() });
   });
   const at = (share: number) => samples.find((s) => s.progress >= share) ?? samples[samples.length - 1]!;
   const faces = longJob.job.tracks.reduce((n, t) => n + t.frameCount, 0);
@@ -266,7 +275,21 @@ async function benchVideo(threads: number) {
   );
   service.child.kill('SIGTERM');
   fs.rmSync(dir, { recursive: true, force: true });
-  return { rows, photoDuringVideo, longClip };
+  return { rows, walkingRecall, photoDuringVideo, longClip };
+}
+
+/** The tracks' faces in the listed frames of walking.mp4 against the list (footageRecall, summed). */
+function trackRecall(tracks: ReadonlyArray<{ faces: ReadonlyArray<{ frame: number; rectangle: Box }> }>) {
+  const truth = JSON.parse(fs.readFileSync(path.join(DATASETS, 'video', 'walking-faces.json'), 'utf8')) as { frames: Array<{ frame: number; faces: Box[] }> };
+  const total = { listed: 0, found: 0, unlisted: 0 };
+  for (const { frame, faces } of truth.frames) {
+    const boxes = tracks.flatMap((t) => t.faces.filter((f) => f.frame === frame).map((f) => f.rectangle));
+    const { found, unlisted } = footageRecall(faces, boxes);
+    total.listed += faces.length;
+    total.found += found;
+    total.unlisted += unlisted;
+  }
+  return total;
 }
 
 /**
@@ -276,7 +299,6 @@ async function benchVideo(threads: number) {
  */
 async function benchSoak(threads: number) {
   const service = await startService({ WORKER_THREADS: String(threads) });
-  const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${service.child.pid}/status`, 'utf8'))![1]) / 1024;
   // Distinct bytes per request (a different JPEG quality each), so that the result cache cannot answer.
   const photos = await Promise.all(
     Array.from({ length: 50 }, async (_, i) => ({
@@ -297,7 +319,7 @@ async function benchSoak(threads: number) {
         while (sent < until) await postDetect(service.url, photos[sent++ % photos.length]!);
       }),
     );
-    rss.push(rssMb());
+    rss.push(service.rssMb());
   }
   const seconds = (performance.now() - started) / 1000;
   const peakRssMb = service.peakRssMb();

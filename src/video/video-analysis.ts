@@ -86,7 +86,7 @@ interface Track extends FaceTrackData {
   confidence: number;
   /** The mesh's presence when the detector last found the face. */
   detectedPresence: number;
-  /** Where the detector's box sits on the face's mesh (as fractions of the mesh's extent). */
+  /** Where the detector's box sits on the face's mesh (boxOnMesh). */
   boxOnMesh?: Box;
   /** The unsmoothed meshes of the track's face in the last analysed frame and the one before, if it had them. */
   lastMesh?: MeshPoint[];
@@ -96,6 +96,8 @@ interface Track extends FaceTrackData {
 /** A face of this frame before it has a track id: the detector's, or one followed by mesh. */
 interface FrameFace {
   face: Pick<ProviderFace, 'box' | 'confidence' | 'points68' | 'fivePoints' | 'mesh' | 'landmarksConfidence'>;
+  /** The face's mesh unpacked (from `face.mesh`), once per face. */
+  meshPoints?: MeshPoint[];
   /** True for a face followed by mesh; false for the detector's. */
   followed: boolean;
   /** The track it continues, when known before the tracker matches boxes. */
@@ -145,7 +147,7 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
         if (found instanceof Error) throw found;
         faces = withDetections(
           followed,
-          selectFaces(found ?? [], options.settings).map((face) => ({ face, followed: false })),
+          selectFaces(found ?? [], options.settings).map((face) => ({ face, meshPoints: face.mesh && unpackMesh(face.mesh), followed: false })),
         );
         detected++;
         sinceDetection = 0;
@@ -198,9 +200,9 @@ const SEEKABLE = new Set(['mov', 'matroska']);
 export async function analyseClip(options: ClipAnalysisOptions): Promise<AnalysisResult> {
   const { info, onProgress } = options;
   const fraction = (seconds: number) => (info.durationSeconds > 0 ? Math.min(0.999, seconds / info.durationSeconds) : 0);
-  const frameTimes = SEEKABLE.has(VIDEO_CONTAINERS[info.container] ?? '')
-    ? await probeFrameTimes(options.ffprobePath, options.file).catch(() => undefined)
-    : undefined;
+  // The frame times (a pass over the file's packets) only for a clip the declared duration would split.
+  const split = SEEKABLE.has(VIDEO_CONTAINERS[info.container] ?? '') && segmentStarts(0, info.durationSeconds, options.workers).length > 1;
+  const frameTimes = split ? await probeFrameTimes(options.ffprobePath, options.file).catch(() => undefined) : undefined;
   const starts = frameTimes ? segmentStarts(frameTimes[0]!, frameTimes[frameTimes.length - 1]! - frameTimes[0]!, options.workers) : [];
   if (!frameTimes || starts.length < 2) return analyseVideo({ ...options, onProgress: (frames, time) => onProgress?.(frames, fraction(time)) });
 
@@ -242,9 +244,9 @@ async function follow(analyser: FaceAnalyser, image: CheckedImage, tracks: reado
   const [meshes] = await analyser.meshes([{ image, seeds: tracks.map((t) => followingSeed(t.lastMesh!, t.meshBefore)) }]);
   return meshes!.map(({ mesh, presence }, k) => {
     const track = tracks[k]!;
-    const points = unpackMesh(mesh);
-    const box = boxFromMesh(track.boxOnMesh!, points);
-    return { presence, followed: true, track, face: { box, confidence: track.confidence, points68: ibug68FromMesh(points), mesh } };
+    const meshPoints = unpackMesh(mesh);
+    const box = boxFromMesh(track.boxOnMesh!, meshPoints);
+    return { presence, followed: true, track, meshPoints, face: { box, confidence: track.confidence, points68: ibug68FromMesh(meshPoints), mesh } };
   });
 }
 
@@ -280,7 +282,7 @@ const AGREEING = 0.5;
 
 /**
  * The faces in order, less each that overlaps one before it as much as the tracker asks of one face
- * across frames: a detection of a face already followed, or two tracks that have come to one face.
+ * across frames: two tracks whose meshes have come to one face.
  */
 function distinctFaces<F extends FrameFace>(faces: readonly F[]): F[] {
   const kept: F[] = [];
@@ -292,11 +294,10 @@ function distinctFaces<F extends FrameFace>(faces: readonly F[]): F[] {
 function record(
   tracks: Map<string, Track>,
   id: string,
-  { face, followed }: FrameFace,
+  { face, meshPoints: mesh, followed }: FrameFace,
   frame: { index: number; time: number; previous?: number },
   smoothing: boolean,
 ): Track {
-  const mesh = face.mesh && unpackMesh(face.mesh);
   let track = tracks.get(id);
   if (!track) {
     track = {
@@ -318,19 +319,19 @@ function record(
   // The face's motion is known from a mesh of the analysed frame just before.
   track.meshBefore = track.faces.at(-1)?.frame === frame.previous ? track.lastMesh : undefined;
   track.lastMesh = mesh;
-  track.faces.push(trackedFace(face, frame.index, frame.time, smoothing ? track : undefined));
+  track.faces.push(trackedFace(face, mesh, frame.index, frame.time, smoothing ? track : undefined));
   return track;
 }
 
 function trackedFace(
   face: FrameFace['face'],
+  meshPoints: MeshPoint[] | undefined,
   frame: number,
   time: number,
   smoothers?: { smoother68: FaceSmoother; smootherMesh: FaceSmoother },
 ): TrackedFaceData {
   const points68 = face.points68 && smoothers ? smoothers.smoother68.smooth(face.points68, time) : face.points68;
   // Smoothed in x and y; depth passes as found.
-  const meshPoints = face.mesh && unpackMesh(face.mesh);
   const smoothedMesh = meshPoints && smoothers ? smoothers.smootherMesh.smooth(meshPoints, time).map((p, i) => ({ ...p, z: meshPoints[i]!.z })) : meshPoints;
   const mesh = smoothedMesh && smoothers ? packMesh(smoothedMesh) : face.mesh;
   const fivePoints = points68 ? fivePointsFrom68(points68) : face.fivePoints!;

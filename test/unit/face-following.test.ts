@@ -1,7 +1,7 @@
 // Where a followed face's next mesh crop is cut and where its box goes, on synthetic meshes whose
 // extent and pupils the test sets.
 import { boxFromMesh, boxOnMesh, followingSeed } from '../../src/video/face-following';
-import { LEFT_PUPIL_INDEX, MESH_POINTS, REFINED_MESH_POINTS, type MeshPoint } from '../../src/providers/embedded/mediapipe/face-mesh';
+import { LEFT_PUPIL_INDEX, MESH_POINTS, REFINED_MESH_POINTS, RIGHT_PUPIL_INDEX, type MeshPoint } from '../../src/providers/embedded/mediapipe/face-mesh';
 
 /** A mesh whose 468 surface points span x..x+w, y..y+h (corners included), with the pupils given. */
 function mesh(x: number, y: number, w: number, h: number, left = { x: x + 0.3 * w, y: y + 0.4 * h }, right = { x: x + 0.7 * w, y: y + 0.4 * h }): MeshPoint[] {
@@ -18,7 +18,7 @@ function mesh(x: number, y: number, w: number, h: number, left = { x: x + 0.3 * 
     return { x: x + fx! * w, y: y + fy! * h, z: 0 };
   });
   points[LEFT_PUPIL_INDEX] = { ...left, z: 0 };
-  points[LEFT_PUPIL_INDEX + 5] = { ...right, z: 0 };
+  points[RIGHT_PUPIL_INDEX] = { ...right, z: 0 };
   return points;
 }
 

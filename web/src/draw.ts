@@ -1,23 +1,9 @@
 // One photo and its faces: an SVG overlay in the photo's own pixel coordinates (boxes, points,
 // pose axes), then a card per face with its expressions and crops.
 import type { DemoFaceFragment, DemoPayloadFragment } from '../gql/graphql';
+import { html, svg } from './dom';
 
 export type Scheme = 'five' | 'ibug68' | 'mesh';
-const SVG = 'http://www.w3.org/2000/svg';
-
-function svg<K extends keyof SVGElementTagNameMap>(name: K, attributes: Record<string, string | number>): SVGElementTagNameMap[K] {
-  const element = document.createElementNS(SVG, name);
-  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
-  return element;
-}
-
-function html<K extends keyof HTMLElementTagNameMap>(name: K, attributes: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
-  const element = document.createElement(name);
-  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
-  if (text !== undefined) element.textContent = text;
-  return element;
-}
-
 /** The card of one photo: the user errors, or the photo with its faces drawn. */
 export function drawResult(title: string, photoUrl: string, payload: DemoPayloadFragment, scheme: Scheme, axes: boolean): HTMLElement {
   const card = html('section', { class: 'result' });
@@ -28,7 +14,7 @@ export function drawResult(title: string, photoUrl: string, payload: DemoPayload
   const stage = html('div', { class: 'stage' });
   const img = html('img', { src: photoUrl, alt: title });
   const overlay = svg('svg', { viewBox: `0 0 ${payload.image.width} ${payload.image.height}`, preserveAspectRatio: 'none' });
-  const unit = Math.max(payload.image.width, payload.image.height) / 400; // marker size that reads at any photo size
+  const unit = drawingUnit(payload.image.width, payload.image.height);
   payload.faces.forEach((face, i) => overlay.append(drawFace(face, i, scheme, axes, unit)));
   stage.append(img, overlay);
   card.append(stage, html('p', { class: 'summary' }, `${payload.faces.length} face${payload.faces.length === 1 ? '' : 's'}`));
@@ -39,18 +25,33 @@ export function drawResult(title: string, photoUrl: string, payload: DemoPayload
   return card;
 }
 
+/** The stroke and marker unit that reads at any picture size. */
+export const drawingUnit = (width: number, height: number) => Math.max(width, height) / 400;
+
 /** Marker radius as a share of the face box's longer side. */
 const MARKER_SIZE: Record<Scheme, number> = { five: 0.04, ibug68: 0.02, mesh: 0.008 };
 
-function drawFace(face: DemoFaceFragment, index: number, scheme: Scheme, axes: boolean, unit: number): SVGGElement {
-  const group = svg('g', { class: 'face', 'data-face': index });
-  const { x, y, width, height } = face.rectangle;
+/** A face's group: its box and its points' markers (a photo's face, or a tracked face in a video frame). */
+export function faceMarks(
+  attributes: Record<string, string | number>,
+  box: { x: number; y: number; width: number; height: number },
+  points: ReadonlyArray<{ point: { x: number; y: number } }>,
+  scheme: Scheme,
+  unit: number,
+): SVGGElement {
+  const group = svg('g', attributes);
+  const { x, y, width, height } = box;
   group.append(svg('rect', { class: 'face-box', x, y, width, height, 'stroke-width': unit }));
-  const points = (scheme === 'five' ? face.five : scheme === 'ibug68' ? face.ibug68 : face.mesh) ?? [];
   // Markers scale with the face, so that they read on a large face and do not cover a small one;
-  // never under a third of the photo's unit.
+  // never under a third of the picture's unit.
   const radius = Math.max(unit / 3, Math.max(width, height) * MARKER_SIZE[scheme]);
   for (const { point } of points) group.append(svg('circle', { class: 'landmark', cx: point.x, cy: point.y, r: radius }));
+  return group;
+}
+
+function drawFace(face: DemoFaceFragment, index: number, scheme: Scheme, axes: boolean, unit: number): SVGGElement {
+  const points = (scheme === 'five' ? face.five : scheme === 'ibug68' ? face.ibug68 : face.mesh) ?? [];
+  const group = faceMarks({ class: 'face', 'data-face': index }, face.rectangle, points, scheme, unit);
   if (axes && face.pose) group.append(poseAxes(face, unit));
   return group;
 }

@@ -3,10 +3,10 @@
 // A video goes to its own part (video.ts).
 import { DemoDetectBatchDocument, DemoDetectDocument, type DemoPayloadFragment } from '../gql/graphql';
 import { request } from './api';
+import { byId } from './dom';
 import { drawResult, type Scheme } from './draw';
 import { analyseVideo } from './video';
 
-const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const filesInput = byId<HTMLInputElement>('files');
 const videoInput = byId<HTMLInputElement>('video-file');
 const schemeSelect = byId<HTMLSelectElement>('scheme');

@@ -4,12 +4,12 @@
 import { createClient } from 'graphql-ws';
 import { DemoAnalyzeVideoDocument, DemoVideoProgressDocument, DemoVideoTracksDocument, type DemoVideoTracksQuery } from '../gql/graphql';
 import { ApiError, request } from './api';
+import { byId, svg } from './dom';
+import { drawingUnit, faceMarks } from './draw';
 
 type Job = NonNullable<DemoVideoTracksQuery['videoJob']>;
 type TrackedFace = Job['tracks'][number]['faces'][number];
 
-const SVG = 'http://www.w3.org/2000/svg';
-const byId = <T extends Element>(id: string) => document.getElementById(id) as unknown as T;
 const section = byId<HTMLElement>('video');
 const title = byId<HTMLHeadingElement>('video-title');
 const progress = byId<HTMLProgressElement>('video-progress');
@@ -88,7 +88,11 @@ function facesAt(job: Job, time: number): Array<{ track: string; face: TrackedFa
   const frameTime = 1 / (job.video?.frameRate || 30);
   return job.tracks.flatMap((track) => {
     let found: TrackedFace | undefined;
-    for (const face of track.faces) if (face.time <= time + frameTime / 2) found = face;
+    // A track's faces are in frame order: stop at the first one past this moment.
+    for (const face of track.faces) {
+      if (face.time > time + frameTime / 2) break;
+      found = face;
+    }
     return found && time - found.time < 1.5 * frameTime ? [{ track: track.id, face: found }] : [];
   });
 }
@@ -96,26 +100,16 @@ function facesAt(job: Job, time: number): Array<{ track: string; face: TrackedFa
 function drawAt(time: number): void {
   if (!current) return;
   const { job } = current;
-  const unit = Math.max(job.video?.width ?? 1, job.video?.height ?? 1) / 400;
+  const unit = drawingUnit(job.video?.width ?? 1, job.video?.height ?? 1);
   const groups = facesAt(job, time).map(({ track, face }) => {
-    const group = element('g', { class: 'tracked-face', 'data-track': track, 'data-frame': face.frame });
-    const { x, y, width, height } = face.rectangle;
-    group.append(element('rect', { class: 'face-box', x, y, width, height, 'stroke-width': unit }));
-    const label = element('text', { class: 'track-id', x, y: y - unit * 2, 'font-size': unit * 10, 'stroke-width': unit });
+    const group = faceMarks({ class: 'tracked-face', 'data-track': track, 'data-frame': face.frame }, face.rectangle, face.landmarks, 'ibug68', unit);
+    const label = svg('text', { class: 'track-id', x: face.rectangle.x, y: face.rectangle.y - unit * 2, 'font-size': unit * 10, 'stroke-width': unit });
     label.textContent = `#${track}`;
     group.append(label);
-    const radius = Math.max(unit / 3, Math.max(width, height) * 0.015);
-    for (const { point } of face.landmarks) group.append(element('circle', { class: 'landmark', cx: point.x, cy: point.y, r: radius }));
     return group;
   });
   overlay.replaceChildren(...groups);
   overlay.dataset.time = String(time);
-}
-
-function element<K extends keyof SVGElementTagNameMap>(name: K, attributes: Record<string, string | number>): SVGElementTagNameMap[K] {
-  const node = document.createElementNS(SVG, name);
-  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, String(value));
-  return node;
 }
 
 // In step with the frames while it plays; at once after a seek or a pause.
