@@ -180,10 +180,16 @@ describe('a client that cancels mid-upload', () => {
     const before = process.memoryUsage();
     for (let i = 0; i < 60; i++) await cancelledUpload(partial);
     await waitFor(async () => ((await connections()) === 0 ? true : undefined), 'every cancelled connection to close', 10_000);
-    gc();
-    const after = process.memoryUsage();
-    const grownMiB = (after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / 2 ** 20;
-    expect(grownMiB).toBeLessThan(8);
+    // Closed sockets hand back their buffers a tick or so later (13-15 MiB right after the close, under 1 MiB
+    // 100 ms on): the heap is read again, after a collection, for up to 2 s until it is back at its level.
+    let grownMiB = Infinity;
+    for (let attempt = 0; attempt < 20 && grownMiB >= 4; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      gc();
+      const after = process.memoryUsage();
+      grownMiB = (after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / 2 ** 20;
+    }
+    expect(grownMiB).toBeLessThan(4);
     expect(provider.calls).toEqual([]);
 
     const served = (await upload(counted, [{ name: 'happy.jpg', bytes: PHOTO }])).body.data.detectLandmarks;
