@@ -31,6 +31,8 @@ RUN npm ci --omit=dev --no-audit --no-fund \
     && for dir in node_modules/onnxruntime-node/bin/napi-v*/*/*; do case "$dir" in */linux/"$arch") ;; *) rm -rf "$dir" ;; esac; done \
     && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# VIDEO_STORAGE_DIR's usual mount point, owned by the user the service runs as (a new volume takes it over).
+RUN mkdir /clips && chown node:node /clips
 USER node
 EXPOSE 4000
 # /health answers while the process lives (it needs no key unless OPS_REQUIRE_KEY=true).

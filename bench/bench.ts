@@ -1,6 +1,5 @@
 // `npm run bench`: latency, overhead, throughput and memory of the service, measured in one run.
 // The server runs as its own process (as in production); the direct engine calls run here.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,6 +34,9 @@ import { loadInferenceGraph, onnxSession, type InferenceGraph } from '../src/pro
 import { convertedModelPath, modelOutputs, type ConvertedModelName } from '../src/providers/embedded/onnx-models';
 import { useWasmBackend } from '../src/providers/embedded/tf-runtime';
 import type { Box } from '../src/geometry/geometry';
+import { AUTHORIZATION, PRODUCTION_ACCESS, startService } from './service-process';
+import { benchVideoQueue } from './video-queue';
+import { jobWhenEnded, submitVideo } from './video-jobs';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 // The in-process servers' request logs (written as production writes them, kept out of the report).
@@ -44,10 +46,6 @@ const LATENCY_RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const THROUGHPUT_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 48);
 const SOAK_REQUESTS = Number(process.env.BENCH_SOAK ?? 3000);
 const SETTINGS = { minConfidence: 0.3, maxFaces: 100, provider: ProviderName.EMBEDDED };
-// Every service runs as production would: behind API keys, with a rate limit too high to refuse.
-const BENCH_API_KEY = 'bench-api-key-0123456789';
-const PRODUCTION_ACCESS = { API_KEYS: BENCH_API_KEY, RATE_LIMIT_IMAGES: '10000000' };
-const AUTHORIZATION = { authorization: `Bearer ${BENCH_API_KEY}` };
 const LIMITS = { maxPixels: 40_000_000, maxSide: 1280 };
 
 const QUERY = `mutation($image: ImageInput!) { detectLandmarks(image: $image) {
@@ -95,44 +93,6 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
-// /proc's CPU times are in clock ticks: 100 a second on Linux (getconf CLK_TCK).
-const CLOCK_TICKS = 100;
-
-async function startService(env: Record<string, string>) {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'app', 'main.js')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', ...PRODUCTION_ACCESS, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  const deadline = Date.now() + 120_000;
-  let url: string | undefined;
-  while (Date.now() < deadline) {
-    url ??= /"url":"(http:[^"]+)\/graphql"/.exec(out)?.[1];
-    if (
-      url &&
-      (await fetch(`${url}/ready`).then(
-        (r) => r.status === 200,
-        () => false,
-      ))
-    )
-      break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  if (!url) throw new Error('the service did not start');
-  const memoryMb = (field: 'VmHWM' | 'VmRSS') =>
-    Number(new RegExp(`${field}:\\s+(\\d+)`).exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024;
-  const peakRssMb = () => memoryMb('VmHWM');
-  const rssMb = () => memoryMb('VmRSS');
-  // User + system CPU of the whole process (every thread), in ms: unlike wall time, the machine's
-  // drift barely moves it.
-  const cpuMs = () => {
-    const fields = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  };
-  return { url, child, peakRssMb, rssMb, cpuMs };
-}
-
 /**
  * Video: analyzeVideo on walking.mp4 (1920x1080) and on a 640x360 copy, against the same frames sent
  * one by one as photos (PNG, through detectLandmarks) to the same service, in one run; the tracks found.
@@ -143,43 +103,19 @@ async function benchVideo(threads: number) {
   const walking = path.join(DATASETS, 'video', 'walking.mp4');
   const small = path.join(dir, 'walking-640.mp4');
   await promisify(execFile)(ffmpegPath, ['-v', 'error', '-i', walking, '-vf', 'scale=640:360', '-c:v', 'libx264', '-an', small]);
-  const post = async (body: string | FormData, headers: Record<string, string>) =>
-    (await (await fetch(`${service.url}/graphql`, { method: 'POST', headers: { ...AUTHORIZATION, ...headers }, body })).json()) as {
-      data: Record<
-        string,
-        { job: { id: string } } & {
-          status: string;
-          progress: number;
-          framesAnalysed: number;
-          tracks: Array<{ id: string; frameCount: number; firstFrame: number; lastFrame: number; faces: Array<{ frame: number; rectangle: Box }> }>;
-        }
-      >;
-    };
+  interface Job {
+    status: string;
+    progress: number;
+    framesAnalysed: number;
+    tracks: Array<{ id: string; frameCount: number; firstFrame: number; lastFrame: number; faces: Array<{ frame: number; rectangle: Box }> }>;
+  }
   /** Runs a job to its end; `onPoll` sees the job's progress every time it is asked (every 100 ms). */
   const analyse = async (file: string, options: { sampleFps?: number } = {}, onPoll?: (progress: number) => void) => {
-    const form = new FormData();
-    const query =
-      'mutation($video: VideoInput!, $options: VideoOptions) { analyzeVideo(video: $video, options: $options) { job { id } userErrors { code message } } }';
-    form.append('operations', JSON.stringify({ query, variables: { video: { upload: null }, options } }));
-    form.append('map', JSON.stringify({ 0: ['variables.video.upload'] }));
-    form.append('0', new Blob([fs.readFileSync(file)]), path.basename(file));
     const started = performance.now();
-    const { id } = (await post(form, { 'apollo-require-preflight': 'true' })).data.analyzeVideo!.job;
-    for (;;) {
-      const job = (
-        await post(
-          JSON.stringify({
-            query: `{ videoJob(id: "${id}") { status progress framesAnalysed tracks { id frameCount firstFrame lastFrame faces { frame rectangle { x y width height } } } } }`,
-          }),
-          {
-            'content-type': 'application/json',
-          },
-        )
-      ).data.videoJob!;
-      onPoll?.(job.progress);
-      if (job.status !== 'QUEUED' && job.status !== 'RUNNING') return { seconds: (performance.now() - started) / 1000, job };
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const id = await submitVideo(service.url, file, options);
+    const fields = 'framesAnalysed tracks { id frameCount firstFrame lastFrame faces { frame rectangle { x y width height } } }';
+    const job = await jobWhenEnded<Job>(service.url, id, fields, (j) => onPoll?.(j.progress));
+    return { seconds: (performance.now() - started) / 1000, job };
   };
   const asPhotos = async (file: string) => {
     const frames = await framesOf(file, 1);
@@ -367,6 +303,10 @@ async function main(): Promise<void> {
   }
   if (process.env.BENCH_ONLY === 'video') {
     console.log(JSON.stringify(await benchVideo(threads)));
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'queue') {
+    console.log(JSON.stringify(await benchVideoQueue()));
     return;
   }
   if (process.env.BENCH_ONLY === 'soak') {

@@ -101,6 +101,10 @@ export const envSchema = z.object({
   MAX_VIDEO_PIXELS: int(1024, 100_000_000).default(3840 * 2160),
   VIDEO_RESULT_TTL_SECONDS: int(1, 30 * 86_400).default(86_400),
   VIDEO_WORKERS: int(1, 64).optional(),
+  VIDEO_STORAGE_DIR: z.string().min(1).optional(),
+  VIDEO_REDIS_MAX_BYTES: int(1024, 512 * 1024 * 1024).default(64 * 1024 * 1024),
+  VIDEO_SEGMENT_SECONDS: int(2, 600).default(10),
+  VIDEO_LOCK_SECONDS: int(2, 3600).default(30),
   FFMPEG_PATH: z.string().min(1).optional(),
   FFPROBE_PATH: z.string().min(1).optional(),
 });
@@ -206,6 +210,18 @@ const configSchema = envSchema
       /** Binaries; unset: the ones the ffmpeg and ffprobe npm packages ship. */
       ffmpegPath: e.FFMPEG_PATH,
       ffprobePath: e.FFPROBE_PATH,
+      /** With REDIS_URL: jobs and their segments on a BullMQ queue every replica shares (docs/video.md). */
+      queue: e.REDIS_URL
+        ? {
+            url: e.REDIS_URL,
+            /** A directory every replica mounts, for clips; unset: clips in Redis, up to `redisMaxBytes`. */
+            storageDir: e.VIDEO_STORAGE_DIR,
+            redisMaxBytes: e.VIDEO_REDIS_MAX_BYTES,
+            segmentSeconds: e.VIDEO_SEGMENT_SECONDS,
+            /** A segment whose replica stops renewing its lock this long is taken over by another. */
+            lockSeconds: e.VIDEO_LOCK_SECONDS,
+          }
+        : undefined,
     },
     /** Shared state across replicas: the result cache and the rate-limit counts. */
     redis: e.REDIS_URL ? { url: e.REDIS_URL, cacheTtlSeconds: e.CACHE_TTL_SECONDS, cacheMaxEntryBytes: e.CACHE_MAX_ENTRY_BYTES } : undefined,

@@ -27,6 +27,7 @@ export enum ErrorCode {
   VIDEO_TOO_LONG = 'VIDEO_TOO_LONG',
   VIDEO_DECODE_FAILED = 'VIDEO_DECODE_FAILED',
   VIDEO_NOT_SUPPORTED_BY_PROVIDER = 'VIDEO_NOT_SUPPORTED_BY_PROVIDER',
+  VIDEO_QUEUE_UNAVAILABLE = 'VIDEO_QUEUE_UNAVAILABLE',
 }
 
 export const errorCodeDescriptions: Record<ErrorCode, string> = {
@@ -62,6 +63,8 @@ export const errorCodeDescriptions: Record<ErrorCode, string> = {
   VIDEO_DECODE_FAILED:
     'The video could not be decoded from some point on (truncated or corrupt): the frames before the break are analysed and kept, and the message says where it broke.',
   VIDEO_NOT_SUPPORTED_BY_PROVIDER: 'The landmark provider asked for cannot analyse video (the MXFace cloud takes photos only); use the embedded provider.',
+  VIDEO_QUEUE_UNAVAILABLE:
+    'Video jobs are kept in Redis (`REDIS_URL`), which this replica cannot reach right now; jobs already accepted are not lost. Retry after a few seconds.',
 };
 
 /** An expected, per-image failure: becomes a `UserError` in the payload, never a top-level error. */

@@ -1,15 +1,14 @@
 // The demo page at GET /, driven in headless Chromium (Debian's package, which .ci/run installs;
 // playwright-core drives the system browser and downloads nothing). Real photos are uploaded through
 // the page's file picker; the drawing is checked against the boxes it must sit in.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import ffmpeg from '@ffmpeg-installer/ffmpeg';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { dataset } from './support/datasets';
 import { startTestServer, type TestServer } from './support/server';
 import { describeWithPackage } from './support/system-package';
+import { photoClip } from './support/video-client';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUTPUT = path.join(__dirname, '..', 'test-output');
@@ -166,25 +165,7 @@ describeWithPackage(
     beforeAll(() => {
       clips = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-video-'));
       // happy.jpg (one face) moving 20 px right a frame, 10 frames a second for 1 s.
-      execFileSync(ffmpeg.path, [
-        '-v',
-        'error',
-        '-loop',
-        '1',
-        '-framerate',
-        '10',
-        '-i',
-        dataset('photos', 'happy.jpg'),
-        '-t',
-        '1',
-        '-vf',
-        "pad=700:282:200:0,crop=500:282:'200-20*n':0",
-        '-c:v',
-        'libx264',
-        '-pix_fmt',
-        'yuv420p',
-        path.join(clips, 'moving.mp4'),
-      ]);
+      photoClip(path.join(clips, 'moving.mp4'), 1, "pad=700:282:200:0,crop=500:282:'200-20*n':0");
     });
     afterAll(() => fs.rmSync(clips, { recursive: true, force: true }));
 

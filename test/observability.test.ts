@@ -1,7 +1,7 @@
 // What operators see of the service as it runs in production: one log line per request (rejected
 // ones too) with its id, operation, image count, duration and outcome, never a key; and /metrics.
 import { readBase64 } from './support/datasets';
-import { scrapeMetrics } from './support/metrics';
+import { scrapeMetrics } from '../tools/scrape-metrics';
 import { DETECT, type GraphQLBody } from './support/server';
 import { startService, waitFor, type ServiceProcess } from './support/service-process';
 

@@ -2,7 +2,7 @@
 // it), as replicas behind a load balancer would. The cache and the rate limit are shared; Redis dying
 // costs the cache, never a request.
 import { readBase64 } from './support/datasets';
-import { scrapeMetrics } from './support/metrics';
+import { scrapeMetrics } from '../tools/scrape-metrics';
 import { DETECT } from './support/server';
 import { startService, waitFor, type ServiceProcess } from './support/service-process';
 import { redisServerInstalled, startRedisServer, type RedisServer } from '../tools/redis-server';

@@ -9,8 +9,9 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { iou } from '../src/geometry/geometry';
 import { dataset, readBase64 } from './support/datasets';
-import { DETECT, startTestServer, type GraphQLBody, type TestServer } from './support/server';
+import { DETECT, startTestServer, type TestServer } from './support/server';
 import { waitFor } from './support/service-process';
+import { CANCEL, JOB, photoClip, videoClient, X264 } from './support/video-client';
 
 const KEYS = ['video-key-a', 'video-key-b'];
 const LIMITS = { VIDEO_WORKERS: '2', MAX_VIDEO_SECONDS: '6', MAX_VIDEO_PIXELS: String(640 * 480), MAX_VIDEO_BYTES: String(3_000_000) };
@@ -24,10 +25,8 @@ const make = (...args: string[]) => execFileSync(ffmpeg.path, ['-v', 'error', '-
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'facemark-test-clips-'));
-  const x264 = ['-c:v', 'libx264', '-pix_fmt', 'yuv420p'];
-  /** The photo as a clip of `seconds` at 10 frames a second, through `filter`, encoded by `encoder`. */
-  const fromPhoto = (out: string, seconds: number, filter: string, encoder = x264) =>
-    make('-loop', '1', '-framerate', '10', '-i', PHOTO, '-t', String(seconds), '-vf', filter, ...encoder, clip(out));
+  const x264 = X264;
+  const fromPhoto = (out: string, seconds: number, filter: string, encoder = x264) => photoClip(clip(out), seconds, filter, encoder);
   fromPhoto('still.mp4', 1, 'scale=500:282');
   // The face slides right by 20 px a frame: the photo padded, then a window moving left over it.
   fromPhoto('moving.mp4', 1, "pad=700:282:200:0,crop=500:282:'200-20*n':0");
@@ -53,97 +52,10 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const JOB_FIELDS = /* GraphQL */ `
-  id
-  status
-  progress
-  framesAnalysed
-  video {
-    width
-    height
-    durationSeconds
-    frameRate
-    frameCount
-    codec
-    rotation
-  }
-  userErrors {
-    code
-    message
-  }
-  tracks {
-    id
-    firstFrame
-    lastFrame
-    frameCount
-    faces {
-      frame
-      time
-      confidence
-      rectangle {
-        x
-        y
-        width
-        height
-      }
-      landmarks {
-        type
-        point {
-          x
-          y
-        }
-      }
-      ibug: landmarks(scheme: IBUG_68) {
-        index
-        point {
-          x
-          y
-        }
-      }
-      mesh: landmarks(scheme: MEDIAPIPE_478) {
-        index
-      }
-      pose {
-        yaw
-        roll
-      }
-    }
-  }
-`;
-const ANALYZE = `mutation Analyze($video: VideoInput!, $options: VideoOptions) { analyzeVideo(video: $video, options: $options) { job { ${JOB_FIELDS} } userErrors { code message field } } }`;
-const JOB = `query Job($id: ID!) { videoJob(id: $id) { ${JOB_FIELDS} } }`;
-const CANCEL = `mutation Cancel($id: ID!) { cancelVideoJob(id: $id) { id status } }`;
-
-async function post(body: string | FormData, key: string, headers: Record<string, string> = {}): Promise<GraphQLBody> {
-  const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${key}`, ...headers }, body });
-  return (await response.json()) as GraphQLBody;
-}
-const graphql = (query: string, variables: Record<string, unknown>, key = KEYS[0]!) =>
-  post(JSON.stringify({ query, variables }), key, { 'content-type': 'application/json' });
-
-/** analyzeVideo with the file uploaded as a GraphQL multipart request. */
-async function analyze(file: string, options: Record<string, unknown> = {}, key = KEYS[0]!) {
-  const form = new FormData();
-  form.append('operations', JSON.stringify({ query: ANALYZE, variables: { video: { upload: null }, options } }));
-  form.append('map', JSON.stringify({ 0: ['variables.video.upload'] }));
-  form.append('0', new Blob([fs.readFileSync(file)]), path.basename(file));
-  const body = await post(form, key, { 'apollo-require-preflight': 'true' });
-  expect(body.errors).toBeUndefined();
-  return body.data.analyzeVideo;
-}
-
-/** The job once it has ended. */
-async function finished(id: string, key = KEYS[0]!) {
-  return waitFor(
-    async () => {
-      const job = (await graphql(JOB, { id }, key)).data.videoJob;
-      return ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.status) ? job : undefined;
-    },
-    `job ${id} to end`,
-    120_000,
-    100,
-  );
-}
+const client = () => videoClient(server.url, KEYS[0]!);
+const graphql = (query: string, variables: Record<string, unknown>, key = KEYS[0]!) => client().graphql(query, variables, key);
+const analyze = (file: string, options: Record<string, unknown> = {}, key = KEYS[0]!) => client().analyze(file, options, key);
+const finished = (id: string, key = KEYS[0]!) => client().finished(id, key);
 
 async function analysed(file: string, options: Record<string, unknown> = {}) {
   const { job, userErrors } = await analyze(file, options);

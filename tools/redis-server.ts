@@ -1,13 +1,18 @@
-// A throwaway redis-server (Debian's package) on a loopback port, for tests and the benchmark:
-// no persistence, a memory bound with LRU eviction, as compose.yaml runs it.
+// A throwaway redis-server (Debian's package) on a loopback port, for tests and the benchmark: by
+// default a cache (no persistence, a memory bound with LRU eviction); `queue: true` runs it as a job
+// queue needs it, as compose.yaml does (no eviction, every write in its append-only file, so a
+// restart keeps the jobs).
 import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 
 export interface RedisServer {
   url: string;
   /** SIGKILL, resolved once the process has exited. */
   kill(): Promise<void>;
-  /** Starts it again on the same port (after `kill`), empty. */
+  /** Starts it again on the same port (after `kill`): empty, or as it was for a queue. */
   restart(): Promise<void>;
 }
 
@@ -27,8 +32,11 @@ async function unusedPort(): Promise<number> {
  * port 0 and report it, so readiness comes from its own log, never from probing the port (which could
  * reach whichever process took it).
  */
-function run(port: number): Promise<{ kill(): Promise<void> } | 'port taken'> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory', '64mb', '--maxmemory-policy', 'allkeys-lru'];
+function run(port: number, dataDir?: string): Promise<{ kill(): Promise<void> } | 'port taken'> {
+  const storage = dataDir
+    ? ['--dir', dataDir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--maxmemory-policy', 'noeviction']
+    : ['--save', '', '--appendonly', 'no', '--maxmemory', '64mb', '--maxmemory-policy', 'allkeys-lru'];
+  const args = ['--port', String(port), '--bind', '127.0.0.1', ...storage];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let log = '';
@@ -53,17 +61,18 @@ function run(port: number): Promise<{ kill(): Promise<void> } | 'port taken'> {
   });
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(options: { queue?: boolean } = {}): Promise<RedisServer> {
   if (!redisServerInstalled()) throw new Error('redis-server is not installed: apt-get install redis-server (.ci/run does)');
+  const dataDir = options.queue ? fs.mkdtempSync(path.join(os.tmpdir(), 'facemark-redis-')) : undefined;
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await unusedPort();
-    let running = await run(port);
+    let running = await run(port, dataDir);
     if (running === 'port taken') continue;
     return {
       url: `redis://127.0.0.1:${port}`,
       kill: () => (running as { kill(): Promise<void> }).kill(),
       restart: async () => {
-        const again = await run(port);
+        const again = await run(port, dataDir);
         if (again === 'port taken') throw new Error(`port ${port} was taken while redis-server was down`);
         running = again;
       },

@@ -1,6 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { UserError } from '../errors/user-error.type';
-import { FaceTrack } from './face-track.type';
+import type { VideoJob as JobState } from '../../src/video/video-job';
 import { VideoInfo } from './video-info.type';
 import { VideoJobStatus } from './video-job-status.enum';
 
@@ -27,6 +27,6 @@ export class VideoJob {
   @Field(() => [UserError], { description: 'Why the job failed, or what it could not do (a clip that broke off); empty otherwise.' })
   userErrors!: UserError[];
 
-  @Field(() => [FaceTrack], { description: 'Every face track, in the order the faces first appeared; empty until the job has succeeded.' })
-  tracks!: FaceTrack[];
+  /** The job as its service holds it: `tracks` (a field resolver) reads the results from it on demand. */
+  state!: JobState;
 }

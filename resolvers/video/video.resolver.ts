@@ -1,10 +1,10 @@
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
-import { ErrorCode, UserFacingError } from '../../src/errors';
+import { ErrorCode, fieldFailure, UserFacingError } from '../../src/errors';
 import { resolveDetectionSettings } from '../../src/detection/detection-options';
 import type { GraphQLContext } from '../../src/graphql/context';
 import type { FaceTrackData, TrackedFaceData } from '../../src/video/video-analysis';
-import type { VideoJob as JobState } from '../../src/video/video-jobs';
+import type { VideoJob as JobState } from '../../src/video/video-job';
 import { removeVideoFile, saveVideoInput } from '../../src/video/video-source';
 import { ProviderName } from '../detection/provider-name.enum';
 import { AnalyzeVideoPayload } from './analyze-video.payload';
@@ -49,8 +49,8 @@ export class VideoJobResolver {
     description:
       'Stops a queued or running job (no more frames are decoded for it); an ended job is returned as it ended. Null for a job this API key cannot see.',
   })
-  cancelVideoJob(@Arg('id', () => ID, { description: 'The job id.' }) id: string, @Ctx() ctx: GraphQLContext): VideoJob | null {
-    const job = ctx.videos.jobs.cancel(id, ctx.record.client);
+  async cancelVideoJob(@Arg('id', () => ID, { description: 'The job id.' }) id: string, @Ctx() ctx: GraphQLContext): Promise<VideoJob | null> {
+    const job = await typed(ctx.videos.jobs.cancel(id, ctx.record.client));
     return job ? toGraphQL(job) : null;
   }
 
@@ -58,8 +58,8 @@ export class VideoJobResolver {
     name: 'videoJob',
     description:
       'A video job as it runs (graphql-ws on /graphql): its state at once, then an event at least once a second while it runs, then its final state, after which the subscription ends. An id this API key cannot see is an error.',
-    subscribe: ({ args, context }: SubscribeResolverData<unknown, { id: string }, GraphQLContext>) => {
-      const updates = context.videos.jobs.updates(args.id, context.record.client);
+    subscribe: async ({ args, context }: SubscribeResolverData<unknown, { id: string }, GraphQLContext>) => {
+      const updates = await typed(context.videos.jobs.updates(args.id, context.record.client));
       if (!updates) throw new GraphQLError('No video job with this id for this API key (it may have expired).', { extensions: { code: 'NOT_FOUND' } });
       return (async function* () {
         for await (const job of updates) yield toGraphQL(job);
@@ -71,9 +71,20 @@ export class VideoJobResolver {
   }
 
   @Query(() => VideoJob, { nullable: true, description: "A video job started with this API key; null for any other id (unknown, expired, or another key's)." })
-  videoJob(@Arg('id', () => ID, { description: 'The job id.' }) id: string, @Ctx() ctx: GraphQLContext): VideoJob | null {
-    const job = ctx.videos.jobs.get(id, ctx.record.client);
+  async videoJob(@Arg('id', () => ID, { description: 'The job id.' }) id: string, @Ctx() ctx: GraphQLContext): Promise<VideoJob | null> {
+    const job = await typed(ctx.videos.jobs.get(id, ctx.record.client));
     return job ? toGraphQL(job) : null;
+  }
+
+  @FieldResolver(() => [FaceTrack], { description: 'Every face track, in the order the faces first appeared; empty until the job has succeeded.' })
+  async tracks(@Root() job: VideoJob): Promise<Array<FaceTrack & { data: FaceTrackData }>> {
+    return (await typed(job.state.tracks())).map((data) => ({
+      id: data.id,
+      firstFrame: data.faces[0]!.frame,
+      lastFrame: data.faces.at(-1)!.frame,
+      frameCount: data.faces.length,
+      data,
+    }));
   }
 }
 
@@ -109,6 +120,16 @@ function videoRequest(options: VideoOptions | null, ctx: GraphQLContext) {
   return { settings, detector, analyser, sampleFps, smoothing: options?.smoothing ?? true };
 }
 
+/** A job service's typed failure (its queue unreachable) as the field's error, with its code. */
+async function typed<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof UserFacingError) throw fieldFailure(error.code, error.message);
+    throw error;
+  }
+}
+
 function toGraphQL(job: JobState): VideoJob {
   return {
     id: job.id,
@@ -117,12 +138,6 @@ function toGraphQL(job: JobState): VideoJob {
     framesAnalysed: job.framesAnalysed,
     video: job.video ?? null,
     userErrors: job.userErrors.map((e) => ({ code: e.code, message: e.message, field: e.field })),
-    tracks: job.tracks.map((data) => ({
-      id: data.id,
-      firstFrame: data.faces[0]!.frame,
-      lastFrame: data.faces.at(-1)!.frame,
-      frameCount: data.faces.length,
-      data,
-    })),
+    state: job,
   };
 }

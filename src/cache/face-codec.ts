@@ -9,7 +9,7 @@ interface StoredFace extends Omit<ProviderFace, 'mesh'> {
 export function encodeFaces(faces: readonly ProviderFace[]): string {
   const stored: StoredFace[] = faces.map(({ mesh, ...face }) => ({
     ...face,
-    mesh: mesh && Buffer.from(mesh.buffer, mesh.byteOffset, mesh.byteLength).toString('base64'),
+    mesh: mesh && meshToText(mesh),
   }));
   return JSON.stringify(stored);
 }
@@ -17,11 +17,16 @@ export function encodeFaces(faces: readonly ProviderFace[]): string {
 export function decodeFaces(text: string): ProviderFace[] {
   const stored = JSON.parse(text) as StoredFace[];
   return stored.map(({ mesh, ...face }) => {
-    if (mesh === undefined) return face;
-    const bytes = Buffer.from(mesh, 'base64');
-    // Copied into its own buffer: Float32Array needs 4-byte alignment, which a pooled Buffer may lack.
-    const floats = new Float32Array(bytes.byteLength / 4);
-    new Uint8Array(floats.buffer).set(bytes);
-    return { ...face, mesh: floats };
+    return mesh === undefined ? face : { ...face, mesh: meshFromText(mesh) };
   });
+}
+
+export const meshToText = (mesh: Float32Array) => Buffer.from(mesh.buffer, mesh.byteOffset, mesh.byteLength).toString('base64');
+
+export function meshFromText(text: string): Float32Array {
+  const bytes = Buffer.from(text, 'base64');
+  // Copied into its own buffer: Float32Array needs 4-byte alignment, which a pooled Buffer may lack.
+  const floats = new Float32Array(bytes.byteLength / 4);
+  new Uint8Array(floats.buffer).set(bytes);
+  return floats;
 }

@@ -3,7 +3,7 @@ import type { DetectionLoaders } from '../detection/detection-loaders';
 import type { Providers } from '../providers/providers';
 import type { ImageReading } from '../image/image-input';
 import type { DetectionRequest } from '../detection/detection-request';
-import type { VideoJobs } from '../video/video-jobs';
+import type { VideoJobService } from '../video/video-job';
 import type { VideoReading } from '../video/video-source';
 
 /** Built fresh for every HTTP request, so loaders never share results across requests. */
@@ -16,7 +16,7 @@ export interface GraphQLContext {
   /** The HTTP request's record: client identity, rate limit, what to log. */
   record: GraphQLRequest;
   /** Video jobs (shared by every request) and how video inputs are read. */
-  videos: { jobs: VideoJobs; reading: VideoReading };
+  videos: { jobs: VideoJobService; reading: VideoReading };
 }
 
 /** What the GraphQL layer needs of the HTTP request: detection's needs, and the operation's name for the log. */

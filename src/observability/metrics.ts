@@ -56,7 +56,42 @@ export const metrics = {
     help: 'Images refused by the rate limit (HTTP 429 or RATE_LIMITED user errors).',
     registers: [registry],
   }),
+  videoFrames: new Counter({
+    name: 'facemark_video_frames_analysed_total',
+    help: 'Video frames analysed by this process (rate() of it: frames per second).',
+    registers: [registry],
+  }),
+  videoJobsEnded: new Counter({
+    name: 'facemark_video_jobs_total',
+    help: 'Video jobs ended, by final status (counted where the job ended).',
+    labelNames: ['status'] as const,
+    registers: [registry],
+  }),
+  videoSegmentRetries: new Counter({
+    name: 'facemark_video_segment_retries_total',
+    help: "Queued video segments started again: after a failure, or taken over from a replica that stopped renewing its lock (BullMQ's stalled jobs).",
+    registers: [registry],
+  }),
 };
+
+/** The video queue's jobs by state (BullMQ's counts), read at scrape time; undefined without a queue. */
+let videoQueue: (() => Promise<Record<string, number>>) | undefined;
+
+export function observeVideoQueue(counts: () => Promise<Record<string, number>>): void {
+  videoQueue = counts;
+}
+
+new Gauge({
+  name: 'facemark_video_queue_segments',
+  help: 'Video segments on the shared queue by state (waiting, prioritized, active, completed, failed, ...): the queue depth is waiting + prioritized. Zero without REDIS_URL.',
+  labelNames: ['state'] as const,
+  registers: [registry],
+  async collect() {
+    this.reset();
+    const counts = await videoQueue?.().catch(() => undefined);
+    for (const [state, count] of Object.entries(counts ?? {})) this.set({ state }, count);
+  },
+});
 
 export interface EngineState {
   queued(): number;

@@ -9,7 +9,6 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import cors from 'cors';
 import express, { type ErrorRequestHandler } from 'express';
-import type { Config } from '../config';
 import { createDetectionLoaders } from '../detection/detection-loaders';
 import { DetectionRunner } from '../detection/detection-runner';
 import { createMxfaceRouter } from '../mxface-compat/mxface-router';
@@ -19,6 +18,9 @@ import type { Providers } from '../providers/providers';
 import { registry } from '../observability/metrics';
 import { videoBinaries } from '../video/video-binaries';
 import { VideoJobs } from '../video/video-jobs';
+import { QueuedVideoJobs } from '../video/queued-video-jobs';
+import type { VideoJobService } from '../video/video-job';
+import { ProviderName, type Config } from '../config';
 import { identifyClient, opsAccess, rateLimitGate, refuseAsGraphQL } from './access';
 import { presentedKey } from '../access/api-keys';
 import { createRequestServices } from './request-services';
@@ -50,17 +52,7 @@ export async function startServer(config: Config, providers: Providers, schema: 
   const { keys, limiter, imageReading } = services;
   const detector = new DetectionRunner(providers, { maxPixels: config.limits.maxImagePixels, maxSide: config.detectionMaxSide }, services.cache);
   const keyOf = (req: express.Request) => presentedKey((name) => req.get(name));
-  const videos = {
-    jobs: new VideoJobs({
-      ...videoBinaries(config.video),
-      maxPixels: config.video.maxPixels,
-      maxSeconds: config.video.maxSeconds,
-      detectionMaxSide: config.detectionMaxSide,
-      resultTtlSeconds: config.video.resultTtlSeconds,
-      workers: config.video.workers,
-    }),
-    reading: services.videoReading,
-  };
+  const videos = { jobs: videoJobs(config, providers), reading: services.videoReading };
 
   const contextFor = (record: RequestRecord): GraphQLContext => ({
     config,
@@ -164,6 +156,31 @@ export async function startServer(config: Config, providers: Providers, schema: 
       return stopping;
     },
   };
+}
+
+/** Video jobs on the replicas' shared BullMQ queue with REDIS_URL, else in this process. */
+function videoJobs(config: Config, providers: Providers): VideoJobService {
+  const options = {
+    ...videoBinaries(config.video),
+    maxPixels: config.video.maxPixels,
+    maxSeconds: config.video.maxSeconds,
+    detectionMaxSide: config.detectionMaxSide,
+    resultTtlSeconds: config.video.resultTtlSeconds,
+    workers: config.video.workers,
+  };
+  const { queue } = config.video;
+  if (!queue) return new VideoJobs(options);
+  const detector = providers.get(ProviderName.EMBEDDED);
+  const analyser = providers.analyser;
+  return new QueuedVideoJobs({
+    ...options,
+    redisUrl: queue.url,
+    storageDir: queue.storageDir,
+    redisMaxBytes: queue.redisMaxBytes,
+    segmentSeconds: queue.segmentSeconds,
+    lockSeconds: queue.lockSeconds,
+    engine: detector && analyser ? { detector, analyser } : undefined,
+  });
 }
 
 /** The operation's name in the request's record, for its log line. */

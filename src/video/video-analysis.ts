@@ -19,6 +19,7 @@ import { decodeFrames, type DecodeEnd, type SegmentFrames, type VideoFrame } fro
 import { probeFrameTimes, VIDEO_CONTAINERS, type VideoInfo } from './video-probe';
 import { joinSegments, segmentStarts } from './video-segments';
 import sharp from 'sharp';
+import { metrics } from '../observability/metrics';
 
 /** One face in one frame of a track. Coordinates are pixels of the upright frame. */
 export interface TrackedFaceData {
@@ -164,6 +165,7 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
       firstFrame ??= frame.index;
       sinceDetection++;
       analysed++;
+      metrics.videoFrames.inc();
       options.onProgress?.(analysed, frame.time);
       next = await frames.next();
     }
@@ -193,41 +195,37 @@ export interface ClipAnalysisOptions extends Omit<AnalysisOptions, 'segment' | '
 // Containers whose streams ffmpeg seeks into exactly (the others are analysed in one piece).
 const SEEKABLE = new Set(['mov', 'matroska']);
 
-/**
- * The whole clip: in segments side by side (video-segments.ts) when it is long enough and its
- * container seeks, else in one piece.
- */
-export async function analyseClip(options: ClipAnalysisOptions): Promise<AnalysisResult> {
-  const { info, onProgress } = options;
-  const fraction = (seconds: number) => (info.durationSeconds > 0 ? Math.min(0.999, seconds / info.durationSeconds) : 0);
-  // The frame times (a pass over the file's packets) only for a clip the declared duration would split.
-  const split = SEEKABLE.has(VIDEO_CONTAINERS[info.container] ?? '') && segmentStarts(0, info.durationSeconds, options.workers).length > 1;
-  const frameTimes = split ? await probeFrameTimes(options.ffprobePath, options.file).catch(() => undefined) : undefined;
-  const starts = frameTimes ? segmentStarts(frameTimes[0]!, frameTimes[frameTimes.length - 1]! - frameTimes[0]!, options.workers) : [];
-  if (!frameTimes || starts.length < 2) return analyseVideo({ ...options, onProgress: (frames, time) => onProgress?.(frames, fraction(time)) });
+/** How a clip is cut: each segment's start (stream seconds) and the frame times that index them; one piece without. */
+export interface ClipPlan {
+  starts: number[];
+  frameTimes?: number[];
+}
 
-  const done = starts.map(() => ({ frames: 0, seconds: 0 }));
-  const results: AnalysisResult[] = [];
-  let next = 0;
-  // Each worker takes the next segment as it finishes one.
-  const worker = async () => {
-    for (let k = next++; k < starts.length; k = next++) {
-      const from = starts[k]!;
-      results[k] = await analyseVideo({
-        ...options,
-        segment: { from, until: starts[k + 1], frameTimes },
-        onProgress: (frames, time) => {
-          done[k] = { frames, seconds: time - (from - frameTimes[0]!) };
-          onProgress?.(
-            done.reduce((sum, d) => sum + d.frames, 0),
-            fraction(done.reduce((sum, d) => sum + d.seconds, 0)),
-          );
-        },
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.workers, starts.length) }, worker));
-  // A boundary frame analysed by both of its segments counts once.
+/**
+ * The clip's segments (video-segments.ts) for `workers` analysing it side by side, when it is long
+ * enough and its container seeks. The frame times (a pass over the file's packets) are read only for a
+ * clip the declared duration would split.
+ */
+export async function planClip(ffprobePath: string, file: string, info: VideoInfo, workers: number): Promise<ClipPlan> {
+  const split = SEEKABLE.has(VIDEO_CONTAINERS[info.container] ?? '') && segmentStarts(0, info.durationSeconds, workers).length > 1;
+  const frameTimes = split ? await probeFrameTimes(ffprobePath, file).catch(() => undefined) : undefined;
+  const starts = frameTimes ? segmentStarts(frameTimes[0]!, frameTimes[frameTimes.length - 1]! - frameTimes[0]!, workers) : [];
+  return starts.length > 1 ? { starts, frameTimes } : { starts: [0] };
+}
+
+/** Segment `k` of the plan, as analyseVideo takes it (undefined: the whole clip). */
+export function planSegment(plan: ClipPlan, k: number): SegmentFrames | undefined {
+  return plan.frameTimes && { from: plan.starts[k]!, until: plan.starts[k + 1], frameTimes: plan.frameTimes };
+}
+
+/** The clip's fraction (0..1) a segment's progress `time` (seconds from the clip's start) stands for. */
+export function segmentSeconds(plan: ClipPlan, k: number, time: number): number {
+  return plan.frameTimes ? time - (plan.starts[k]! - plan.frameTimes[0]!) : time;
+}
+
+/** The segments' analyses (in clip order) as one: tracks joined across boundaries, a boundary frame counted once. */
+export function mergeAnalyses(results: readonly AnalysisResult[]): AnalysisResult {
+  if (results.length === 1) return results[0]!;
   const shared = results.slice(1).filter((r, k) => r.firstFrame !== undefined && r.firstFrame === results[k]!.lastFrame).length;
   return {
     tracks: joinSegments(results.map((r) => r.tracks)),
@@ -237,6 +235,33 @@ export async function analyseClip(options: ClipAnalysisOptions): Promise<Analysi
     framesDetected: results.reduce((sum, r) => sum + r.framesDetected, 0),
     decode: { framesDecoded: results.reduce((sum, r) => sum + r.decode.framesDecoded, 0), failure: results.find((r) => r.decode.failure)?.decode.failure },
   };
+}
+
+/** The whole clip in this process: its segments side by side on `workers`, each taking the next as it finishes one. */
+export async function analyseClip(options: ClipAnalysisOptions): Promise<AnalysisResult> {
+  const { info, onProgress } = options;
+  const fraction = (seconds: number) => (info.durationSeconds > 0 ? Math.min(0.999, seconds / info.durationSeconds) : 0);
+  const plan = await planClip(options.ffprobePath, options.file, info, options.workers);
+  const done = plan.starts.map(() => ({ frames: 0, seconds: 0 }));
+  const results: AnalysisResult[] = [];
+  let next = 0;
+  const worker = async () => {
+    for (let k = next++; k < plan.starts.length; k = next++) {
+      results[k] = await analyseVideo({
+        ...options,
+        segment: planSegment(plan, k),
+        onProgress: (frames, time) => {
+          done[k] = { frames, seconds: segmentSeconds(plan, k, time) };
+          onProgress?.(
+            done.reduce((sum, d) => sum + d.frames, 0),
+            fraction(done.reduce((sum, d) => sum + d.seconds, 0)),
+          );
+        },
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.workers, plan.starts.length) }, worker));
+  return mergeAnalyses(results);
 }
 
 /** Each track's face in this frame: a mesh cut around its last mesh, with the mesh's presence there. */

@@ -95,6 +95,9 @@ const INT_RANGES: Record<string, [number, number]> = {
   MAX_VIDEO_PIXELS: [1024, 100_000_000],
   VIDEO_RESULT_TTL_SECONDS: [1, 30 * 86_400],
   VIDEO_WORKERS: [1, 64],
+  VIDEO_REDIS_MAX_BYTES: [1024, 512 * 1024 * 1024],
+  VIDEO_SEGMENT_SECONDS: [2, 600],
+  VIDEO_LOCK_SECONDS: [2, 3600],
 };
 
 test.each(Object.entries(INT_RANGES))('%s takes whole numbers from %j, nothing outside or between', (name, [min, max]) => {
@@ -219,6 +222,15 @@ test('video limits and binaries', () => {
     workers: 1,
     ffmpegPath: undefined,
     ffprobePath: undefined,
+    queue: undefined,
+  });
+  // The queue comes with Redis.
+  expect(loadConfig({ REDIS_URL: 'redis://r:6379', VIDEO_STORAGE_DIR: '/clips', VIDEO_LOCK_SECONDS: '5' }).video.queue).toEqual({
+    url: 'redis://r:6379',
+    storageDir: '/clips',
+    redisMaxBytes: 64 * 2 ** 20,
+    segmentSeconds: 10,
+    lockSeconds: 5,
   });
   // A video job leaves photos one worker by default, and takes at least one.
   expect(loadConfig({ WORKER_THREADS: '4' }).video.workers).toBe(3);
