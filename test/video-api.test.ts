@@ -326,3 +326,27 @@ describe('Subscription.videoJob over graphql-ws', () => {
     expect((error as { code?: number }).code).toBe(4403);
   });
 });
+
+describe('rate limits', () => {
+  let limited: TestServer;
+  beforeAll(async () => {
+    const engine = { provider: server.providers.defaultProvider, analyser: server.providers.analyser, start: false };
+    limited = await startTestServer({ API_KEYS: KEYS.join(','), ...LIMITS, RATE_LIMIT_IMAGES: '25', RATE_LIMIT_WINDOW_SECONDS: '600' }, engine);
+  });
+  afterAll(() => limited?.stop());
+
+  test("a job's analysed frames use up its client's image allowance: after two 10-frame clips of 25, five photos pass, the sixth waits", async () => {
+    const api = videoClient(limited.url, KEYS[1]!);
+    for (let i = 0; i < 2; i++) {
+      const { job } = await api.analyze(clip('still.mp4'));
+      expect((await api.finished(job.id)).framesAnalysed).toBe(10);
+    }
+    const photo = { image: { base64: readBase64('photos', 'happy.jpg') } };
+    const statuses = [];
+    for (let i = 0; i < 6; i++) {
+      const body = await api.graphql(DETECT, photo);
+      statuses.push(body.errors?.[0]?.extensions?.code ?? body.data.detectLandmarks.userErrors[0]?.code ?? 'OK');
+    }
+    expect(statuses).toEqual(['OK', 'OK', 'OK', 'OK', 'OK', 'RATE_LIMITED']);
+  });
+});

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient } from 'graphql-ws';
+import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { redisServerInstalled, startRedisServer, type RedisServer } from '../tools/redis-server';
 import { scrapeMetrics } from '../tools/scrape-metrics';
@@ -53,6 +54,17 @@ describeWithPackage(
       `job ${id} to run`,
     );
 
+  /** Points every client has used of its rate limit (rate-limiter-flexible's counters in Redis). */
+  async function rateLimitPoints(): Promise<number> {
+    const client = new Redis(redis.url);
+    try {
+      const keys = await client.keys('facemark:rate:*');
+      return keys.length === 0 ? 0 : (await client.mget(keys)).reduce((sum, v) => sum + Number(v ?? 0), 0);
+    } finally {
+      client.disconnect();
+    }
+  }
+
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'facemark-queue-'));
     clip = path.join(dir, 'sliding.mp4');
@@ -62,7 +74,9 @@ describeWithPackage(
     env = {
       REDIS_URL: redis.url,
       API_KEYS: KEYS.join(','),
-      RATE_LIMIT_IMAGES: '0',
+      // Limits high enough never to refuse: the frames' charge is what is checked.
+      RATE_LIMIT_IMAGES: '1000000',
+      RATE_LIMIT_WINDOW_SECONDS: '3600',
       VIDEO_SEGMENT_SECONDS: '2',
       VIDEO_LOCK_SECONDS: '3',
       SHUTDOWN_TIMEOUT_MS: '60000',
@@ -78,6 +92,7 @@ describeWithPackage(
 
   test('a job started on one replica runs on both and is answered by either: state, subscription, downloads; another key sees nothing', async () => {
     const [a, b] = replicas as [Replica, Replica];
+    const charged = await rateLimitPoints();
     const id = await analyse(a);
     undisturbed ??= client(a)
       .finished(id)
@@ -123,6 +138,9 @@ describeWithPackage(
     for (const replica of [a, b]) {
       expect((await client(replica, KEYS[1]).graphql(`query($id: ID!) { videoJob(id: $id) { id } }`, { id }, KEYS[1])).data.videoJob).toBeNull();
     }
+    // Its frames count against the client's image allowance, shared in Redis: 80, and the 2 boundary frames both sides analyse.
+    await waitFor(async () => ((await rateLimitPoints()) - charged >= 80 ? true : undefined), 'the frames charged', 5000);
+    expect((await rateLimitPoints()) - charged).toBe(82);
     const [queued] = await scrapeMetrics(a.url, ['facemark_video_queue_segments{state="completed"}']);
     expect(queued).toBeGreaterThanOrEqual(3);
   });

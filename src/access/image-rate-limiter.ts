@@ -1,4 +1,4 @@
-// Rate limits counted in images (a batch of 16 costs 16), per API key or, without keys, per client
+// Rate limits counted in images (a batch of 16 costs 16, a video job its analysed frames), per API key or, without keys, per client
 // IP. rate-limiter-flexible keeps the counts: in Redis when REDIS_URL is set, so every replica
 // shares them, with an in-memory limiter as insurance while Redis is unreachable; in memory otherwise.
 import type { Redis } from 'ioredis';
@@ -27,6 +27,15 @@ export class ImageRateLimiter {
   async secondsUntilAllowed(client: string): Promise<number> {
     const state = await this.limiter?.get(client).catch(() => null);
     return state && state.remainingPoints <= 0 ? Math.max(1, Math.ceil(state.msBeforeNext / 1000)) : 0;
+  }
+
+  /**
+   * Counts `images` already served (a video job's analysed frames) without refusing anything: they
+   * use up the client's allowance, so its next requests wait their turn.
+   */
+  async charge(client: string, images: number): Promise<void> {
+    if (!this.limiter || images <= 0) return;
+    await this.limiter.penalty(client, images).catch(() => undefined);
   }
 
   /** Counts one image; past the limit, throws the RATE_LIMITED user error saying when to retry. */

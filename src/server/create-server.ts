@@ -19,7 +19,7 @@ import { registry } from '../observability/metrics';
 import { videoBinaries } from '../video/video-binaries';
 import { VideoJobs } from '../video/video-jobs';
 import { QueuedVideoJobs } from '../video/queued-video-jobs';
-import type { VideoJobService } from '../video/video-job';
+import type { FrameCharge, VideoJobService } from '../video/video-job';
 import { ProviderName, type Config } from '../config';
 import { identifyClient, opsAccess, rateLimitGate, refuseAsGraphQL } from './access';
 import { presentedKey } from '../access/api-keys';
@@ -52,7 +52,8 @@ export async function startServer(config: Config, providers: Providers, schema: 
   const { keys, limiter, imageReading } = services;
   const detector = new DetectionRunner(providers, { maxPixels: config.limits.maxImagePixels, maxSide: config.detectionMaxSide }, services.cache);
   const keyOf = (req: express.Request) => presentedKey((name) => req.get(name));
-  const videos = { jobs: videoJobs(config, providers), reading: services.videoReading };
+  const chargeFrames = (owner: string, frames: number) => void limiter.charge(owner, frames);
+  const videos = { jobs: videoJobs(config, providers, chargeFrames), reading: services.videoReading };
 
   const contextFor = (record: RequestRecord): GraphQLContext => ({
     config,
@@ -159,7 +160,7 @@ export async function startServer(config: Config, providers: Providers, schema: 
 }
 
 /** Video jobs on the replicas' shared BullMQ queue with REDIS_URL, else in this process. */
-function videoJobs(config: Config, providers: Providers): VideoJobService {
+function videoJobs(config: Config, providers: Providers, chargeFrames: FrameCharge): VideoJobService {
   const options = {
     ...videoBinaries(config.video),
     maxPixels: config.video.maxPixels,
@@ -167,6 +168,7 @@ function videoJobs(config: Config, providers: Providers): VideoJobService {
     detectionMaxSide: config.detectionMaxSide,
     resultTtlSeconds: config.video.resultTtlSeconds,
     workers: config.video.workers,
+    chargeFrames,
   };
   const { queue } = config.video;
   if (!queue) return new VideoJobs(options);

@@ -358,6 +358,8 @@ export class QueuedVideoJobs implements VideoJobService {
     } finally {
       clearInterval(reporter);
       this.clips.release(id);
+      // The frames this attempt analysed, whatever became of it (a replica killed mid-segment charges nothing).
+      this.options.chargeFrames?.(job.data.owner, progress.frames);
     }
   }
 

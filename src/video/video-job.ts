@@ -49,6 +49,9 @@ export interface VideoJobService {
   close(): Promise<void>;
 }
 
+/** Counts a client's analysed frames against its rate limit (the images' budget). */
+export type FrameCharge = (owner: string, frames: number) => void;
+
 export const isActive = (status: VideoJobStatus) => status === 'QUEUED' || status === 'RUNNING';
 
 /** How an analysis that ran to its end ends the job: FAILED with no frame, else SUCCEEDED, noting a break. */

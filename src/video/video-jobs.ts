@@ -6,7 +6,17 @@ import type { UserFacingError } from '../errors';
 import { log } from '../logger';
 import { metrics } from '../observability/metrics';
 import { analyseClip, type FaceTrackData } from './video-analysis';
-import { isActive, jobFailure, jobOutcome, jobUpdates, type VideoJob, type VideoJobRequest, type VideoJobService, type VideoJobStatus } from './video-job';
+import {
+  isActive,
+  jobFailure,
+  jobOutcome,
+  jobUpdates,
+  type VideoJob,
+  type VideoJobRequest,
+  type VideoJobService,
+  type VideoJobStatus,
+  type FrameCharge,
+} from './video-job';
 import { probeVideo, type VideoLimits } from './video-probe';
 import { removeVideoFile } from './video-source';
 
@@ -17,6 +27,8 @@ export interface VideoJobsOptions extends VideoLimits {
   resultTtlSeconds: number;
   /** Engine workers a job uses at once: its segments side by side (VIDEO_WORKERS). */
   workers: number;
+  /** Where a job's analysed frames are counted against its client's rate limit (when it ends). */
+  chargeFrames?: FrameCharge;
 }
 
 interface Entry {
@@ -130,6 +142,7 @@ export class VideoJobs implements VideoJobService {
     if (!isActive(entry.job.status)) return;
     entry.job.status = status;
     metrics.videoJobsEnded.inc({ status });
+    this.options.chargeFrames?.(entry.owner, entry.job.framesAnalysed);
     if (status === 'SUCCEEDED') entry.job.progress = 1;
     this.changed(entry);
     entry.expiry = setTimeout(() => this.entries.delete(entry.job.id), this.options.resultTtlSeconds * 1000);
