@@ -48,9 +48,9 @@ export async function benchVideoQueue() {
   const run = promisify(execFile);
   const clip = path.join(dir, 'walking-640.mp4');
   await run(ffmpegPath, ['-v', 'error', '-i', WALKING, '-vf', 'scale=640:360', '-c:v', 'libx264', '-an', clip]);
-  // Two minutes of real footage (walking.mp4 looped, a scene cut at each loop), for 60 segments of 2 s.
+  // Two minutes of real footage (walking.mp4 looped, a scene cut at each loop): 121 s, 60 segments of 2 s.
   const long = path.join(dir, 'walking-120s.mp4');
-  await run(ffmpegPath, ['-v', 'error', '-stream_loop', '28', '-i', WALKING, '-t', '120', '-vf', 'scale=640:360', '-c:v', 'libx264', '-an', long]);
+  await run(ffmpegPath, ['-v', 'error', '-stream_loop', '28', '-i', WALKING, '-t', '121', '-vf', 'scale=640:360', '-c:v', 'libx264', '-an', long]);
   let redis: RedisServer | undefined;
   let services: Service[] = [];
   const results: Record<string, unknown> = {};

@@ -141,7 +141,7 @@ describeWithPackage(
     // Its frames count against the client's image allowance, shared in Redis: 80, and the 2 boundary frames both sides analyse.
     await waitFor(async () => ((await rateLimitPoints()) - charged >= 80 ? true : undefined), 'the frames charged', 5000);
     expect((await rateLimitPoints()) - charged).toBe(82);
-    const [queued] = await scrapeMetrics(a.url, ['facemark_video_queue_segments{state="completed"}']);
+    const [queued] = await scrapeMetrics(a.url, ['facemark_video_queue_jobs{queue="segments",state="completed"}']);
     expect(queued).toBeGreaterThanOrEqual(3);
   });
 

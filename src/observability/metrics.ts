@@ -74,22 +74,24 @@ export const metrics = {
   }),
 };
 
-/** The video queue's jobs by state (BullMQ's counts), read at scrape time; undefined without a queue. */
-let videoQueue: (() => Promise<Record<string, number>>) | undefined;
+/** The shared video queues' jobs by state (BullMQ's counts), read at scrape time; undefined without REDIS_URL. */
+let videoQueues: (() => Promise<Record<'segments' | 'jobs', Record<string, number>>>) | undefined;
 
-export function observeVideoQueue(counts: () => Promise<Record<string, number>>): void {
-  videoQueue = counts;
+export function observeVideoQueues(counts: () => Promise<Record<'segments' | 'jobs', Record<string, number>>>): void {
+  videoQueues = counts;
 }
 
 new Gauge({
-  name: 'facemark_video_queue_segments',
-  help: 'Video segments on the shared queue by state (waiting, prioritized, active, completed, failed, ...): the queue depth is waiting + prioritized. Zero without REDIS_URL.',
-  labelNames: ['state'] as const,
+  name: 'facemark_video_queue_jobs',
+  help: "BullMQ jobs on the shared video queues (REDIS_URL) by queue (segments: a clip's parts; jobs: one per clip, waiting-children while its segments run) and state; the queue depth is segments waiting + prioritized.",
+  labelNames: ['queue', 'state'] as const,
   registers: [registry],
   async collect() {
     this.reset();
-    const counts = await videoQueue?.().catch(() => undefined);
-    for (const [state, count] of Object.entries(counts ?? {})) this.set({ state }, count);
+    const counts = await videoQueues?.().catch(() => undefined);
+    for (const [queue, states] of Object.entries(counts ?? {})) {
+      for (const [state, count] of Object.entries(states)) this.set({ queue, state }, count);
+    }
   },
 });
 

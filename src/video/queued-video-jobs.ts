@@ -10,7 +10,7 @@ import { FlowProducer, Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import { Redis, type ChainableCommander } from 'ioredis';
 import { ErrorCode, UserFacingError } from '../errors';
 import { describeError, log } from '../logger';
-import { metrics, observeVideoQueue } from '../observability/metrics';
+import { metrics, observeVideoQueues } from '../observability/metrics';
 import type { DetectionSettings, FaceAnalyser, FaceDetector } from '../providers/provider';
 import { decodeAnalysis, encodeAnalysis } from './analysis-codec';
 import { analyseVideo, mergeAnalyses, planClip, planSegment, segmentSeconds, type ClipPlan, type FaceTrackData } from './video-analysis';
@@ -89,6 +89,7 @@ export class QueuedVideoJobs implements VideoJobService {
   private readonly clipsIn: SharedClips;
   private readonly flows: FlowProducer;
   private readonly segments: Queue;
+  private readonly joins: Queue;
   private readonly events: QueueEvents[];
   private readonly workers: Worker[] = [];
   /** Subscriptions of this replica, by job id. */
@@ -113,6 +114,7 @@ export class QueuedVideoJobs implements VideoJobService {
     // Adding jobs and counting them serve requests: on the fail-fast connection (BullMQ's advice for producers).
     this.flows = new FlowProducer({ ...bull, connection: this.requests });
     this.segments = new Queue(SEGMENTS, { ...bull, connection: this.requests });
+    this.joins = new Queue(JOINS, { ...bull, connection: this.requests });
     this.events = [SEGMENTS, JOINS].map((name) => new QueueEvents(name, { connection: connect(), prefix: PREFIX }));
     const wake = ({ jobId }: { jobId: string }) => this.wakes.get(videoIdOf(jobId))?.forEach((w) => w());
     for (const events of this.events) {
@@ -142,7 +144,7 @@ export class QueuedVideoJobs implements VideoJobService {
     for (const emitter of [this.flows, this.segments, ...this.events, ...this.workers]) {
       (emitter as { on(event: 'error', listener: (error: Error) => void): unknown }).on('error', (error) => warn('video queue', error));
     }
-    observeVideoQueue(() => this.segments.getJobCounts());
+    observeVideoQueues(async () => ({ segments: await this.segments.getJobCounts(), jobs: await this.joins.getJobCounts() }));
   }
 
   async start(request: VideoJobRequest): Promise<VideoJob> {
@@ -229,7 +231,7 @@ export class QueuedVideoJobs implements VideoJobService {
   /** Stops taking segments and finishes the ones this replica holds (SIGTERM); other replicas carry on. */
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
-    await Promise.all([this.flows.close(), this.segments.close(), ...this.events.map((e) => e.close())]);
+    await Promise.all([this.flows.close(), this.segments.close(), this.joins.close(), ...this.events.map((e) => e.close())]);
     await Promise.all([this.redis, this.requests].map((r) => r.quit().catch(() => undefined)));
   }
 
