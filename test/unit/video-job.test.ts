@@ -46,6 +46,9 @@ describe('jobOutcome', () => {
         'The video broke off after 3 analysed frames (last face at frame 7): Invalid data found. The frames before the break are kept.',
       ],
     ]);
+    expect(jobOutcome(analysis([0], 'EOF')).userErrors[0]!.message).toBe(
+      'The video broke off after 1 analysed frames (last face at frame 0): EOF. The frames before the break are kept.',
+    );
     const faceless = { ...analysis([0, 1], 'Invalid data found'), tracks: [] };
     expect(jobOutcome(faceless).userErrors[0]!.message).toBe(
       'The video broke off after 2 analysed frames: Invalid data found. The frames before the break are kept.',
@@ -58,7 +61,7 @@ test('jobFailure: a typed error stands; anything else is ENGINE_FAILURE, its mes
   expect(jobFailure(typed)).toBe(typed);
   const failure = jobFailure(new Error('/srv/secret/path: EACCES'));
   expect(failure.code).toBe(ErrorCode.ENGINE_FAILURE);
-  expect(failure.message).not.toContain('secret');
+  expect(failure.message).toBe('The video could not be analysed (an internal failure); retrying may help.');
 });
 
 describe('jobUpdates', () => {
@@ -71,30 +74,31 @@ describe('jobUpdates', () => {
     tracks: async () => [],
   });
 
-  test('the state at once, again at each wake, then the final state once more; the wake is released', async () => {
+  test('the state at once, again at each wake, then the final state read once more; the wake is released', async () => {
     const states = [job('RUNNING', 0.5), job('SUCCEEDED', 1)];
+    let reads = 0;
     let wake = () => {};
     let released = false;
     const updates = jobUpdates(
       job('QUEUED', 0),
-      async () => states[0]!,
+      async () => ({ ...states[0]!, framesAnalysed: ++reads }),
       (w) => ((wake = w), () => (released = true)),
       0,
       60_000,
     );
     const seen: string[] = [];
     const reading = (async () => {
-      for await (const state of updates) seen.push(`${state.status} ${state.progress}`);
+      for await (const state of updates) seen.push(`${state.status} ${state.progress} ${state.framesAnalysed}`);
     })();
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(seen).toEqual(['QUEUED 0']);
+    expect(seen).toEqual(['QUEUED 0 0']);
     wake();
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(seen).toEqual(['QUEUED 0', 'RUNNING 0.5']);
+    expect(seen).toEqual(['QUEUED 0 0', 'RUNNING 0.5 1']);
     states.shift();
     wake();
     await reading;
-    expect(seen).toEqual(['QUEUED 0', 'RUNNING 0.5', 'SUCCEEDED 1', 'SUCCEEDED 1']);
+    expect(seen).toEqual(['QUEUED 0 0', 'RUNNING 0.5 1', 'SUCCEEDED 1 2', 'SUCCEEDED 1 3']);
     expect(released).toBe(true);
   });
 
