@@ -92,6 +92,8 @@ interface Track extends FaceTrackData {
   /** The unsmoothed meshes of the track's face in the last analysed frame and the one before, if it had them. */
   lastMesh?: MeshPoint[];
   meshBefore?: MeshPoint[];
+  /** The last frame the track has a face in (its face there may still be being smoothed). */
+  lastFrame?: number;
 }
 
 /** A face of this frame before it has a track id: the detector's, or one followed by mesh. */
@@ -126,6 +128,13 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
   let detected = 0;
   let sinceDetection = Infinity;
   let following: Track[] = [];
+  // Each frame's smoothing, points and pose, left to run while the engine meshes the next frame (the
+  // next crop needs only the raw mesh): the main thread and an engine worker each busy at once.
+  let pending: Array<() => void> = [];
+  const finishPending = () => {
+    for (const work of pending) work();
+    pending = [];
+  };
   let next: IteratorResult<VideoFrame, DecodeEnd>;
   try {
     next = await frames.next();
@@ -138,13 +147,13 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
       }
       previousThumb = thumb;
       const image = frameImage(frame.image, frame.index, options.detectionMaxSide);
-      const followed = following.length > 0 ? await follow(options.analyser, image, following) : [];
+      const followed = following.length > 0 ? await meanwhile(follow(options.analyser, image, following), finishPending) : [];
       let faces: FrameFace[] = followed.filter((f) => f.presence >= FOLLOWING.minPresence);
       // A face lost from view sends for the detector; one it accepted on a second opinion only (a low presence
       // at once) waits for the next regular run instead, which would otherwise be every frame.
       const lost = followed.some((f) => f.presence < FOLLOWING.minPresence && f.track.detectedPresence >= FOLLOWING.minPresence);
       if (following.length === 0 || lost || sinceDetection >= FOLLOWING.detectEvery) {
-        const [found] = await options.detector.detect([image], options.settings, options.signal);
+        const [found] = await meanwhile(options.detector.detect([image], options.settings, options.signal), finishPending);
         if (found instanceof Error) throw found;
         faces = withDetections(
           followed,
@@ -159,7 +168,7 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
         faces.map((f) => f.track?.id),
       );
       following = faces
-        .map((f, k) => record(tracks, ids[k]!, f, { index: frame.index, time: frame.time, previous: previousIndex }, options.smoothing))
+        .map((f, k) => record(tracks, ids[k]!, f, { index: frame.index, time: frame.time, previous: previousIndex }, options.smoothing, pending))
         .filter((t) => t.lastMesh);
       previousIndex = frame.index;
       firstFrame ??= frame.index;
@@ -169,6 +178,7 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
       options.onProgress?.(analysed, frame.time);
       next = await frames.next();
     }
+    finishPending();
   } finally {
     // A failure mid-clip (an engine error, a cancelled job) must not leave ffmpeg running; after the
     // last frame this does nothing.
@@ -264,6 +274,17 @@ export async function analyseClip(options: ClipAnalysisOptions): Promise<Analysi
   return mergeAnalyses(results);
 }
 
+/**
+ * `call`'s result, with `work` run meanwhile: after a turn of the event loop, by which time the call
+ * has reached the engine's worker thread.
+ */
+async function meanwhile<T>(call: Promise<T>, work: () => void): Promise<T> {
+  call.catch(() => undefined); // its failure is the caller's, when it awaits it below
+  await new Promise((resolve) => setImmediate(resolve));
+  work();
+  return call;
+}
+
 /** Each track's face in this frame: a mesh cut around its last mesh, with the mesh's presence there. */
 async function follow(analyser: FaceAnalyser, image: CheckedImage, tracks: readonly Track[]): Promise<FollowedFace[]> {
   const [meshes] = await analyser.meshes([{ image, seeds: tracks.map((t) => followingSeed(t.lastMesh!, t.meshBefore)) }]);
@@ -322,6 +343,7 @@ function record(
   { face, meshPoints: mesh, followed }: FrameFace,
   frame: { index: number; time: number; previous?: number },
   smoothing: boolean,
+  later: Array<() => void>,
 ): Track {
   let track = tracks.get(id);
   if (!track) {
@@ -342,9 +364,11 @@ function record(
     track.boxOnMesh = mesh && boxOnMesh(face.box, mesh);
   }
   // The face's motion is known from a mesh of the analysed frame just before.
-  track.meshBefore = track.faces.at(-1)?.frame === frame.previous ? track.lastMesh : undefined;
+  track.meshBefore = track.lastFrame === frame.previous ? track.lastMesh : undefined;
   track.lastMesh = mesh;
-  track.faces.push(trackedFace(face, mesh, frame.index, frame.time, smoothing ? track : undefined));
+  track.lastFrame = frame.index;
+  const owner = track;
+  later.push(() => owner.faces.push(trackedFace(face, mesh, frame.index, frame.time, smoothing ? owner : undefined)));
   return track;
 }
 

@@ -1,6 +1,7 @@
 // Frames of a video, streamed from ffmpeg as raw RGB: never the whole clip in memory. Each frame comes
 // with its index in the decoded stream and its time from the stream's own timestamps (so variable frame
 // rates are right); ffmpeg's showinfo filter reports both on stderr, one line per frame.
+import type { Readable } from 'node:stream';
 import { spawn } from 'node:child_process';
 import type { RgbImage } from '../image/image-decoder';
 import { VIDEO_CONTAINERS, type VideoInfo } from './video-probe';
@@ -121,37 +122,25 @@ export async function* decodeFrames(options: DecodeOptions): AsyncGenerator<Vide
   };
 
   const frameBytes = info.width * info.height * 3;
-  // Each frame is copied once, chunk by chunk, into its own buffer (pipe chunks are 64 KiB).
-  let frame = Buffer.allocUnsafe(frameBytes);
-  let filled = 0;
+  const frames = framesAhead(child.stdout, frameBytes);
   let produced = 0;
   let origin: number | undefined;
   try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      let offset = 0;
-      while (offset < chunk.length) {
-        const taken = Math.min(frameBytes - filled, chunk.length - offset);
-        chunk.copy(frame, filled, offset, offset + taken);
-        filled += taken;
-        offset += taken;
-        if (filled < frameBytes) continue;
-        const stamp = await timeOf(produced);
-        if (!stamp) throw new Error('ffmpeg gave a frame without its showinfo line');
-        produced++;
-        const image = { data: frame, width: info.width, height: info.height };
-        frame = Buffer.allocUnsafe(frameBytes);
-        filled = 0;
-        if (!segment) {
-          origin ??= stamp.ptsTime;
-          yield { index: stamp.index, time: stamp.ptsTime - origin, image };
-          continue;
-        }
-        const index = frameIndex(segment.frameTimes, stamp.ptsTime);
-        yield { index, time: stamp.ptsTime - segment.frameTimes[0]!, image };
-        if (segment.until !== undefined && stamp.ptsTime >= segment.until) {
-          child.kill('SIGKILL');
-          return { framesDecoded: produced };
-        }
+    for (let data = await frames.next(); data; data = await frames.next()) {
+      const stamp = await timeOf(produced);
+      if (!stamp) throw new Error('ffmpeg gave a frame without its showinfo line');
+      produced++;
+      const image = { data, width: info.width, height: info.height };
+      if (!segment) {
+        origin ??= stamp.ptsTime;
+        yield { index: stamp.index, time: stamp.ptsTime - origin, image };
+        continue;
+      }
+      const index = frameIndex(segment.frameTimes, stamp.ptsTime);
+      yield { index, time: stamp.ptsTime - segment.frameTimes[0]!, image };
+      if (segment.until !== undefined && stamp.ptsTime >= segment.until) {
+        child.kill('SIGKILL');
+        return { framesDecoded: produced };
       }
     }
     const code = await exited;
@@ -162,6 +151,48 @@ export async function* decodeFrames(options: DecodeOptions): AsyncGenerator<Vide
     options.signal?.removeEventListener('abort', onAbort);
     if (child.exitCode === null) child.kill('SIGKILL');
   }
+}
+
+/** Frames decoded ahead of the one being analysed: ffmpeg decodes the next while the engine works. */
+const FRAMES_AHEAD = 2;
+
+/**
+ * The raw frames of ffmpeg's output, each copied once, chunk by chunk (pipe chunks are 64 KiB), into
+ * its own buffer. Up to FRAMES_AHEAD wait for the reader, then the pipe is paused: ffmpeg keeps a
+ * frame or two ahead, never the clip.
+ */
+function framesAhead(stdout: Readable, frameBytes: number): { next(): Promise<Buffer | undefined> } {
+  const ready: Buffer[] = [];
+  let frame = Buffer.allocUnsafe(frameBytes);
+  let filled = 0;
+  let ended = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  stdout.on('data', (chunk: Buffer) => {
+    for (let offset = 0; offset < chunk.length;) {
+      const taken = Math.min(frameBytes - filled, chunk.length - offset);
+      chunk.copy(frame, filled, offset, offset + taken);
+      filled += taken;
+      offset += taken;
+      if (filled < frameBytes) continue;
+      ready.push(frame);
+      frame = Buffer.allocUnsafe(frameBytes);
+      filled = 0;
+    }
+    if (ready.length >= FRAMES_AHEAD) stdout.pause();
+    wake?.();
+  });
+  stdout.on('end', () => ((ended = true), wake?.()));
+  stdout.on('error', (error) => ((failure = error), wake?.()));
+  return {
+    async next() {
+      while (ready.length === 0 && !ended && !failure) await new Promise<void>((resolve) => (wake = resolve));
+      if (failure) throw failure;
+      const next = ready.shift();
+      if (ready.length < FRAMES_AHEAD) stdout.resume();
+      return next;
+    },
+  };
 }
 
 /** The index of the frame shown at `time`: the nearest of the stream's frame times. */
