@@ -3,6 +3,7 @@
 // rates are right); ffmpeg's showinfo filter reports both on stderr, one line per frame.
 import type { Readable } from 'node:stream';
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import type { RgbImage } from '../image/image-decoder';
 import { VIDEO_CONTAINERS, type VideoInfo } from './video-probe';
 
@@ -82,6 +83,14 @@ export async function* decodeFrames(options: DecodeOptions): AsyncGenerator<Vide
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  // Decoding is background work: below the service's own threads, so that photos served meanwhile come first.
+  if (child.pid !== undefined) {
+    try {
+      os.setPriority(child.pid, DECODER_NICENESS);
+    } catch {
+      // ffmpeg already gone (the error surfaces below), or a platform that does not allow it.
+    }
+  }
   const onAbort = () => child.kill('SIGKILL');
   options.signal?.addEventListener('abort', onAbort, { once: true });
   // Cancelled before ffmpeg started: no abort event will come.
@@ -152,6 +161,9 @@ export async function* decodeFrames(options: DecodeOptions): AsyncGenerator<Vide
     if (child.exitCode === null) child.kill('SIGKILL');
   }
 }
+
+/** ffmpeg's niceness: 10 of 19, where the service runs at 0. */
+const DECODER_NICENESS = 10;
 
 /** Frames decoded ahead of the one being analysed: ffmpeg decodes the next while the engine works. */
 const FRAMES_AHEAD = 2;
