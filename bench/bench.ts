@@ -26,7 +26,7 @@ import { at } from '../src/checked';
 import { redisServerInstalled, startRedisServer } from '../tools/redis-server';
 import { footageRecall, walkingFootage } from '../tools/walking-footage';
 import { framesOf } from '../tools/video-frames';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { path as ffmpegPath } from '@ffmpeg-installer/ffmpeg';
 import * as ort from 'onnxruntime-node';
@@ -220,8 +220,22 @@ async function benchVideo(threads: number) {
       `${((heapGrowth * 1024) / facesHeld).toFixed(1)} KB per face found meanwhile (the results, held until they expire).`,
   );
   service.child.kill('SIGTERM');
+  // The same clip analysed in a process of its own that can collect its garbage before each reading.
+  const memory = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, 'video-memory.js'), long], { encoding: 'utf8' });
+  const collected = JSON.parse(memory.stdout.trim().split('\n').pop()!) as {
+    readings: Array<{ heap: number; external: number }>;
+    faces: number;
+    meshMb: number;
+    otherMb: number;
+  };
+  const mb = (r: { heap: number; external: number }) => r.heap + r.external;
+  console.log(
+    `The same clip in a process of its own, after a full collection at 10/25/50/75/100 %: JS heap ${collected.readings.map((r) => r.heap.toFixed(1)).join(' / ')} MB, ` +
+      `external ${collected.readings.map((r) => r.external.toFixed(1)).join(' / ')} MB; ${(mb(collected.readings.at(-1)!) - mb(collected.readings[0]!)).toFixed(1)} MB more from 10 to 100 %, ` +
+      `against the results: ${collected.faces} faces, ${collected.meshMb.toFixed(1)} MB of meshes and ${collected.otherMb.toFixed(1)} MB of other fields (as JSON).`,
+  );
   fs.rmSync(dir, { recursive: true, force: true });
-  return { rows, walkingRecall, photoDuringVideo, longClip };
+  return { rows, walkingRecall, photoDuringVideo, longClip: { ...longClip, collected } };
 }
 
 /** The tracks' faces in the listed frames of walking.mp4 against the list (footageRecall, summed). */

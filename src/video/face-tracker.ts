@@ -55,6 +55,11 @@ export class FaceTracker {
     return boxes.map((box, i) => ids[i] ?? this.start(box));
   }
 
+  /** The tracks a later frame may still continue (the others have ended for good: ids are never reused). */
+  openIds(): Set<string> {
+    return new Set(this.open.filter((t) => this.sample - t.lastSample <= this.options.maxMissedFrames).map((t) => t.id));
+  }
+
   /** A scene cut: no face after it continues a track from before it. */
   cut(): void {
     this.open = [];

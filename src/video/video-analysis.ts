@@ -112,7 +112,9 @@ type FollowedFace = FrameFace & { track: Track; presence: number };
 export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisResult> {
   const { info } = options;
   const tracker = new FaceTracker(TRACKING);
-  const tracks = new Map<string, Track>();
+  // Every track in order of its first face (the result), and the working state (smoothers, last meshes)
+  // of those the tracker may still continue: a long clip's ended tracks keep only their faces.
+  const tracks = { all: [] as FaceTrackData[], live: new Map<string, Track>() };
   const frames = decodeFrames({
     ffmpegPath: options.ffmpegPath,
     file: options.file,
@@ -170,6 +172,8 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
       following = faces
         .map((f, k) => record(tracks, ids[k]!, f, { index: frame.index, time: frame.time, previous: previousIndex }, options.smoothing, pending))
         .filter((t) => t.lastMesh);
+      const open = tracker.openIds();
+      for (const id of tracks.live.keys()) if (!open.has(id)) tracks.live.delete(id);
       previousIndex = frame.index;
       firstFrame ??= frame.index;
       sinceDetection++;
@@ -185,7 +189,7 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
     await frames.return({ framesDecoded: 0 });
   }
   return {
-    tracks: [...tracks.values()].map(({ id, faces }) => ({ id, faces })),
+    tracks: tracks.all,
     framesAnalysed: analysed,
     firstFrame,
     lastFrame: previousIndex,
@@ -338,14 +342,14 @@ function distinctFaces<F extends FrameFace>(faces: readonly F[]): F[] {
 
 /** Adds the frame's face to its track (started if new) and returns the track. */
 function record(
-  tracks: Map<string, Track>,
+  tracks: { all: FaceTrackData[]; live: Map<string, Track> },
   id: string,
   { face, meshPoints: mesh, followed }: FrameFace,
   frame: { index: number; time: number; previous?: number },
   smoothing: boolean,
   later: Array<() => void>,
 ): Track {
-  let track = tracks.get(id);
+  let track = tracks.live.get(id);
   if (!track) {
     track = {
       id,
@@ -355,7 +359,8 @@ function record(
       confidence: 0,
       detectedPresence: 1,
     };
-    tracks.set(id, track);
+    tracks.live.set(id, track);
+    tracks.all.push({ id, faces: track.faces });
   }
   if (!followed) {
     // A detection: its confidence and its box's place on the mesh carry over to the frames followed from it.

@@ -122,3 +122,20 @@ test('a face missed after one jerky step is found again where it was last seen, 
   t.update([]);
   expect(t.update([box(50, 0)])).toEqual(['1']);
 });
+
+test('openIds: the tracks a later frame may continue; a track missed one frame past maxMissedFrames, or cut, is gone from it', () => {
+  const t = tracker();
+  expect(t.openIds()).toEqual(new Set());
+  t.update([box(0, 0), box(500, 0)]);
+  expect(t.openIds()).toEqual(new Set(['1', '2']));
+  t.update([box(0, 0)]);
+  t.update([box(0, 0)]);
+  expect(t.openIds()).toEqual(new Set(['1', '2'])); // track 2 missed twice: maxMissedFrames
+  // Open means the next frame can continue it: track 2 here still can.
+  expect(t.update([box(0, 0), box(500, 0)])).toEqual(['1', '2']);
+  for (let i = 0; i < 3; i++) t.update([box(0, 0)]);
+  expect(t.openIds()).toEqual(new Set(['1'])); // track 2 missed three times
+  expect(t.update([box(0, 0), box(500, 0)])).toEqual(['1', '3']);
+  t.cut();
+  expect(t.openIds()).toEqual(new Set());
+});
