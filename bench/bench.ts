@@ -224,15 +224,17 @@ async function benchVideo(threads: number) {
   const memory = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, 'video-memory.js'), long], { encoding: 'utf8' });
   const collected = JSON.parse(memory.stdout.trim().split('\n').pop()!) as {
     readings: Array<{ heap: number; external: number }>;
+    settled: { heap: number; external: number };
     faces: number;
     meshMb: number;
     otherMb: number;
   };
-  const mb = (r: { heap: number; external: number }) => r.heap + r.external;
+  const [first] = collected.readings;
   console.log(
-    `The same clip in a process of its own, after a full collection at 10/25/50/75/100 %: JS heap ${collected.readings.map((r) => r.heap.toFixed(1)).join(' / ')} MB, ` +
-      `external ${collected.readings.map((r) => r.external.toFixed(1)).join(' / ')} MB; ${(mb(collected.readings.at(-1)!) - mb(collected.readings[0]!)).toFixed(1)} MB more from 10 to 100 %, ` +
-      `against the results: ${collected.faces} faces, ${collected.meshMb.toFixed(1)} MB of meshes and ${collected.otherMb.toFixed(1)} MB of other fields (as JSON).`,
+    `The same clip in a process of its own (--expose-gc), after a full collection at 10/25/50/75/100 %: JS heap ${collected.readings.map((r) => r.heap.toFixed(1)).join(' / ')} MB ` +
+      `(${(collected.settled.heap - first!.heap).toFixed(1)} MB more from 10 to 100 %, against ${collected.otherMb.toFixed(1)} MB of the results' points, boxes and poses as JSON); ` +
+      `memory outside the heap ${first!.external.toFixed(1)} MB at 10 %, ${collected.settled.external.toFixed(1)} MB at the end once swept (${(collected.settled.external - first!.external).toFixed(1)} MB more, ` +
+      `against ${collected.meshMb.toFixed(1)} MB of the results' meshes); ${collected.faces} faces.`,
   );
   fs.rmSync(dir, { recursive: true, force: true });
   return { rows, walkingRecall, photoDuringVideo, longClip: { ...longClip, collected } };
