@@ -36,7 +36,6 @@ import { useWasmBackend } from '../src/providers/embedded/tf-runtime';
 import type { Box } from '../src/geometry/geometry';
 import { AUTHORIZATION, PRODUCTION_ACCESS, startService } from './service-process';
 import { benchVideoQueue } from './video-queue';
-import { scrapeMetrics } from '../tools/scrape-metrics';
 import { jobWhenEnded, submitVideo } from './video-jobs';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -189,15 +188,13 @@ async function benchVideo(threads: number) {
     '-an',
     long,
   ]);
-  // RSS from /proc; the JS heap and the memory outside it (typed arrays: the meshes) from the service's own metrics.
-  const samples: Array<{ progress: number; rss: number; heapMb: number }> = [];
+  // RSS from /proc: it also counts garbage not yet collected, hence the collected figures below.
+  const samples: Array<{ progress: number; rss: number }> = [];
   let lastSample = 0;
-  const memorySeries = ['facemark_nodejs_heap_size_used_bytes', 'facemark_nodejs_external_memory_bytes'];
   const longJob = await analyse(long, { sampleFps: 2 }, (progress) => {
     if (performance.now() - lastSample < 2000) return;
     lastSample = performance.now();
-    const rss = service.rssMb();
-    void scrapeMetrics(service.url, memorySeries).then(([heap, external]) => samples.push({ progress, rss, heapMb: (heap! + external!) / 2 ** 20 }));
+    samples.push({ progress, rss: service.rssMb() });
   });
   const at = (share: number) => samples.find((s) => s.progress >= share) ?? samples[samples.length - 1]!;
   const faces = longJob.job.tracks.reduce((n, t) => n + t.frameCount, 0);
@@ -207,17 +204,11 @@ async function benchVideo(threads: number) {
     frames: longJob.job.framesAnalysed,
     faces,
     rssMb: [0.1, 0.25, 0.5, 0.75, 1].map((share) => ({ share, rss: at(share).rss })),
-    heapMb: [0.1, 0.25, 0.5, 0.75, 1].map((share) => ({ share, heap: at(share).heapMb })),
     peakRssMb: Math.max(...samples.map((s) => s.rss)),
   };
-  // The results grow with the faces found; anything else held per frame would show as heap growth beyond them.
-  const heapGrowth = at(1).heapMb - at(0.1).heapMb;
-  const facesHeld = faces * (at(1).progress - at(0.1).progress);
   console.log(
     `\nA 10-minute clip (640x360, ${longClip.sizeMb.toFixed(0)} MB), 2 frames a second: ${longClip.frames} frames, ${faces} faces, in ${longClip.seconds.toFixed(0)} s. ` +
-      `RSS at 10/25/50/75/100 % of the job: ${longClip.rssMb.map(({ rss }) => rss.toFixed(0)).join(' / ')} MB (peak ${longClip.peakRssMb.toFixed(0)} MB); ` +
-      `JS heap + external at the same points: ${longClip.heapMb.map(({ heap }) => heap.toFixed(0)).join(' / ')} MB, ${heapGrowth.toFixed(0)} MB more from 10 to 100 %, ` +
-      `${((heapGrowth * 1024) / facesHeld).toFixed(1)} KB per face found meanwhile (the results, held until they expire).`,
+      `RSS at 10/25/50/75/100 % of the job: ${longClip.rssMb.map(({ rss }) => rss.toFixed(0)).join(' / ')} MB (peak ${longClip.peakRssMb.toFixed(0)} MB).`,
   );
   service.child.kill('SIGTERM');
   // The same clip analysed in a process of its own that can collect its garbage before each reading.

@@ -1,7 +1,6 @@
 // Video jobs through the service's GraphQL API, for the bench: a clip uploaded as a multipart request,
 // then the job asked for every 100 ms until it has ended.
-import fs from 'node:fs';
-import path from 'node:path';
+import { videoUploadForm } from '../tools/video-upload';
 import { AUTHORIZATION } from './service-process';
 
 async function graphql(url: string, body: string | FormData, headers: Record<string, string> = { 'content-type': 'application/json' }) {
@@ -11,12 +10,9 @@ async function graphql(url: string, body: string | FormData, headers: Record<str
 
 /** analyzeVideo with `file` uploaded; the job's id. */
 export async function submitVideo(url: string, file: string, options: Record<string, unknown> = {}): Promise<string> {
-  const form = new FormData();
   const query =
     'mutation($video: VideoInput!, $options: VideoOptions) { analyzeVideo(video: $video, options: $options) { job { id } userErrors { code message } } }';
-  form.append('operations', JSON.stringify({ query, variables: { video: { upload: null }, options } }));
-  form.append('map', JSON.stringify({ 0: ['variables.video.upload'] }));
-  form.append('0', new Blob([fs.readFileSync(file)]), path.basename(file));
+  const form = videoUploadForm(query, file, options);
   const payload = (await graphql(url, form, { 'apollo-require-preflight': 'true' })).analyzeVideo as { job: { id: string } | null; userErrors: unknown[] };
   if (!payload.job) throw new Error(`analyzeVideo refused the clip: ${JSON.stringify(payload.userErrors)}`);
   return payload.job.id;

@@ -23,7 +23,6 @@ interface Job {
 }
 
 const FIELDS = 'framesAnalysed tracks { firstFrame lastFrame faces { frame rectangle { x y } } }';
-const submit = submitVideo;
 const ended = (url: string, id: string, onPoll?: (job: Job) => void) => jobWhenEnded<Job>(url, id, FIELDS, onPoll);
 
 /** Segments each replica ran (its 'video segment done' lines), by job. */
@@ -71,9 +70,9 @@ export async function benchVideoQueue() {
     ] as const) {
       redis = await startRedisServer({ queue: true });
       services = await replicas(count, { REDIS_URL: redis.url, WORKER_THREADS: '2', VIDEO_WORKERS: videoWorkers, VIDEO_SEGMENT_SECONDS: '2' });
-      await ended(services[0]!.url, await submit(services[0]!.url, clip)); // warm: the engines' first frames
+      await ended(services[0]!.url, await submitVideo(services[0]!.url, clip)); // warm: the engines' first frames
       const started = performance.now();
-      const ids = await Promise.all([0, 1, 2, 3].map((k) => submit(services[k % count]!.url, clip)));
+      const ids = await Promise.all([0, 1, 2, 3].map((k) => submitVideo(services[k % count]!.url, clip)));
       await Promise.all(ids.map((id) => ended(services[0]!.url, id)));
       const seconds = (performance.now() - started) / 1000;
       const runs = services.map((s) => segmentsRun(s));
@@ -95,7 +94,7 @@ export async function benchVideoQueue() {
       services = await replicas(2, env);
       const [a, b] = services as [Service, Service];
       const started = performance.now();
-      const id = await submit(a.url, long, { sampleFps: 2 });
+      const id = await submitVideo(a.url, long, { sampleFps: 2 });
       let killed = false;
       const job = await ended(a.url, id, (j) => {
         if (disturbed && !killed && j.progress >= 0.5) {

@@ -223,6 +223,18 @@ describeWithPackage(
     replicas[1] = await start();
   });
 
+  test('a segment that cannot run (its clip gone from Redis) fails twice: the job ends FAILED with ENGINE_FAILURE, never stuck RUNNING', async () => {
+    const [a, b] = replicas as [Replica, Replica];
+    const id = await analyse(a);
+    const redisClient = new Redis(redis.url);
+    await redisClient.del(`facemark:video:${id}:clip`);
+    redisClient.disconnect();
+    const job = await client(b).finished(id);
+    expect(job.status).toBe('FAILED');
+    expect(job.userErrors.map((e: { code: string }) => e.code)).toEqual(['ENGINE_FAILURE']);
+    expect((await client(a).graphql(`query($id: ID!) { videoJob(id: $id) { status } }`, { id })).data.videoJob.status).toBe('FAILED');
+  });
+
   test("fair shares: a client's one clip queued behind another's three starts at the next free worker, ahead of their second clip", async () => {
     const [a, b] = replicas as [Replica, Replica];
     const many = [await analyse(a), await analyse(b), await analyse(a)];

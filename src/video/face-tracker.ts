@@ -31,7 +31,7 @@ export class FaceTracker {
    */
   update(boxes: readonly Box[], hints: ReadonlyArray<string | undefined> = []): string[] {
     this.sample++;
-    this.open = this.open.filter((t) => this.sample - t.lastSample <= this.options.maxMissedFrames + 1);
+    this.open = this.open.filter((t) => this.continues(t, this.sample));
     const pairs: Array<{ track: OpenTrack; box: number; overlap: number }> = [];
     for (const track of this.open) {
       const expected = this.expectedBox(track);
@@ -57,7 +57,12 @@ export class FaceTracker {
 
   /** The tracks a later frame may still continue (the others have ended for good: ids are never reused). */
   openIds(): Set<string> {
-    return new Set(this.open.filter((t) => this.sample - t.lastSample <= this.options.maxMissedFrames).map((t) => t.id));
+    return new Set(this.open.filter((t) => this.continues(t, this.sample + 1)).map((t) => t.id));
+  }
+
+  /** Whether the track may take a face in analysed frame `sample`: it has missed at most maxMissedFrames since its last. */
+  private continues(track: OpenTrack, sample: number): boolean {
+    return sample - track.lastSample <= this.options.maxMissedFrames + 1;
   }
 
   /** A scene cut: no face after it continues a track from before it. */

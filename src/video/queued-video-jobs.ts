@@ -84,8 +84,8 @@ export class QueuedVideoJobs implements VideoJobService {
   private readonly redis: TransitionRedis;
   /** Requests' connection: while Redis is away, commands fail at once (VIDEO_QUEUE_UNAVAILABLE), never hang a request. */
   private readonly requests: TransitionRedis;
+  /** The clips as workers read them, and as requests store them (fail-fast). */
   private readonly clips: SharedClips;
-  /** The same clips, written by requests (fail-fast). */
   private readonly clipsIn: SharedClips;
   private readonly flows: FlowProducer;
   private readonly segments: Queue;
@@ -117,10 +117,7 @@ export class QueuedVideoJobs implements VideoJobService {
     this.joins = new Queue(JOINS, { ...bull, connection: this.requests });
     this.events = [SEGMENTS, JOINS].map((name) => new QueueEvents(name, { connection: connect(), prefix: PREFIX }));
     const wake = ({ jobId }: { jobId: string }) => this.wakes.get(videoIdOf(jobId))?.forEach((w) => w());
-    for (const events of this.events) {
-      for (const name of ['progress', 'active', 'completed'] as const) events.on(name, wake);
-      events.on('failed', wake);
-    }
+    for (const events of this.events) for (const name of ['progress', 'active', 'completed', 'failed'] as const) events.on(name, wake);
     // A join that failed (a segment failed for good, or the join itself did) ends the job FAILED, seen by every replica.
     this.events[1]!.on('failed', ({ jobId, failedReason }) => {
       void this.end(jobId, 'FAILED', { userErrors: [jobFailure(new Error(failedReason))] }).catch((e) => warn('could not end a failed video job', e, jobId));
@@ -137,6 +134,8 @@ export class QueuedVideoJobs implements VideoJobService {
       });
       const joinWorker = new Worker<{ id: string }, void>(JOINS, (job) => this.join(job), { ...bull, connection: connect(), concurrency: 1 });
       this.workers.push(segmentWorker, joinWorker);
+      segmentWorker.on('completed', (job) => this.leftBacklog(job, true));
+      segmentWorker.on('failed', (job) => this.leftBacklog(job, (job?.attemptsMade ?? 0) >= SEGMENT_ATTEMPTS));
       segmentWorker.on('stalled', (jobId) =>
         log.warn('video segment taken over from a replica that stopped renewing its lock', { job: videoIdOf(jobId), segment: jobId }),
       );
@@ -282,7 +281,7 @@ export class QueuedVideoJobs implements VideoJobService {
     if (!ended) return false;
     const ttl = this.options.resultTtlSeconds;
     await redis.multi().expire(jobKey(id), ttl).expire(progressKey(id), ttl).expire(resultKey(id), ttl).del(planKey(id)).exec();
-    await (redis === this.requests ? this.clipsIn : this.clips).remove(id);
+    await this.clips.remove(id);
     metrics.videoJobsEnded.inc({ status });
     log.info('video job ended', { job: id, status, errors: errors.map((e) => e.code) });
     return true;
@@ -290,31 +289,35 @@ export class QueuedVideoJobs implements VideoJobService {
 
   /** A segment on this replica's engine: its analysis as text (an empty string for a job no longer active). */
   private async runSegment(job: Job<SegmentData, string>, signal?: AbortSignal): Promise<string> {
-    const { id, k, owner } = job.data;
+    const { id, k } = job.data;
     if (job.attemptsStarted > 1) metrics.videoSegmentRetries.inc();
-    let finished = false;
+    const [hash, planText] = (await results(this.redis.multi().hgetall(jobKey(id)).get(planKey(id)))) as [Record<string, string>, string | null];
+    if (!hash.status || !isActive(hash.status as VideoJobStatus) || !planText) return '';
+    await this.redis.transition(jobKey(id), 'QUEUED', 'RUNNING');
+    log.info('video segment started', { job: id, segment: k, attempt: job.attemptsStarted });
     try {
-      const [hash, planText] = (await results(this.redis.multi().hgetall(jobKey(id)).get(planKey(id)))) as [Record<string, string>, string | null];
-      if (!hash.status || !isActive(hash.status as VideoJobStatus) || !planText) return ((finished = true), '');
-      await this.redis.transition(jobKey(id), 'QUEUED', 'RUNNING');
-      log.info('video segment started', { job: id, segment: k, attempt: job.attemptsStarted });
-      const plan = JSON.parse(planText) as ClipPlan;
-      const request = JSON.parse(hash.request!) as StoredRequest;
-      const result = await this.analyseSegment(job, plan, request, JSON.parse(hash.video!) as VideoInfo, signal);
-      finished = true;
+      const result = await this.analyseSegment(
+        job,
+        JSON.parse(planText) as ClipPlan,
+        JSON.parse(hash.request!) as StoredRequest,
+        JSON.parse(hash.video!) as VideoInfo,
+        signal,
+      );
       return result === undefined ? '' : encodeAnalysis(result);
     } catch (error) {
-      if (error instanceof UserFacingError) {
-        // The clip itself is at fault: trying again would fail the same way.
-        await this.end(id, 'FAILED', { userErrors: [error] });
-        return ((finished = true), '');
+      if (!(error instanceof UserFacingError)) {
+        log.error('video segment failed', { job: id, segment: k, attempt: job.attemptsStarted, error: describeError(error) });
+        throw error; // BullMQ tries it again, up to SEGMENT_ATTEMPTS
       }
-      finished = job.attemptsStarted >= SEGMENT_ATTEMPTS;
-      log.error('video segment failed', { job: id, segment: k, attempt: job.attemptsStarted, error: describeError(error) });
-      throw error;
-    } finally {
-      if (finished) await this.redis.hincrby(BACKLOG, owner, -1).catch(() => undefined);
+      // The clip itself is at fault: trying again would fail the same way.
+      await this.end(id, 'FAILED', { userErrors: [error] });
+      return '';
     }
+  }
+
+  /** A segment no longer queued (done, or failed for good) leaves its client's backlog. */
+  private leftBacklog(job: Job<SegmentData> | undefined, final: boolean): void {
+    if (job && final) void this.redis.hincrby(BACKLOG, job.data.owner, -1).catch(() => undefined);
   }
 
   /** The analysis, or undefined when the job was cancelled (or ended otherwise) while it ran. */

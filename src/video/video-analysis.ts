@@ -232,7 +232,7 @@ export function planSegment(plan: ClipPlan, k: number): SegmentFrames | undefine
   return plan.frameTimes && { from: plan.starts[k]!, until: plan.starts[k + 1], frameTimes: plan.frameTimes };
 }
 
-/** The clip's fraction (0..1) a segment's progress `time` (seconds from the clip's start) stands for. */
+/** Seconds of the clip a segment has analysed, by its progress `time` (seconds from the clip's start). */
 export function segmentSeconds(plan: ClipPlan, k: number, time: number): number {
   return plan.frameTimes ? time - (plan.starts[k]! - plan.frameTimes[0]!) : time;
 }

@@ -2,7 +2,6 @@
 // through the engine's own queue), the others wait in order. A job belongs to the client that started
 // it, and it and its results are dropped `resultTtlSeconds` after it ends.
 import { randomUUID } from 'node:crypto';
-import type { UserFacingError } from '../errors';
 import { log } from '../logger';
 import { metrics } from '../observability/metrics';
 import { analyseClip, type FaceTrackData } from './video-analysis';
@@ -32,7 +31,7 @@ export interface VideoJobsOptions extends VideoLimits {
 }
 
 interface Entry {
-  job: VideoJob & { userErrors: UserFacingError[] };
+  job: VideoJob;
   tracks: FaceTrackData[];
   owner: string;
   abort: AbortController;

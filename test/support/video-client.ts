@@ -1,10 +1,9 @@
 // A GraphQL client of the video API for tests: analyzeVideo with the clip uploaded as a multipart
 // request, videoJob until it has ended; and the clips tests make of a real photo.
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import ffmpeg from '@ffmpeg-installer/ffmpeg';
 import { dataset } from './datasets';
+import { videoUploadForm } from '../../tools/video-upload';
 import type { GraphQLBody } from './server';
 import { waitFor } from './service-process';
 
@@ -92,10 +91,7 @@ export function videoClient(url: string, defaultKey: string) {
 
   /** analyzeVideo with the file uploaded as a GraphQL multipart request. */
   async function analyze(file: string, options: Record<string, unknown> = {}, key = defaultKey) {
-    const form = new FormData();
-    form.append('operations', JSON.stringify({ query: ANALYZE, variables: { video: { upload: null }, options } }));
-    form.append('map', JSON.stringify({ 0: ['variables.video.upload'] }));
-    form.append('0', new Blob([fs.readFileSync(file)]), path.basename(file));
+    const form = videoUploadForm(ANALYZE, file, options);
     const body = await post(form, key, { 'apollo-require-preflight': 'true' });
     expect(body.errors).toBeUndefined();
     return body.data.analyzeVideo;
