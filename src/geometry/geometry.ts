@@ -48,6 +48,15 @@ export function clipBox(b: Box, width: number, height: number): Box | undefined 
   return right > x && bottom > y ? { x, y, width: right - x, height: bottom - y } : undefined;
 }
 
+/** Integer pixel rectangle of `b` inside a width x height image, or undefined when it lies outside. */
+export function pixelRegion(b: Box, width: number, height: number): Box | undefined {
+  const clipped = clipBox(b, width, height);
+  if (!clipped) return undefined;
+  const x = Math.floor(clipped.x);
+  const y = Math.floor(clipped.y);
+  return { x, y, width: Math.min(width - x, Math.max(1, Math.round(clipped.width))), height: Math.min(height - y, Math.max(1, Math.round(clipped.height))) };
+}
+
 /** The smallest box holding every point. */
 export function boundingBox(points: readonly Point[]): Box {
   const xs = points.map((p) => p.x);

@@ -1,4 +1,4 @@
-import { boundingBox, clipBox, iou, scalePixelPoint, squareAround } from '../../src/geometry/geometry';
+import { boundingBox, clipBox, iou, pixelRegion, scalePixelPoint, squareAround } from '../../src/geometry/geometry';
 import { estimateHeadPose } from '../../src/geometry/head-pose';
 import { fivePointsFrom68, mapFivePoints } from '../../src/geometry/landmarks';
 import { applySimilarity, fitSimilarity, invertSimilarity, squareFootprint } from '../../src/geometry/similarity';
@@ -6,6 +6,18 @@ import { applySimilarity, fitSimilarity, invertSimilarity, squareFootprint } fro
 test('pixel centres correspond between resolutions', () => {
   expect(scalePixelPoint({ x: 0, y: 0 }, 2)).toEqual({ x: 0.5, y: 0.5 });
   expect(scalePixelPoint({ x: -0.5, y: 9.5 }, 3)).toEqual({ x: -0.5, y: 29.5 });
+});
+
+test('the integer pixel rectangle of a box: its corner floored, its sides rounded, at least a pixel, inside the image', () => {
+  expect(pixelRegion({ x: 10.6, y: 2.2, width: 20.4, height: 5.5 }, 100, 100)).toEqual({ x: 10, y: 2, width: 20, height: 6 });
+  expect(pixelRegion({ x: -5, y: -3, width: 30, height: 10 }, 100, 100)).toEqual({ x: 0, y: 0, width: 25, height: 7 });
+  // Clipped to 95.5-100 (4.5 wide, rounded up to 5) from pixel 95: all five pixels are inside.
+  expect(pixelRegion({ x: 95.5, y: 0, width: 10, height: 10 }, 100, 100)).toEqual({ x: 95, y: 0, width: 5, height: 10 });
+  // 99.2-100 rounds to no width: one pixel, the last.
+  expect(pixelRegion({ x: 99.2, y: 40, width: 0.3, height: 0.2 }, 100, 100)).toEqual({ x: 99, y: 40, width: 1, height: 1 });
+  // A width that rounds past the image's edge is cut at it.
+  expect(pixelRegion({ x: 97.6, y: 0, width: 2.4, height: 1 }, 100, 100)).toEqual({ x: 97, y: 0, width: 2, height: 1 });
+  expect(pixelRegion({ x: 100, y: 0, width: 10, height: 10 }, 100, 100)).toBeUndefined();
 });
 
 test('boxes: square around, clip, IoU, bounding box', () => {

@@ -5,11 +5,12 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as FaceApi from '@vladmandic/face-api/dist/face-api.node-wasm.js';
 import { callFlattened } from '../../batching';
-import { centroid, squareAround, type Box, type Point } from '../../geometry/geometry';
+import { centroid, pixelRegion, squareAround, type Box, type Point } from '../../geometry/geometry';
 import { IBUG68_RANGES, ibug68Range } from '../../geometry/ibug68';
 import { applySimilarity, rotationAbout, warpMatrixOf } from '../../geometry/similarity';
 import { EXPRESSIONS, type DetectInput, type EngineFace, type PixelImage, type WarpMatrix } from './engine-protocol';
-import { faceQuality, imageTensor, pixelRegion, warpSquares } from './image-tensors';
+import { imageTensor, warpSquares } from './image-tensors';
+import { faceQuality } from './face-quality';
 
 type NetName = 'ssdMobilenetv1' | 'tinyFaceDetector' | 'faceLandmark68Net' | 'faceExpressionNet' | 'faceRecognitionNet';
 

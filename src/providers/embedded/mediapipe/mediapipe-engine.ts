@@ -4,7 +4,7 @@ import { applySimilarity, type Similarity } from '../../../geometry/similarity';
 import type { DetectInput, EngineFace, EngineRuntime, FaceSeed, PixelImage } from '../engine-protocol';
 import { loadInferenceGraph, type InferenceGraph } from '../inference-graph';
 import { modelOutputs } from '../onnx-models';
-import { faceQuality } from '../image-tensors';
+import { faceQuality } from '../face-quality';
 import { sampleCrop } from './mesh-crop';
 import { iou, type Box } from '../../../geometry/geometry';
 import { loadFaceboxes, type Faceboxes } from './faceboxes';
