@@ -87,6 +87,7 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
   /** Detection's queue in front of the pool: bounded, cancellable, batching what waits. */
   readonly queue: WorkQueue<DetectInput, EngineFace[]>;
   private ready = false;
+  private closing: Promise<void> | undefined;
   /** Worker tasks run, by name: tests use it to prove batching. */
   readonly stats: Record<EngineTaskName, number> = { warmUp: 0, detect: 0, meshes: 0, expressions: 0, warps: 0, descriptors: 0, tensorCount: 0 };
 
@@ -221,9 +222,11 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
     return Promise.all(Array.from({ length: this.options.threads }, () => this.run('tensorCount', null)));
   }
 
-  async close(): Promise<void> {
+  /** Stops the workers; closing again waits for the same. */
+  close(): Promise<void> {
     this.ready = false;
-    await this.pool.destroy();
+    this.closing ??= this.pool.destroy();
+    return this.closing;
   }
 
   /** One task on a worker, typed by the protocol table. */
