@@ -5,6 +5,7 @@ export default {
   mutate: [
     'src/geometry/**/*.ts',
     'src/batching.ts',
+    'src/detection/photo-traffic.ts',
     'src/image/address-policy.ts',
     'src/image/image-format.ts',
     'src/providers/embedded/face-quality.ts',
@@ -32,7 +33,7 @@ export default {
       // every test, so the others (the schema build, the graph converter) would only slow each run.
       testMatch: [
         '**/test/unit/{geometry,geometry-properties,face-quality,landmark-error,eyes-and-mouth,head-pose-mesh,head-pose-five,mesh-crop,ibug68,mediapipe-decoding}.test.ts',
-        '**/test/unit/{batching,address-policy,image-format,image-input,mxface-contract,config,docs}.test.ts',
+        '**/test/unit/{batching,photo-traffic,address-policy,image-format,image-input,mxface-contract,config,docs}.test.ts',
         '**/test/unit/{one-euro-filter,face-tracker,video-probe,scene-cut,face-smoother,face-following,video-segments,video-job}.test.ts',
       ],
       // Mutants are judged by the tests, not by the compiler: transpile only (also what makes a run fast).

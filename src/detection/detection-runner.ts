@@ -14,6 +14,7 @@ import { CancelledError } from '../work-queue';
 import { NO_CACHE, type ResultCache } from '../cache/result-cache';
 import { metrics } from '../observability/metrics';
 import { at } from '../checked';
+import { PhotoTraffic } from './photo-traffic';
 
 /** One face in the client's upright image coordinates. */
 export interface DetectedFace {
@@ -47,6 +48,9 @@ export interface DetectionItem {
  * UserFacingError; the provider sees one call per distinct settings in the batch.
  */
 export class DetectionRunner {
+  /** The photo detections in flight here (video jobs let them pass first). */
+  readonly photos = new PhotoTraffic();
+
   constructor(
     readonly providers: Providers,
     private readonly limits: ImageLimits,
@@ -94,7 +98,7 @@ export class DetectionRunner {
   /** The provider's call, its failure as every image's answer, and how long the images waited for it. */
   private async detectTimed(provider: FaceDetector, images: CheckedImage[], settings: DetectionSettings, signal?: AbortSignal): Promise<unknown[]> {
     const started = performance.now();
-    const answers: unknown[] = await provider.detect(images, settings, signal).catch((error: unknown) => images.map(() => error));
+    const answers: unknown[] = await this.photos.carry(() => provider.detect(images, settings, signal)).catch((error: unknown) => images.map(() => error));
     const seconds = (performance.now() - started) / 1000;
     for (const answer of answers) metrics.imageDetections.observe({ provider: provider.name, outcome: Array.isArray(answer) ? 'ok' : 'error' }, seconds);
     return answers;

@@ -11,6 +11,7 @@ import cors from 'cors';
 import express, { type ErrorRequestHandler } from 'express';
 import { createDetectionLoaders } from '../detection/detection-loaders';
 import { DetectionRunner } from '../detection/detection-runner';
+import type { PhotoTraffic } from '../detection/photo-traffic';
 import { createMxfaceRouter } from '../mxface-compat/mxface-router';
 import type { GraphQLContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
@@ -53,7 +54,7 @@ export async function startServer(config: Config, providers: Providers, schema: 
   const detector = new DetectionRunner(providers, { maxPixels: config.limits.maxImagePixels, maxSide: config.detectionMaxSide }, services.cache);
   const keyOf = (req: express.Request) => presentedKey((name) => req.get(name));
   const chargeFrames = (owner: string, frames: number) => void limiter.charge(owner, frames);
-  const videos = { jobs: videoJobs(config, providers, chargeFrames), reading: services.videoReading };
+  const videos = { jobs: videoJobs(config, providers, chargeFrames, detector.photos), reading: services.videoReading };
 
   const contextFor = (record: RequestRecord): GraphQLContext => ({
     config,
@@ -160,7 +161,7 @@ export async function startServer(config: Config, providers: Providers, schema: 
 }
 
 /** Video jobs on the replicas' shared BullMQ queue with REDIS_URL, else in this process. */
-function videoJobs(config: Config, providers: Providers, chargeFrames: FrameCharge): VideoJobService {
+function videoJobs(config: Config, providers: Providers, chargeFrames: FrameCharge, photos: PhotoTraffic): VideoJobService {
   const options = {
     ...videoBinaries(config.video),
     maxPixels: config.video.maxPixels,
@@ -169,6 +170,7 @@ function videoJobs(config: Config, providers: Providers, chargeFrames: FrameChar
     resultTtlSeconds: config.video.resultTtlSeconds,
     workers: config.video.workers,
     chargeFrames,
+    photos,
   };
   const { queue } = config.video;
   if (!queue) return new VideoJobs(options);

@@ -349,6 +349,7 @@ export class QueuedVideoJobs implements VideoJobService {
         detector: this.options.engine!.detector,
         analyser: this.options.engine!.analyser,
         detectionMaxSide: this.options.detectionMaxSide,
+        photos: this.options.photos,
         signal: stop.signal,
         segment: planSegment(plan, k),
         onProgress: (frames, time) => (progress = { frames, seconds: segmentSeconds(plan, k, time) }),

@@ -2,6 +2,7 @@
 // followed into the next by a mesh cut around its last mesh; the detector runs on the first frame,
 // every few frames for newcomers, and on any frame where a followed face's presence drops. Identity
 // across frames comes from the tracker, points are smoothed over time per track, scene cuts end tracks.
+import type { PhotoTraffic } from '../detection/photo-traffic';
 import { selectFaces } from '../detection/detection-options';
 import { iou, type Box, type Point } from '../geometry/geometry';
 import { headPoseFromMesh, estimateHeadPose, type HeadPose } from '../geometry/head-pose';
@@ -56,6 +57,8 @@ export interface AnalysisOptions {
   segment?: SegmentFrames;
   /** After each analysed frame: frames analysed, and the time of that frame (seconds from the clip's start). */
   onProgress?: (framesAnalysed: number, time: number) => void;
+  /** Photo detections in flight on this replica: each frame waits for them first (PhotoTraffic). */
+  photos?: PhotoTraffic;
 }
 
 export interface AnalysisResult {
@@ -109,6 +112,10 @@ interface FrameFace {
 
 type FollowedFace = FrameFace & { track: Track; presence: number };
 
+// The longest a frame waits for photos in flight: a steady stream of photos slows a job to about
+// 4 frames a second, never to a halt.
+const PHOTO_WAIT_MS = 250;
+
 export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisResult> {
   const { info } = options;
   const tracker = new FaceTracker(TRACKING);
@@ -141,6 +148,7 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
   try {
     next = await frames.next();
     while (!next.done) {
+      await options.photos?.quiet(PHOTO_WAIT_MS);
       const frame = next.value;
       const thumb = thumbnail(frame.image);
       if (previousThumb && isSceneCut(previousThumb, thumb)) {

@@ -1,6 +1,7 @@
 // Video jobs in this process: one runs at a time on the engine (photos keep their share of the workers
 // through the engine's own queue), the others wait in order. A job belongs to the client that started
 // it, and it and its results are dropped `resultTtlSeconds` after it ends.
+import type { PhotoTraffic } from '../detection/photo-traffic';
 import { randomUUID } from 'node:crypto';
 import { log } from '../logger';
 import { metrics } from '../observability/metrics';
@@ -28,6 +29,8 @@ export interface VideoJobsOptions extends VideoLimits {
   workers: number;
   /** Where a job's analysed frames are counted against its client's rate limit (when it ends). */
   chargeFrames?: FrameCharge;
+  /** This replica's photo detections, which jobs' frames let pass first. */
+  photos?: PhotoTraffic;
 }
 
 interface Entry {
@@ -113,6 +116,7 @@ export class VideoJobs implements VideoJobService {
         detector: request.detector,
         analyser: request.analyser,
         detectionMaxSide: this.options.detectionMaxSide,
+        photos: this.options.photos,
         signal: entry.abort.signal,
         onProgress: (frames, fraction) => {
           job.framesAnalysed = frames;

@@ -6,48 +6,33 @@ import type { PixelImage } from '../engine-protocol';
 // Large faces are halved at most this many times before their crop is sampled (antialiasing).
 const MAX_HALVINGS = 4;
 
+/** A width x height rectangle of RGB values at (x0, y0) of rows `rowValues` long: the image's bytes, or a halved level. */
 interface Level {
-  values: Float32Array;
-  width: number;
-  height: number;
-}
-
-/** RGB values read as a width x height rectangle at (x0, y0) of rows `rowValues` long. */
-interface Rgb {
   values: ArrayLike<number>;
   rowValues: number;
   x0: number;
   y0: number;
+  width: number;
+  height: number;
 }
 
 /**
- * A rectangle of the image as RGB floats, halved `halvings` times by exact 2x2 averages (a mipmap).
- * The first halving reads the image's bytes: copying a large face's region to floats first was the
- * worker's costliest step after inference (CPU profile).
+ * A rectangle of the image, halved `halvings` times by exact 2x2 averages (a mipmap), k image
+ * pixels a level pixel. Unhalved, it is the image's bytes where they are: copying a region to
+ * floats first cost a pass and an allocation per face.
  */
 function halvedRegion(image: PixelImage, x0: number, y0: number, width: number, height: number, halvings: number): Level & { k: number } {
-  let source: Rgb = { values: image.data, rowValues: image.width * 3, x0, y0 };
-  let level: Level | undefined;
-  let [w, h, k] = [width, height, 1];
-  for (let n = 0; n < halvings && w >= 2 && h >= 2; n++) {
-    level = halve(source, w, h);
-    source = { values: level.values, rowValues: level.width * 3, x0: 0, y0: 0 };
-    [w, h, k] = [level.width, level.height, k * 2];
+  let level: Level = { values: image.data, rowValues: image.width * 3, x0, y0, width, height };
+  let k = 1;
+  for (let n = 0; n < halvings && level.width >= 2 && level.height >= 2; n++) {
+    level = halve(level);
+    k *= 2;
   }
-  return { ...(level ?? copyRegion(image, x0, y0, width, height)), k };
+  return { ...level, k };
 }
 
-function copyRegion(image: PixelImage, x0: number, y0: number, width: number, height: number): Level {
-  const values = new Float32Array(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    const start = ((y0 + y) * image.width + x0) * 3;
-    values.set(image.data.subarray(start, start + width * 3), y * width * 3);
-  }
-  return { values, width, height };
-}
-
-/** 2x2 averages of a width x height rectangle. */
-function halve({ values, rowValues, x0, y0 }: Rgb, width: number, height: number): Level {
+/** 2x2 averages of a level. */
+function halve({ values, rowValues, x0, y0, width, height }: Level): Level {
   const w = width >> 1;
   const h = height >> 1;
   const half = new Float32Array(w * h * 3);
@@ -59,7 +44,7 @@ function halve({ values, rowValues, x0, y0 }: Rgb, width: number, height: number
       }
     }
   }
-  return { values: half, width: w, height: h };
+  return { values: half, rowValues: w * 3, x0: 0, y0: 0, width: w, height: h };
 }
 
 /**
@@ -81,13 +66,15 @@ export function sampleCrop(image: PixelImage, crop: Similarity, side: number, ou
   const width = Math.min(Math.max(unit, x1 - x0 - ((x1 - x0) % unit)), image.width - x0);
   const height = Math.min(Math.max(unit, y1 - y0 - ((y1 - y0) % unit)), image.height - y0);
   const level = halvedRegion(image, x0, y0, width, height, halvings);
-  const { values, width: w, height: h, k } = level;
+  const { values, rowValues, width: w, height: h, k } = level;
+  // Value index of the level's pixel (x, y): start + y * rowValues + x * 3.
+  const start = level.y0 * rowValues + level.x0 * 3;
   // Crop pixel (u, v) -> image pixel a p + b -> level pixel (q - origin + 0.5) / k - 0.5.
   const { a, b } = crop;
   const [ax, ay] = [a.x / k, a.y / k];
   const bx = (b.x - x0 + 0.5) / k - 0.5;
   const by = (b.y - y0 + 0.5) / k - 0.5;
-  const tap = (x: number, y: number, c: number) => (x >= 0 && x < w && y >= 0 && y < h ? values[(y * w + x) * 3 + c]! : 0);
+  const tap = (x: number, y: number, c: number) => (x >= 0 && x < w && y >= 0 && y < h ? values[start + y * rowValues + x * 3 + c]! : 0);
   for (let v = 0; v < side; v++) {
     for (let u = 0; u < side; u++) {
       const x = ax * u - ay * v + bx;
@@ -99,8 +86,8 @@ export function sampleCrop(image: PixelImage, crop: Similarity, side: number, ou
       const target = offset + (v * side + u) * 3;
       if (xf >= 0 && yf >= 0 && xf + 1 < w && yf + 1 < h) {
         // All four taps inside: the common case, read directly.
-        const i = (yf * w + xf) * 3;
-        const j = i + w * 3;
+        const i = start + yf * rowValues + xf * 3;
+        const j = i + rowValues;
         for (let c = 0; c < 3; c++) {
           const top = values[i + c]! * (1 - fx) + values[i + 3 + c]! * fx;
           const bottom = values[j + c]! * (1 - fx) + values[j + 3 + c]! * fx;
