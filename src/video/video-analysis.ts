@@ -157,13 +157,18 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
       }
       previousThumb = thumb;
       const image = frameImage(frame.image, frame.index, options.detectionMaxSide);
-      const followed = following.length > 0 ? await meanwhile(follow(options.analyser, image, following), finishPending) : [];
+      // Two engine calls at once, on two workers: the detector when it is due runs beside the following
+      // meshes, which are otherwise split in two (photos still come first, above).
+      const due = following.length === 0 || sinceDetection >= FOLLOWING.detectEvery;
+      const detecting = due ? options.detector.detect([image], options.settings, options.signal) : undefined;
+      detecting?.catch(() => undefined); // its failure is thrown where it is awaited below
+      const followed = following.length > 0 ? await meanwhile(follow(options.analyser, image, following, due ? 1 : 2), finishPending) : [];
       let faces: FrameFace[] = followed.filter((f) => f.presence >= FOLLOWING.minPresence);
       // A face lost from view sends for the detector; one it accepted on a second opinion only (a low presence
       // at once) waits for the next regular run instead, which would otherwise be every frame.
       const lost = followed.some((f) => f.presence < FOLLOWING.minPresence && f.track.detectedPresence >= FOLLOWING.minPresence);
-      if (following.length === 0 || lost || sinceDetection >= FOLLOWING.detectEvery) {
-        const [found] = await meanwhile(options.detector.detect([image], options.settings, options.signal), finishPending);
+      if (due || lost) {
+        const [found] = await meanwhile(detecting ?? options.detector.detect([image], options.settings, options.signal), finishPending);
         if (found instanceof Error) throw found;
         faces = withDetections(
           followed,
@@ -297,10 +302,16 @@ async function meanwhile<T>(call: Promise<T>, work: () => void): Promise<T> {
   return call;
 }
 
-/** Each track's face in this frame: a mesh cut around its last mesh, with the mesh's presence there. */
-async function follow(analyser: FaceAnalyser, image: CheckedImage, tracks: readonly Track[]): Promise<FollowedFace[]> {
-  const [meshes] = await analyser.meshes([{ image, seeds: tracks.map((t) => followingSeed(t.lastMesh!, t.meshBefore)) }]);
-  return meshes!.map(({ mesh, presence }, k) => {
+/**
+ * Each track's face in this frame: a mesh cut around its last mesh, with the mesh's presence there.
+ * The meshes go to the engine in `calls` calls at most, which run side by side on its workers.
+ */
+async function follow(analyser: FaceAnalyser, image: CheckedImage, tracks: readonly Track[], calls: number): Promise<FollowedFace[]> {
+  const seeds = tracks.map((t) => followingSeed(t.lastMesh!, t.meshBefore));
+  const perCall = Math.ceil(seeds.length / calls);
+  const requests = Array.from({ length: Math.ceil(seeds.length / perCall) }, (_, k) => ({ image, seeds: seeds.slice(k * perCall, (k + 1) * perCall) }));
+  const meshes = (await analyser.meshes(requests)).flat();
+  return meshes.map(({ mesh, presence }, k) => {
     const track = tracks[k]!;
     const meshPoints = unpackMesh(mesh);
     const box = boxFromMesh(track.boxOnMesh!, meshPoints);
