@@ -36,7 +36,7 @@ import { useWasmBackend } from '../src/providers/embedded/tf-runtime';
 import type { Box } from '../src/geometry/geometry';
 import { AUTHORIZATION, PRODUCTION_ACCESS, startService } from './service-process';
 import { benchVideoQueue } from './video-queue';
-import { jobWhenEnded, submitVideo } from './video-jobs';
+import { jobEnded, jobWhenEnded, submitVideo } from './video-jobs';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 // The in-process servers' request logs (written as production writes them, kept out of the report).
@@ -109,12 +109,12 @@ async function benchVideo(threads: number) {
     framesAnalysed: number;
     tracks: Array<{ id: string; frameCount: number; firstFrame: number; lastFrame: number; faces: Array<{ frame: number; rectangle: Box }> }>;
   }
-  /** Runs a job to its end; `onPoll` sees the job's progress every time it is asked (every 100 ms). */
+  /** Runs a job to its end, followed by its subscription; or asked every 100 ms, and `onPoll` sees its progress each time. */
   const analyse = async (file: string, options: { sampleFps?: number } = {}, onPoll?: (progress: number) => void) => {
     const started = performance.now();
     const id = await submitVideo(service.url, file, options);
     const fields = 'framesAnalysed tracks { id frameCount firstFrame lastFrame faces { frame rectangle { x y width height } } }';
-    const job = await jobWhenEnded<Job>(service.url, id, fields, (j) => onPoll?.(j.progress));
+    const job = onPoll ? await jobWhenEnded<Job>(service.url, id, fields, (j) => onPoll(j.progress)) : await jobEnded<Job>(service.url, id, fields);
     return { seconds: (performance.now() - started) / 1000, job };
   };
   const asPhotos = async (file: string) => {
