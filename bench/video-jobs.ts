@@ -33,7 +33,9 @@ export async function jobEnded<J extends { status: string; progress: number }>(u
         { query: `subscription { videoJob(id: "${id}") { status } }` },
         {
           next: ({ data }) => {
-            if (data && data.videoJob.status !== 'QUEUED' && data.videoJob.status !== 'RUNNING') (stop(), resolve());
+            if (!data || data.videoJob.status === 'QUEUED' || data.videoJob.status === 'RUNNING') return;
+            stop();
+            resolve();
           },
           error: reject,
           complete: resolve,
