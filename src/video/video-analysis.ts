@@ -213,7 +213,7 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
 
 export interface ClipAnalysisOptions extends Omit<AnalysisOptions, 'segment' | 'onProgress'> {
   ffprobePath: string;
-  /** Engine workers the job may use: its segments analysed side by side, one engine call each at a time. */
+  /** Segments analysed side by side (VIDEO_WORKERS); each frame of one makes up to two engine calls at once. */
   workers: number;
   /** After each analysed frame: distinct frames analysed, and the fraction of the clip done (0..1). */
   onProgress?: (framesAnalysed: number, fraction: number) => void;

@@ -25,7 +25,7 @@ export interface VideoJobsOptions extends VideoLimits {
   ffprobePath: string;
   detectionMaxSide: number;
   resultTtlSeconds: number;
-  /** Engine workers a job uses at once: its segments side by side (VIDEO_WORKERS). */
+  /** Segments of a job analysed side by side (VIDEO_WORKERS). */
   workers: number;
   /** Where a job's analysed frames are counted against its client's rate limit (when it ends). */
   chargeFrames?: FrameCharge;
