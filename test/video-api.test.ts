@@ -107,6 +107,28 @@ test('a clip analysed in two segments side by side: one track across the boundar
   for (const step of steps) expect(step).toBeLessThan(4);
 });
 
+test('photos come first: while they keep coming a job waits before each frame (250 ms at most), and every photo is answered', async () => {
+  const { job } = await analyze(clip('slow.mp4'));
+  const framesNow = async () => (await graphql(JOB, { id: job.id })).data.videoJob.framesAnalysed as number;
+  await waitFor(async () => (await framesNow()) > 0 || undefined, 'the job to start', 60_000, 20);
+  const photo = { image: { base64: readBase64('photos', 'happy.jpg') } };
+  const faceCounts: number[] = [];
+  const detect = async () => faceCounts.push((await graphql(DETECT, photo)).data.detectLandmarks.faces.length);
+  // Photos one after another, each sent as the last is answered (within the 20 ms the engine stays theirs).
+  await detect();
+  const before = await framesNow();
+  const started = Date.now();
+  while (Date.now() - started < 2000) await detect();
+  const advanced = (await framesNow()) - before;
+  // Its two segments (VIDEO_WORKERS=2) wait up to 250 ms a frame each: 2 x (2000 / 250 + 1) frames,
+  // plus the one each had under way. Alone, or with photos not first, it analyses 50 frames in about that time.
+  expect(advanced).toBeLessThanOrEqual(20);
+  expect(faceCounts.length).toBeGreaterThan(5);
+  expect(faceCounts.every((n) => n === 1)).toBe(true);
+  // Nothing of the job is lost: it ends with every frame once the photos stop.
+  expect(await finished(job.id)).toMatchObject({ status: 'SUCCEEDED', framesAnalysed: 50 });
+});
+
 test('sampleFps picks frames by their timestamps: 5 a second of a 10 fps clip are frames 0, 2, 4, 6, 8', async () => {
   const job = await analysed(clip('still.mp4'), { sampleFps: 5 });
   expect(job.framesAnalysed).toBe(5);
