@@ -48,7 +48,7 @@ export interface DetectionItem {
  * UserFacingError; the provider sees one call per distinct settings in the batch.
  */
 export class DetectionRunner {
-  /** The photo detections in flight here (video jobs let them pass first). */
+  /** The photo detections in flight here, whatever their provider (an MXFace face's 68 points still take the engine): video jobs let them pass first. */
   readonly photos = new PhotoTraffic();
 
   constructor(

@@ -21,10 +21,9 @@ export class PhotoTraffic {
       return await detection();
     } finally {
       this.inFlight--;
-      if (this.inFlight === 0) {
-        this.busyUntil = performance.now() + this.lingerMs;
-        this.releaseWhenQuiet();
-      }
+      // With others still in flight this is moot: the last to end sets it again.
+      this.busyUntil = performance.now() + this.lingerMs;
+      this.releaseWhenQuiet();
     }
   }
 
