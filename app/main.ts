@@ -22,29 +22,33 @@ async function main(): Promise<void> {
   const providers = createProviders(config);
   const server = await startServer(config, providers, buildFacemarkSchema());
   log.info('listening', { url: `${server.url}/graphql`, providers: providers.names, defaultProvider: config.provider });
-  const started = Date.now();
-  providers.start().then(
-    () => log.info('ready', { loadMs: Date.now() - started }),
-    (error: unknown) => {
-      log.fatal('provider failed to start', { error: describeError(error) });
-      process.exit(1);
-    },
-  );
-
-  const shutdown = (signal: string) => {
-    log.info('shutting down', { signal });
+  // Exits only once the server and the engine's threads have stopped: a process that ends while
+  // native engine threads run can crash instead of exiting with its code.
+  const stop = (exitCode: number) => {
     const timer = setTimeout(() => {
       log.error('shutdown timed out');
       process.exit(1);
     }, config.shutdownTimeoutMs);
     timer.unref();
     server.stop().then(
-      () => process.exit(0),
+      () => process.exit(exitCode),
       (error: unknown) => {
         log.error('shutdown failed', { error: describeError(error) });
         process.exit(1);
       },
     );
+  };
+  const started = Date.now();
+  providers.start().then(
+    () => log.info('ready', { loadMs: Date.now() - started }),
+    (error: unknown) => {
+      log.fatal('provider failed to start', { error: describeError(error) });
+      stop(1);
+    },
+  );
+  const shutdown = (signal: string) => {
+    log.info('shutting down', { signal });
+    stop(0);
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

@@ -7,7 +7,8 @@ const MAIN = path.join(__dirname, '..', '..', 'dist', 'app', 'main.js');
 
 export interface ServiceProcess {
   child: ChildProcess;
-  exited: Promise<number | null>;
+  /** The exit code, or the signal that ended the process (a crash reads as SIGSEGV or SIGABRT). */
+  exited: Promise<number | NodeJS.Signals | null>;
   output(): { stdout: string; stderr: string };
   /** The log lines written so far, parsed (JSON output: NODE_ENV other than development, or no TTY). */
   logLines(): Array<Record<string, unknown>>;
@@ -19,7 +20,7 @@ export function runService(env: Record<string, string>): ServiceProcess {
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
   const logLines = () =>
     `${stdout}\n${stderr}`
       .split('\n')

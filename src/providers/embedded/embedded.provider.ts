@@ -83,7 +83,8 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
   readonly name = ProviderName.EMBEDDED;
   // Enough to keep every worker busy; larger batches only delay the first results.
   readonly maxBatchSize: number;
-  private readonly pool: Piscina;
+  /** Started by the first task (start() runs one): a start that fails earlier has no threads to end. */
+  private workers: Piscina | undefined;
   /** Detection's queue in front of the pool: bounded, cancellable, batching what waits. */
   readonly queue: WorkQueue<DetectInput, EngineFace[]>;
   private ready = false;
@@ -92,23 +93,17 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
   readonly stats: Record<EngineTaskName, number> = { warmUp: 0, detect: 0, meshes: 0, expressions: 0, warps: 0, descriptors: 0, tensorCount: 0 };
 
   readonly version: string;
+  private readonly detector: EngineWorkerData['detector'];
+  private readonly runtime: EngineRuntime;
+  private readonly secondDetector: SecondDetectorName;
 
   constructor(private readonly options: EmbeddedProviderOptions) {
-    const detector = options.detector ?? { name: 'blazeface' };
-    const runtime = options.runtime ?? 'onnx';
-    const secondDetector = options.secondDetector ?? 'faceboxes';
+    const detector = (this.detector = options.detector ?? { name: 'blazeface' });
+    const runtime = (this.runtime = options.runtime ?? 'onnx');
+    const secondDetector = (this.secondDetector = options.secondDetector ?? 'faceboxes');
     const models = options.engine === 'mediapipe' ? `human-models@${HUMAN_MODELS_VERSION}` : `face-api@${FACE_API_VERSION}`;
     this.version = `embedded/${options.engine}/${runtime}/${detector.name}+${secondDetector}${detector.modelPath ? `:${path.basename(detector.modelPath)}` : ''}/${models}/facemark@${SERVICE_VERSION}`;
     this.maxBatchSize = Math.max(4, options.threads * 4);
-    v8.setFlagsFromString(`--initial-heap-size=${ENGINE_INITIAL_HEAP_MB}`);
-    this.pool = new Piscina({
-      filename: workerFile(),
-      workerData: { engine: options.engine, runtime, detector, secondOpinion: secondDetector === 'faceboxes' } satisfies EngineWorkerData,
-      minThreads: options.threads,
-      maxThreads: options.threads,
-      idleTimeout: Number.MAX_SAFE_INTEGER,
-      concurrentTasksPerWorker: 1,
-    });
     this.queue = new WorkQueue({
       run: (images) => this.run('detect', { images }),
       concurrency: options.threads,
@@ -140,7 +135,7 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
       queued: () => this.queue.queued,
       running: () => this.queue.running,
       workers: () => this.options.threads,
-      utilization: () => this.pool.utilization,
+      utilization: () => this.pool().utilization,
     });
     this.ready = true;
   }
@@ -225,14 +220,33 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
   /** Stops the workers; closing again waits for the same. */
   close(): Promise<void> {
     this.ready = false;
-    this.closing ??= this.pool.destroy();
+    this.closing ??= this.workers?.destroy() ?? Promise.resolve();
     return this.closing;
   }
 
   /** One task on a worker, typed by the protocol table. */
   private run<K extends EngineTaskName>(name: K, input: EngineTasks[K]['input']): Promise<EngineTasks[K]['result']> {
     this.stats[name]++;
-    return this.pool.run(input, { name });
+    return this.pool().run(input, { name });
+  }
+
+  // Worker threads that load onnxruntime can crash the process if it exits while they start (the
+  // port in use, a bad start), so they start only once the service is listening.
+  private pool(): Piscina {
+    if (this.closing) throw new Error('the embedded engine is closed');
+    if (!this.workers) {
+      const { engine, threads } = this.options;
+      v8.setFlagsFromString(`--initial-heap-size=${ENGINE_INITIAL_HEAP_MB}`);
+      this.workers = new Piscina({
+        filename: workerFile(),
+        workerData: { engine, runtime: this.runtime, detector: this.detector, secondOpinion: this.secondDetector === 'faceboxes' } satisfies EngineWorkerData,
+        minThreads: threads,
+        maxThreads: threads,
+        idleTimeout: Number.MAX_SAFE_INTEGER,
+        concurrentTasksPerWorker: 1,
+      });
+    }
+    return this.workers;
   }
 }
 
