@@ -10,6 +10,7 @@ import { fivePointsFrom68, type FivePoints } from '../geometry/landmarks';
 import type { CheckedImage, DetectionPixels, RgbImage } from '../image/image-decoder';
 import { ImageFileFormat } from '../image/image-format';
 import { packMesh, unpackMesh, type MeshPoint } from '../providers/embedded/mediapipe/face-mesh';
+import type { FaceSeed, SeededMesh } from '../providers/embedded/engine-protocol';
 import { boxFromMesh, boxOnMesh, followingSeed } from './face-following';
 import { ibug68FromMesh } from '../geometry/mesh-to-ibug68';
 import type { DetectionSettings, FaceAnalyser, FaceDetector, ProviderFace } from '../providers/provider';
@@ -144,31 +145,57 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
     for (const work of pending) work();
     pending = [];
   };
-  let next: IteratorResult<VideoFrame, DecodeEnd>;
+  // Frames decoded ahead of the one analysed, and their following meshes begun while the detector ran.
+  const decoded: VideoFrame[] = [];
+  const early = new Map<number, LookAhead>();
+  let end: DecodeEnd | undefined;
+  const frameAt = async (k: number): Promise<VideoFrame | undefined> => {
+    while (decoded.length <= k && !end) {
+      const next = await frames.next();
+      if (next.done) end = next.value;
+      else decoded.push(next.value);
+    }
+    return decoded[k];
+  };
   try {
-    next = await frames.next();
-    while (!next.done) {
+    for (let frame = await frameAt(0); frame; decoded.shift(), frame = await frameAt(0)) {
       await options.photos?.quiet(PHOTO_WAIT_MS);
-      const frame = next.value;
+      const begun = early.get(frame.index);
+      early.delete(frame.index);
       const thumb = thumbnail(frame.image);
       if (previousThumb && isSceneCut(previousThumb, thumb)) {
         tracker.cut();
         following = [];
       }
       previousThumb = thumb;
-      const image = frameImage(frame.image, frame.index, options.detectionMaxSide);
+      const image = begun?.image ?? frameImage(frame.image, frame.index, options.detectionMaxSide);
       // Two engine calls at once, on two workers: the detector when it is due runs beside the following
       // meshes, which are otherwise split in two (photos still come first, above).
       const due = following.length === 0 || sinceDetection >= FOLLOWING.detectEvery;
-      const detecting = due ? options.detector.detect([image], options.settings, options.signal) : undefined;
+      const detect = () => options.detector.detect([image], options.settings, options.signal);
+      let detecting = due ? detect() : undefined;
       detecting?.catch(() => undefined); // its failure is thrown where it is awaited below
-      const followed = following.length > 0 ? await meanwhile(follow(options.analyser, image, following, due ? 1 : 2), finishPending) : [];
-      let faces: FrameFace[] = followed.filter((f) => f.presence >= FOLLOWING.minPresence);
+      const followed = following.length > 0 ? await meanwhile(follow(options.analyser, image, following, begun, due ? 1 : 2), finishPending) : [];
+      const kept = followed.filter((f) => f.presence >= FOLLOWING.minPresence);
+      let faces: FrameFace[] = kept;
       // A face lost from view sends for the detector; one it accepted on a second opinion only (a low presence
       // at once) waits for the next regular run instead, which would otherwise be every frame.
       const lost = followed.some((f) => f.presence < FOLLOWING.minPresence && f.track.detectedPresence >= FOLLOWING.minPresence);
       if (due || lost) {
-        const [found] = await meanwhile(detecting ?? options.detector.detect([image], options.settings, options.signal), finishPending);
+        detecting ??= detect();
+        // Meanwhile, on the other worker: the next frames' meshes of the faces followed here, each cut
+        // where following would cut it if the detector leaves the face as it is (as it mostly does).
+        await lookAheadWhile(detecting, kept, previousIndex, async (k, cuts) => {
+          const upcoming = await frameAt(k + 1);
+          if (!upcoming) return undefined;
+          const begunThen = early.get(upcoming.index);
+          if (begunThen) return begunThen; // begun while an earlier detector ran, from the same faces
+          await options.photos?.quiet(PHOTO_WAIT_MS);
+          const ahead = lookAhead(options.analyser, upcoming, options.detectionMaxSide, cuts);
+          early.set(upcoming.index, ahead);
+          return ahead;
+        });
+        const [found] = await detecting;
         if (found instanceof Error) throw found;
         faces = withDetections(
           followed,
@@ -193,7 +220,6 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
       analysed++;
       metrics.videoFrames.inc();
       options.onProgress?.(analysed, frame.time);
-      next = await frames.next();
     }
     finishPending();
   } finally {
@@ -207,7 +233,7 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
     firstFrame,
     lastFrame: previousIndex,
     framesDetected: detected,
-    decode: next.value,
+    decode: end!,
   };
 }
 
@@ -302,21 +328,104 @@ async function meanwhile<T>(call: Promise<T>, work: () => void): Promise<T> {
   return call;
 }
 
+/** Where a face's next mesh is cut: around its last mesh, moved on by the motion since the one before. */
+interface Cut {
+  last: MeshPoint[];
+  before?: MeshPoint[];
+}
+
+/** A mesh begun ahead of its frame: the cut it was made for, and the mesh unpacked once. */
+interface BegunMesh extends Cut {
+  found: SeededMesh;
+  points: MeshPoint[];
+}
+
+/** A frame's following meshes begun while an earlier frame's detector ran, by the last mesh of each cut. */
+interface LookAhead {
+  image: CheckedImage;
+  meshes: Promise<Map<MeshPoint[], BegunMesh>>;
+}
+
+// Frames looked ahead at most while the detector runs: it takes about as long as 3 frames of following.
+const MAX_LOOK_AHEAD = 3;
+
+/**
+ * While `detecting` runs, the following frames' meshes of `faces` one frame after another, each cut
+ * as following would cut it if the detector leaves the faces as they are: a face that keeps its
+ * presence is followed on into the next frame. `start(k, cuts)` begins frame k after this one.
+ */
+async function lookAheadWhile(
+  detecting: Promise<unknown>,
+  faces: readonly FollowedFace[],
+  previousIndex: number | undefined,
+  start: (k: number, cuts: Cut[]) => Promise<LookAhead | undefined>,
+): Promise<void> {
+  let done = false;
+  void detecting.finally(() => (done = true)).catch(() => undefined);
+  let cuts: Cut[] = faces.map((f) => ({ last: f.meshPoints!, before: f.track.lastFrame === previousIndex ? f.track.lastMesh : undefined }));
+  for (let k = 0; k < MAX_LOOK_AHEAD && cuts.length > 0 && !done; k++) {
+    const ahead = await start(k, cuts);
+    if (!ahead) return;
+    const meshes = await Promise.race([ahead.meshes, detecting.then(() => undefined)]);
+    if (!meshes) return;
+    cuts = cuts.flatMap(({ last, before }) => {
+      const next = meshes.get(last);
+      return next !== undefined && next.before === before && next.found.presence >= FOLLOWING.minPresence ? [{ last: next.points, before: last }] : [];
+    });
+  }
+}
+
+/** The frame's meshes of the cuts, in one engine call (the other worker runs the detector). */
+function lookAhead(analyser: FaceAnalyser, frame: VideoFrame, maxSide: number, cuts: readonly Cut[]): LookAhead {
+  const image = frameImage(frame.image, frame.index, maxSide);
+  const meshes = meshesAt(
+    analyser,
+    image,
+    cuts.map(({ last, before }) => followingSeed(last, before)),
+    1,
+  ).then((found) => new Map(found.map((m, k) => [cuts[k]!.last, { ...cuts[k]!, found: m, points: unpackMesh(m.mesh) }])));
+  meshes.catch(() => undefined); // one left unused (a scene cut, a failed job) must not fail the process
+  return { image, meshes };
+}
+
 /**
  * Each track's face in this frame: a mesh cut around its last mesh, with the mesh's presence there.
- * The meshes go to the engine in `calls` calls at most, which run side by side on its workers.
+ * Those not begun early go to the engine in `calls` calls at most, which run side by side on its workers.
  */
-async function follow(analyser: FaceAnalyser, image: CheckedImage, tracks: readonly Track[], calls: number): Promise<FollowedFace[]> {
-  const seeds = tracks.map((t) => followingSeed(t.lastMesh!, t.meshBefore));
-  const perCall = Math.ceil(seeds.length / calls);
-  const requests = Array.from({ length: Math.ceil(seeds.length / perCall) }, (_, k) => ({ image, seeds: seeds.slice(k * perCall, (k + 1) * perCall) }));
-  const meshes = (await analyser.meshes(requests)).flat();
-  return meshes.map(({ mesh, presence }, k) => {
-    const track = tracks[k]!;
-    const meshPoints = unpackMesh(mesh);
+async function follow(
+  analyser: FaceAnalyser,
+  image: CheckedImage,
+  tracks: readonly Track[],
+  early: LookAhead | undefined,
+  calls: number,
+): Promise<FollowedFace[]> {
+  const begun = (await early?.meshes) ?? new Map<MeshPoint[], BegunMesh>();
+  const beganFor = (t: Track) => {
+    const mesh = begun.get(t.lastMesh!);
+    return mesh?.before === t.meshBefore ? mesh : undefined;
+  };
+  const rest = tracks.filter((t) => !beganFor(t));
+  const made = await meshesAt(
+    analyser,
+    image,
+    rest.map((t) => followingSeed(t.lastMesh!, t.meshBefore)),
+    calls,
+  );
+  return tracks.map((track) => {
+    const ahead = beganFor(track);
+    const { mesh, presence } = ahead?.found ?? made[rest.indexOf(track)]!;
+    const meshPoints = ahead?.points ?? unpackMesh(mesh);
     const box = boxFromMesh(track.boxOnMesh!, meshPoints);
     return { presence, followed: true, track, meshPoints, face: { box, confidence: track.confidence, points68: ibug68FromMesh(meshPoints), mesh } };
   });
+}
+
+/** The seeds' meshes, in `calls` engine calls at most, which run side by side on its workers. */
+async function meshesAt(analyser: FaceAnalyser, image: CheckedImage, seeds: readonly FaceSeed[], calls: number): Promise<SeededMesh[]> {
+  if (seeds.length === 0) return [];
+  const perCall = Math.ceil(seeds.length / calls);
+  const requests = Array.from({ length: Math.ceil(seeds.length / perCall) }, (_, k) => ({ image, seeds: seeds.slice(k * perCall, (k + 1) * perCall) }));
+  return (await analyser.meshes(requests)).flat();
 }
 
 /**
