@@ -30,13 +30,16 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownTimeoutMs);
     timer.unref();
-    server.stop().then(
-      () => process.exit(exitCode),
-      (error: unknown) => {
-        log.error('shutdown failed', { error: describeError(error) });
-        process.exit(1);
-      },
-    );
+    server
+      .stop()
+      .then(() => providers.close())
+      .then(
+        () => process.exit(exitCode),
+        (error: unknown) => {
+          log.error('shutdown failed', { error: describeError(error) });
+          process.exit(1);
+        },
+      );
   };
   const started = Date.now();
   providers.start().then(

@@ -388,6 +388,7 @@ async function main(): Promise<void> {
   const fields = await benchFaceFields(engine, photos[1]);
   const operations = await benchOperations(engine, photos[0]);
   await inProcess.stop();
+  await engine.close();
   if (process.env.BENCH_ONLY === 'latency') return;
 
   // The embedded engines and runtimes side by side, each as its own service process, as in production.
@@ -485,7 +486,8 @@ const FIRST_REQUESTS = 24;
  * 200 requests, in runs of LATENCY_RUN consecutive requests to each service in turn (as a client sends
  * them), and one request to each in turn (each then finds its caches cold from the others' work);
  * throughput at concurrency 1, 4 and 8 and on a 6-face photo at concurrency 1 and 8, in windows of
- * each service in turn; peak RSS, and that of a service with one worker thread.
+ * each service in turn; peak RSS, and that of a service with one worker thread; and the latency of
+ * each mediapipe runtime as a service alone.
  */
 async function benchEngines(single: Photo, group: Photo, threads: number) {
   interface Row {
@@ -500,6 +502,8 @@ async function benchEngines(single: Photo, group: Photo, threads: number) {
     cpuMsPerRequest: Record<number, number>;
     peakRssMb: number;
     oneWorkerPeakRssMb: number;
+    /** The single-face photo's latency on this service with no other resident: 100 requests after WARM_AFTER / 2. */
+    aloneTimes?: number[];
   }
   const services: Array<Awaited<ReturnType<typeof startService>>> = [];
   const rows: Row[] = [];
@@ -584,6 +588,13 @@ async function benchEngines(single: Photo, group: Photo, threads: number) {
     for (let i = 0; i < 10; i++) await postDetect(one.url, single);
     rows[k]!.oneWorkerPeakRssMb = one.peakRssMb();
     one.child.kill('SIGTERM');
+    if (!variant.full) continue;
+    // Latency with no other service resident, to set beside the interleaved figures.
+    const alone = await startService({ WORKER_THREADS: String(threads), ...variant.env });
+    for (let i = 0; i < WARM_AFTER / 2; i++) await postDetect(alone.url, single);
+    rows[k]!.aloneTimes = [];
+    for (let i = 0; i < 100; i++) rows[k]!.aloneTimes!.push(await timed(() => postDetect(alone.url, single)));
+    alone.child.kill('SIGTERM');
   }
   console.log(`\nEmbedded engines and runtimes, GraphQL over HTTP, ${threads} worker threads each, interleaved`);
   console.log(
@@ -600,13 +611,15 @@ async function benchEngines(single: Photo, group: Photo, threads: number) {
     console.log(
       `| ${variant.label} | ${r.firstP50?.toFixed(0) ?? '-'} | ${p50.toFixed(0)} / ${p95.toFixed(0)} | ${p50Alternating.toFixed(0)} / ${p95Alternating.toFixed(0)} | ${t} | ${r.cpuMsPerRequest[1]!.toFixed(1)} / ${r.cpuMsPerRequest[8]!.toFixed(1)} | ${g} | ${r.peakRssMb.toFixed(0)} MB | ${r.oneWorkerPeakRssMb.toFixed(0)} MB |`,
     );
-    table[variant.label] = { ...r, times: undefined, runTimes: undefined, p50, p95, p50Alternating, p95Alternating };
+    const p50Alone = r.aloneTimes && percentile(r.aloneTimes, 50);
+    table[variant.label] = { ...r, times: undefined, runTimes: undefined, aloneTimes: undefined, p50, p95, p50Alternating, p95Alternating, p50Alone };
   }
   const [onnx, tfjs, faceapi] = rows as [Row, Row, Row];
   const p50 = (r: Row) => percentile(r.runTimes, 50);
   const ratios = {
     p50OnnxVsTfjs: p50(onnx) / p50(tfjs),
     p50AlternatingOnnxVsTfjs: percentile(onnx.times, 50) / percentile(tfjs.times, 50),
+    p50AloneOnnxVsTfjs: percentile(onnx.aloneTimes!, 50) / percentile(tfjs.aloneTimes!, 50),
     throughput8OnnxVsTfjs: onnx.throughput[8]! / tfjs.throughput[8]!,
     groupConcurrency8VsOne: onnx.groupThroughput[8]! / onnx.groupThroughput[1]!,
     firstVsWarm: onnx.firstP50! / p50(onnx),
@@ -614,7 +627,7 @@ async function benchEngines(single: Photo, group: Photo, threads: number) {
     p50FaceapiVsOnnx: p50(faceapi) / p50(onnx),
   };
   console.log(
-    `onnxruntime vs tfjs-wasm: p50 ${ratios.p50OnnxVsTfjs.toFixed(2)}x in runs of ${LATENCY_RUN} (target <= 0.5; one request each in turn ${ratios.p50AlternatingOnnxVsTfjs.toFixed(2)}x), throughput at concurrency 8 ${ratios.throughput8OnnxVsTfjs.toFixed(2)}x (target >= 1.8); ` +
+    `onnxruntime vs tfjs-wasm: p50 ${ratios.p50OnnxVsTfjs.toFixed(2)}x in runs of ${LATENCY_RUN} (target <= 0.5; one request each in turn ${ratios.p50AlternatingOnnxVsTfjs.toFixed(2)}x; each service alone ${percentile(onnx.aloneTimes!, 50).toFixed(1)} vs ${percentile(tfjs.aloneTimes!, 50).toFixed(1)} ms, ${ratios.p50AloneOnnxVsTfjs.toFixed(2)}x), throughput at concurrency 8 ${ratios.throughput8OnnxVsTfjs.toFixed(2)}x (target >= 1.8); ` +
       `${group.name} at concurrency 8 vs 1: ${ratios.groupConcurrency8VsOne.toFixed(2)}x (target >= 1.7); first ${FIRST_REQUESTS} requests' p50 vs after ${WARM_AFTER}: ${ratios.firstVsWarm.toFixed(2)}x (target <= 1.15); CPU per request, tfjs over onnxruntime: ${ratios.cpuTfjsVsOnnx.toFixed(2)}x (the ceiling of the throughput ratio with both cores busy); faceapi's p50 ${ratios.p50FaceapiVsOnnx.toFixed(1)}x the default's`,
   );
   return { rows: table, ratios };
@@ -863,7 +876,7 @@ async function benchOperations(engine: EmbeddedProvider, single: Photo) {
     `| ${f(row.bare)} | ${f(row.production)} | ${(at(row.production, 0) / at(row.bare, 0)).toFixed(3)} |` + (row.cacheHit ? ` ${f(row.cacheHit)} |` : ''),
   );
   if (!redis) console.log('(redis-server is not installed: the cache was not measured)');
-  // Their Redis clients close before Redis stops; so does the engine, this part being its last user.
+  // Their Redis clients close before Redis stops (the engine is the caller's).
   await Promise.all([bare.stop(), full.stop()]);
   await redis?.kill();
   return row;

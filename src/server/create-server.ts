@@ -36,7 +36,7 @@ export interface FacemarkServer {
   /** The bound address, e.g. http://127.0.0.1:4000 */
   url: string;
   httpServer: http.Server;
-  /** Stops accepting connections, lets in-flight requests finish, then closes the providers. */
+  /** Stops accepting connections and lets in-flight requests and video jobs finish; the providers are their creator's to close. */
   stop(): Promise<void>;
 }
 
@@ -153,7 +153,6 @@ export async function startServer(config: Config, providers: Providers, schema: 
       stopping ??= apollo
         .stop()
         .then(() => videos.jobs.close())
-        .then(() => providers.close())
         .then(() => services.close());
       return stopping;
     },

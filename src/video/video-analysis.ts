@@ -362,7 +362,7 @@ async function lookAheadWhile(
 ): Promise<void> {
   let done = false;
   void detecting.finally(() => (done = true)).catch(() => undefined);
-  let cuts: Cut[] = faces.map((f) => ({ last: f.meshPoints!, before: f.track.lastFrame === previousIndex ? f.track.lastMesh : undefined }));
+  let cuts: Cut[] = faces.map((f) => ({ last: f.meshPoints!, before: meshBeforeNext(f.track, previousIndex) }));
   for (let k = 0; k < MAX_LOOK_AHEAD && cuts.length > 0 && !done; k++) {
     const ahead = await start(k, cuts);
     if (!ahead) return;
@@ -497,12 +497,17 @@ function record(
     track.boxOnMesh = mesh && boxOnMesh(face.box, mesh);
   }
   // The face's motion is known from a mesh of the analysed frame just before.
-  track.meshBefore = track.lastFrame === frame.previous ? track.lastMesh : undefined;
+  track.meshBefore = meshBeforeNext(track, frame.previous);
   track.lastMesh = mesh;
   track.lastFrame = frame.index;
   const owner = track;
   later.push(() => owner.faces.push(trackedFace(face, mesh, frame.index, frame.time, smoothing ? owner : undefined)));
   return track;
+}
+
+/** The mesh a track's next cut is moved on from: its last, if it had a face in the analysed frame before this one. */
+function meshBeforeNext(track: Track, previousIndex: number | undefined): MeshPoint[] | undefined {
+  return track.lastFrame === previousIndex ? track.lastMesh : undefined;
 }
 
 function trackedFace(

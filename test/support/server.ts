@@ -24,15 +24,13 @@ export interface GraphQLBody {
 /** A real server on a loopback port with the providers the environment configures, or the ones given. */
 export async function startTestServer(
   env: Record<string, string> = {},
-  /** start: false shares the given providers of another server, which starts and closes them. */
+  /** start: false shares the given providers of another server, which starts and closes them; otherwise stop() closes them. */
   options: { provider?: FaceDetector; analyser?: FaceAnalyser; start?: boolean } = {},
 ): Promise<TestServer> {
   // No rate limit unless a test sets one: suites send hundreds of images from one address.
   const config = loadConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', WORKER_THREADS: '2', RATE_LIMIT_IMAGES: '0', LOG_LEVEL: 'error', ...env });
   configureLogging({ level: config.logLevel, pretty: false });
   const providers = options.provider ? new Providers(options.provider, [], options.analyser) : createProviders(config);
-  // Providers not to start are another server's, started already: that server's stop closes them.
-  if (options.start === false) providers.close = () => Promise.resolve();
   const server = await startServer(config, providers, buildFacemarkSchema());
   if (options.start !== false) await providers.start();
   const graphql: TestServer['graphql'] = async (query, variables) => {
@@ -43,8 +41,10 @@ export async function startTestServer(
     });
     return { status: response.status, body: (await response.json()) as GraphQLBody };
   };
+  const owned = options.start !== false;
   return {
     ...server,
+    stop: () => server.stop().then(() => (owned ? providers.close() : undefined)),
     config,
     providers,
     graphql,

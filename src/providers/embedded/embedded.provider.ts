@@ -93,14 +93,14 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
   readonly stats: Record<EngineTaskName, number> = { warmUp: 0, detect: 0, meshes: 0, expressions: 0, warps: 0, descriptors: 0, tensorCount: 0 };
 
   readonly version: string;
-  private readonly detector: EngineWorkerData['detector'];
-  private readonly runtime: EngineRuntime;
-  private readonly secondDetector: SecondDetectorName;
+  /** What each worker loads, for the pool when it starts. */
+  private readonly workerData: EngineWorkerData;
 
   constructor(private readonly options: EmbeddedProviderOptions) {
-    const detector = (this.detector = options.detector ?? { name: 'blazeface' });
-    const runtime = (this.runtime = options.runtime ?? 'onnx');
-    const secondDetector = (this.secondDetector = options.secondDetector ?? 'faceboxes');
+    const detector = options.detector ?? { name: 'blazeface' };
+    const runtime = options.runtime ?? 'onnx';
+    const secondDetector = options.secondDetector ?? 'faceboxes';
+    this.workerData = { engine: options.engine, runtime, detector, secondOpinion: secondDetector === 'faceboxes' };
     const models = options.engine === 'mediapipe' ? `human-models@${HUMAN_MODELS_VERSION}` : `face-api@${FACE_API_VERSION}`;
     this.version = `embedded/${options.engine}/${runtime}/${detector.name}+${secondDetector}${detector.modelPath ? `:${path.basename(detector.modelPath)}` : ''}/${models}/facemark@${SERVICE_VERSION}`;
     this.maxBatchSize = Math.max(4, options.threads * 4);
@@ -135,7 +135,7 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
       queued: () => this.queue.queued,
       running: () => this.queue.running,
       workers: () => this.options.threads,
-      utilization: () => this.pool().utilization,
+      utilization: () => this.workers?.utilization ?? 0,
     });
     this.ready = true;
   }
@@ -235,13 +235,12 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
   private pool(): Piscina {
     if (this.closing) throw new Error('the embedded engine is closed');
     if (!this.workers) {
-      const { engine, threads } = this.options;
       v8.setFlagsFromString(`--initial-heap-size=${ENGINE_INITIAL_HEAP_MB}`);
       this.workers = new Piscina({
         filename: workerFile(),
-        workerData: { engine, runtime: this.runtime, detector: this.detector, secondOpinion: this.secondDetector === 'faceboxes' } satisfies EngineWorkerData,
-        minThreads: threads,
-        maxThreads: threads,
+        workerData: this.workerData,
+        minThreads: this.options.threads,
+        maxThreads: this.options.threads,
         idleTimeout: Number.MAX_SAFE_INTEGER,
         concurrentTasksPerWorker: 1,
       });
