@@ -9,6 +9,7 @@ export default {
     'src/image/address-policy.ts',
     'src/image/image-format.ts',
     'src/providers/embedded/face-quality.ts',
+    'src/providers/embedded/mediapipe/mesh-crop.ts',
     'src/providers/mxface/mxface-contract.ts',
     'src/config.ts',
     'src/video/one-euro-filter.ts',

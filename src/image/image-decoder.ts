@@ -55,8 +55,9 @@ export async function checkImage(image: ImageBytes, limits: ImageLimits): Promis
   if (!format) {
     throw new UserFacingError(ErrorCode.UNSUPPORTED_FORMAT, 'The file is not an image in a supported format (JPEG, PNG, WebP, GIF, TIFF, AVIF or BMP).');
   }
-  const source = format === ImageFileFormat.BMP ? bmpSource(image.bytes, limits.maxPixels) : sharpSource(image.bytes, limits.maxPixels);
-  const header = await readHeader(source, format);
+  // A decoder per use: sharp's clone() deep-copied its options, the file's bytes included, every time.
+  const source = format === ImageFileFormat.BMP ? bmpSource(image.bytes, limits.maxPixels) : () => sharpSource(image.bytes, limits.maxPixels);
+  const header = await readHeader(source(), format);
   const pixelCount = header.width * header.height;
   if (pixelCount > limits.maxPixels) {
     throw tooManyPixels(header.width, header.height, limits.maxPixels);
@@ -68,9 +69,8 @@ export async function checkImage(image: ImageBytes, limits: ImageLimits): Promis
   const decoded: CheckedImage = {
     info: { sha256: image.sha256, byteLength: image.bytes.length, format, orientation: header.orientation, width, height },
     bytes: image.bytes,
-    // Each decode works on its own clone of the header-read source.
-    pixels: () => (pixels ??= decodePixels(source.clone(), format, width, limits.maxSide)),
-    upright: () => (upright ??= fullSide <= limits.maxSide ? decoded.pixels() : decodePixels(source.clone(), format, width, fullSide)),
+    pixels: () => (pixels ??= decodePixels(source(), format, width, limits.maxSide)),
+    upright: () => (upright ??= fullSide <= limits.maxSide ? decoded.pixels() : decodePixels(source(), format, width, fullSide)),
   };
   return decoded;
 }
@@ -110,7 +110,8 @@ async function readHeader(source: Sharp, format: ImageFileFormat) {
 // BMP: sharp has no BMP loader. The header's size is checked before the pure-JS decoder allocates.
 const BMP_MAX_SIDE = 100_000;
 
-function bmpSource(bytes: Buffer, maxPixels: number): Sharp {
+/** The file decoded once (checked first), then a sharp pipeline on its pixels per use. */
+function bmpSource(bytes: Buffer, maxPixels: number): () => Sharp {
   if (bytes.length < 26) throw corrupt(ImageFileFormat.BMP, 'header truncated');
   const width = bytes.readInt32LE(18);
   const height = Math.abs(bytes.readInt32LE(22));
@@ -127,7 +128,8 @@ function bmpSource(bytes: Buffer, maxPixels: number): Sharp {
   if (decoded.data.length < decoded.width * decoded.height * 4) throw corrupt(ImageFileFormat.BMP, 'pixel data truncated');
   // The decoder leaves alpha at 0 for 24-bit files; BMP alpha is unused in practice, so make it opaque.
   for (let i = 3; i < decoded.data.length; i += 4) decoded.data[i] = 255;
-  return sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 4 } });
+  const { data, width: bmpWidth, height: bmpHeight } = decoded;
+  return () => sharp(data, { raw: { width: bmpWidth, height: bmpHeight, channels: 4 } });
 }
 
 function tooManyPixels(width: number, height: number, maxPixels: number): UserFacingError {

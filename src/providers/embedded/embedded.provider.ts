@@ -258,6 +258,7 @@ const pixelImage = (p: DetectionPixels) => ({ data: p.data, width: p.width, heig
 
 /** Detection pixels -> client coordinates (pixel centres correspond); depth scales with x and y. */
 function meshToClient(mesh: PackedMesh, scale: number): PackedMesh {
+  if (scale === 1) return mesh;
   const offset = 0.5 * scale - 0.5;
   return mesh.map((v, i) => (i % 3 === 2 ? v * scale : v * scale + offset));
 }

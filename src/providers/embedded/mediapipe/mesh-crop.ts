@@ -31,17 +31,20 @@ function halvedRegion(image: PixelImage, x0: number, y0: number, width: number, 
   return { ...level, k };
 }
 
-/** 2x2 averages of a level. */
+/** 2x2 averages of a level (the channels written out: a loop over them ran at a third of the speed). */
 function halve({ values, rowValues, x0, y0, width, height }: Level): Level {
   const w = width >> 1;
   const h = height >> 1;
   const half = new Float32Array(w * h * 3);
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const top = (y0 + 2 * y) * rowValues + (x0 + 2 * x) * 3;
-      for (let c = 0; c < 3; c++) {
-        half[(y * w + x) * 3 + c] = (values[top + c]! + values[top + 3 + c]! + values[top + rowValues + c]! + values[top + rowValues + 3 + c]!) / 4;
-      }
+    let top = (y0 + 2 * y) * rowValues + x0 * 3;
+    let at = y * w * 3;
+    for (let x = 0; x < w; x++, top += 6, at += 3) {
+      const bottom = top + rowValues;
+      // Quarter of the sum: exact in floats, as a division by 4 is.
+      half[at] = (values[top]! + values[top + 3]! + values[bottom]! + values[bottom + 3]!) * 0.25;
+      half[at + 1] = (values[top + 1]! + values[top + 4]! + values[bottom + 1]! + values[bottom + 4]!) * 0.25;
+      half[at + 2] = (values[top + 2]! + values[top + 5]! + values[bottom + 2]! + values[bottom + 5]!) * 0.25;
     }
   }
   return { values: half, rowValues: w * 3, x0: 0, y0: 0, width: w, height: h };
@@ -76,29 +79,31 @@ export function sampleCrop(image: PixelImage, crop: Similarity, side: number, ou
   const by = (b.y - y0 + 0.5) / k - 0.5;
   const tap = (x: number, y: number, c: number) => (x >= 0 && x < w && y >= 0 && y < h ? values[start + y * rowValues + x * 3 + c]! : 0);
   for (let v = 0; v < side; v++) {
+    const turnedX = ay * v;
+    const turnedY = ax * v;
     for (let u = 0; u < side; u++) {
-      const x = ax * u - ay * v + bx;
-      const y = ay * u + ax * v + by;
+      const x = ax * u - turnedX + bx;
+      const y = ay * u + turnedY + by;
       const xf = Math.floor(x);
       const yf = Math.floor(y);
       const fx = x - xf;
       const fy = y - yf;
+      const gx = 1 - fx;
+      const gy = 1 - fy;
       const target = offset + (v * side + u) * 3;
       if (xf >= 0 && yf >= 0 && xf + 1 < w && yf + 1 < h) {
-        // All four taps inside: the common case, read directly.
+        // All four taps inside: the common case, read directly, the channels written out.
         const i = start + yf * rowValues + xf * 3;
         const j = i + rowValues;
-        for (let c = 0; c < 3; c++) {
-          const top = values[i + c]! * (1 - fx) + values[i + 3 + c]! * fx;
-          const bottom = values[j + c]! * (1 - fx) + values[j + 3 + c]! * fx;
-          out[target + c] = (top * (1 - fy) + bottom * fy) / 255;
-        }
+        out[target] = ((values[i]! * gx + values[i + 3]! * fx) * gy + (values[j]! * gx + values[j + 3]! * fx) * fy) / 255;
+        out[target + 1] = ((values[i + 1]! * gx + values[i + 4]! * fx) * gy + (values[j + 1]! * gx + values[j + 4]! * fx) * fy) / 255;
+        out[target + 2] = ((values[i + 2]! * gx + values[i + 5]! * fx) * gy + (values[j + 2]! * gx + values[j + 5]! * fx) * fy) / 255;
         continue;
       }
       for (let c = 0; c < 3; c++) {
-        const top = tap(xf, yf, c) * (1 - fx) + tap(xf + 1, yf, c) * fx;
-        const bottom = tap(xf, yf + 1, c) * (1 - fx) + tap(xf + 1, yf + 1, c) * fx;
-        out[target + c] = (top * (1 - fy) + bottom * fy) / 255;
+        const top = tap(xf, yf, c) * gx + tap(xf + 1, yf, c) * fx;
+        const bottom = tap(xf, yf + 1, c) * gx + tap(xf + 1, yf + 1, c) * fx;
+        out[target + c] = (top * gy + bottom * fy) / 255;
       }
     }
   }
