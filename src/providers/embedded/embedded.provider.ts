@@ -56,15 +56,22 @@ const FACE_API_VERSION = packageVersion('@vladmandic/face-api');
 const DEFAULT_MAX_QUEUED_IMAGES = 64; // as MAX_QUEUED_IMAGES
 // Whole detections of a real photo per worker before the provider is ready, so that the JIT has
 // compiled the detection path: without them a fresh service's first 24 requests ran at 1.38-1.48x
-// the p50 of later ones (BENCH_ONLY=engines npm run bench).
-const WARM_UP_DETECTIONS = 6;
+// the p50 of later ones (BENCH_ONLY=engines npm run bench). The photo comes at several sizes, so
+// that its faces' crops take every common number of halvings: one size left the halving loop cold,
+// and a large face's first crops took 20 ms more.
+const WARM_UP_DETECTIONS = 12;
+const WARM_UP_WIDTHS = [640, 1280, 960, 480];
+// Decodes alone on top: each of libuv's threads (4 by default) and libvips' own grows its memory
+// over its first decodes (page faults), which made a fresh service's first decodes 1.7x slower.
+const WARM_UP_DECODES = 48;
+const WARM_UP_DECODES_AT_ONCE = 4;
 const WARM_UP_LIMITS = { maxPixels: 40_000_000, maxSide: 1280 };
 
-/** Three faces at 640 px: face-api's demo photo, which its npm package ships; undefined if it is gone. */
-async function warmUpPhoto(): Promise<Buffer | undefined> {
+/** Three faces: face-api's demo photo, which its npm package ships, at each warm-up width; none if it is gone. */
+async function warmUpPhotos(): Promise<Buffer[]> {
   const file = path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo', 'sample1.jpg');
-  if (!fs.existsSync(file)) return undefined;
-  return sharp(file).resize(640).jpeg({ quality: 90 }).toBuffer();
+  if (!fs.existsSync(file)) return [];
+  return Promise.all(WARM_UP_WIDTHS.map((width) => sharp(file).resize(width).jpeg({ quality: 90 }).toBuffer()));
 }
 
 // An engine worker keeps about 11 MB of live heap and allocates several MB of typed arrays an image
@@ -123,14 +130,23 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
    */
   async start(): Promise<void> {
     await Promise.all(Array.from({ length: this.options.threads }, () => this.run('warmUp', null)));
-    const photo = await warmUpPhoto();
+    const photos = await warmUpPhotos();
+    const photo = (n: number) => at(photos, n % photos.length);
     const settings = { minConfidence: 0, maxFaces: 100, provider: ProviderName.EMBEDDED };
-    for (let round = 0; photo && round < WARM_UP_DETECTIONS; round++) {
+    for (let round = 0; photos.length && round < WARM_UP_DETECTIONS; round++) {
       const images = await Promise.all(
-        Array.from({ length: this.options.threads }, (_, i) => checkImage({ bytes: photo, sha256: `warm-up ${i}` }, WARM_UP_LIMITS)),
+        Array.from({ length: this.options.threads }, (_, i) => checkImage({ bytes: photo(round), sha256: `warm-up ${i}` }, WARM_UP_LIMITS)),
       );
       await Promise.all(images.map((image) => this.detect([image], settings)));
     }
+    let decoded = 0;
+    const decoding = async () => {
+      while (photos.length && decoded < WARM_UP_DECODES) {
+        const image = await checkImage({ bytes: photo(decoded++), sha256: 'warm-up decode' }, WARM_UP_LIMITS);
+        await image.pixels();
+      }
+    };
+    await Promise.all(Array.from({ length: WARM_UP_DECODES_AT_ONCE }, decoding));
     observeEngine({
       queued: () => this.queue.queued,
       running: () => this.queue.running,
