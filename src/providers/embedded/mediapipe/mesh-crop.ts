@@ -4,7 +4,7 @@ import { squareFootprint, type Similarity } from '../../../geometry/similarity';
 import type { PixelImage } from '../engine-protocol';
 
 // Large faces are halved at most this many times before their crop is sampled (antialiasing).
-const MAX_HALVINGS = 4;
+export const MAX_HALVINGS = 4;
 
 /** A width x height rectangle of RGB values at (x0, y0) of rows `rowValues` long: the image's bytes, or a halved level. */
 interface Level {
