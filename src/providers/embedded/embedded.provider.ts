@@ -56,9 +56,9 @@ const FACE_API_VERSION = packageVersion('@vladmandic/face-api');
 const DEFAULT_MAX_QUEUED_IMAGES = 64; // as MAX_QUEUED_IMAGES
 // Whole detections of a real photo per worker before the provider is ready, so that the JIT has
 // compiled the detection path: without them a fresh service's first 24 requests ran at 1.38-1.48x
-// the p50 of later ones (BENCH_ONLY=engines npm run bench). The photo comes at several sizes, so
-// that its faces' crops take every common number of halvings: one size left the halving loop cold,
-// and a large face's first crops took 20 ms more.
+// the p50 of later ones (BENCH_ONLY=engines npm run bench). The photo comes at several widths, so
+// that decoding, the letterbox and the crops see more than one image and face size (the engine's
+// own warm-up cuts crops at every halving count).
 const WARM_UP_DETECTIONS = 12;
 const WARM_UP_WIDTHS = [640, 1280, 960, 480];
 // Decodes alone on top: each of libuv's threads (4 by default) and libvips' own grows its memory

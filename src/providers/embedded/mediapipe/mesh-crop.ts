@@ -31,7 +31,7 @@ function halvedRegion(image: PixelImage, x0: number, y0: number, width: number, 
   return { ...level, k };
 }
 
-/** 2x2 averages of a level (the channels written out: a loop over them ran at a third of the speed). */
+/** 2x2 averages of a level, the channels written out (as in sampleCrop's common case). */
 function halve({ values, rowValues, x0, y0, width, height }: Level): Level {
   const w = width >> 1;
   const h = height >> 1;
