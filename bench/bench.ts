@@ -483,7 +483,7 @@ const FRESH_STARTS = 3;
 
 /**
  * The embedded engines and runtimes side by side: each as its own service process with the same
- * threads, over GraphQL. Each service's first 24 requests are timed as soon as it is ready; then all
+ * threads, over GraphQL. Each serves 200 requests (3 for faceapi) on its own first; then all
  * run at once, idle but for the one being measured, and every figure interleaves them, so that this
  * machine's drift (up to 50 % between runs) falls on all alike. Latency on the single-face photo after
  * 200 requests, in runs of LATENCY_RUN consecutive requests to each service in turn (as a client sends
@@ -495,7 +495,9 @@ const FRESH_STARTS = 3;
  */
 async function benchEngines(single: Photo, group: Photo, threads: number) {
   interface Row {
+    /** The median over fresh starts alone of their first FIRST_REQUESTS requests' p50. */
     firstP50?: number;
+    firstP50s?: number[];
     /** One request to each service in turn. */
     times: number[];
     /** LATENCY_RUN requests to each service in turn. */
@@ -516,13 +518,7 @@ async function benchEngines(single: Photo, group: Photo, threads: number) {
   for (const variant of ENGINE_VARIANTS) {
     const service = await startService({ WORKER_THREADS: String(threads), ...variant.env });
     const row: Row = { times: [], runTimes: [], throughput: {}, groupThroughput: {}, cpuMsPerRequest: {}, peakRssMb: 0, oneWorkerPeakRssMb: 0 };
-    let served = 0;
-    if (variant.full) {
-      const first: number[] = [];
-      for (; served < FIRST_REQUESTS; served++) first.push(await timed(() => postDetect(service.url, single)));
-      row.firstP50 = percentile(first, 50);
-    }
-    for (; served < (variant.full ? WARM_AFTER : 3); served++) await postDetect(service.url, single);
+    for (let served = 0; served < (variant.full ? WARM_AFTER : 3); served++) await postDetect(service.url, single);
     services.push(service);
     rows.push(row);
   }
@@ -599,6 +595,7 @@ async function benchEngines(single: Photo, group: Photo, threads: number) {
     // service's first requests against its own later ones.
     const row = rows[k]!;
     row.aloneTimes = [];
+    row.firstP50s = [];
     row.firstVsWarmAlone = [];
     for (let start = 0; start < FRESH_STARTS; start++) {
       const alone = await startService({ WORKER_THREADS: String(threads), ...variant.env });
@@ -609,12 +606,14 @@ async function benchEngines(single: Photo, group: Photo, threads: number) {
       for (let i = 0; i < 100; i++) warm.push(await timed(() => postDetect(alone.url, single)));
       alone.child.kill('SIGTERM');
       row.aloneTimes.push(...warm);
+      row.firstP50s.push(percentile(first, 50));
       row.firstVsWarmAlone.push(percentile(first, 50) / percentile(warm, 50));
     }
+    row.firstP50 = percentile(row.firstP50s, 50);
   }
   console.log(`\nEmbedded engines and runtimes, GraphQL over HTTP, ${threads} worker threads each, interleaved`);
   console.log(
-    `| engine | ${single.name}: first ${FIRST_REQUESTS} p50 | p50 / p95 ms after ${WARM_AFTER}: in runs of ${LATENCY_RUN} | one request each in turn | req/s at concurrency 1 / 4 / 8 | CPU ms per request at 1 / 8 | ${group.name}: req/s at 1 / 8 | peak RSS | peak RSS, 1 worker |`,
+    `| engine | ${single.name}: first ${FIRST_REQUESTS} p50, fresh services alone (median) | p50 / p95 ms after ${WARM_AFTER}: in runs of ${LATENCY_RUN} | one request each in turn | req/s at concurrency 1 / 4 / 8 | CPU ms per request at 1 / 8 | ${group.name}: req/s at 1 / 8 | peak RSS | peak RSS, 1 worker |`,
   );
   console.log('|---|---|---|---|---|---|---|---|---|');
   const table: Record<string, unknown> = {};

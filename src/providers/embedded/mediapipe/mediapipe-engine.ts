@@ -227,9 +227,8 @@ function warmUpSampling(): void {
   const side = 24;
   const out = new Float32Array(side * side * 3);
   for (let round = 0; round < 4; round++) {
-    for (let halvings = 0; halvings <= MAX_HALVINGS; halvings++) {
-      // Image pixels per crop pixel that take `halvings` halvings (1.5 to 3 take one, 3 to 6 two, ...).
-      const perPixel = halvings === 0 ? 1 : 1.8 * 2 ** (halvings - 1);
+    // Each doubling of the image pixels per crop pixel takes one more halving, up to the last.
+    for (let perPixel = 1; perPixel <= 2 ** (MAX_HALVINGS + 1); perPixel *= 2) {
       sampleCrop(image, { a: { x: perPixel, y: 0.1 }, b: { x: 2, y: 1 } }, side, out, 0);
     }
   }
