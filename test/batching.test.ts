@@ -11,8 +11,10 @@ import { ProviderName } from '../src/config';
 
 let server: TestServer;
 let counting: CountingProvider;
+let embedded: EmbeddedProvider;
 beforeAll(async () => {
-  counting = new CountingProvider(new EmbeddedProvider({ threads: 2, engine: 'mediapipe' }));
+  embedded = new EmbeddedProvider({ threads: 2, engine: 'mediapipe' });
+  counting = new CountingProvider(embedded);
   server = await startTestServer({ MAX_BATCH_SIZE: '16' }, { provider: counting });
 });
 afterAll(() => server?.stop());
@@ -66,11 +68,29 @@ test('loaders are per request: the same image in two requests is detected twice'
   expect(counting.calls).toHaveLength(2);
 });
 
-test('images that fail to decode never reach the provider', async () => {
+test('images whose header cannot be read never reach the provider', async () => {
   const images = [{ base64: Buffer.from('GIF89a-but-not-really-a-gif').toString('base64') }, { base64: readBase64('photos', 'sad.jpg') }];
   const { body } = await server.graphql(DETECT_BATCH, { images });
   expect(body.data.detectLandmarksBatch[0].userErrors[0].code).toBe('CORRUPT_IMAGE');
   expect(counting.calls).toEqual([[expect.any(String)]]);
+});
+
+test("a file whose header reads but whose pixels do not gets its typed error from the engine's worker, and the images in its task their faces", async () => {
+  const whole = await variants(3);
+  // Cut after the header: only decoding the pixels, in the worker, finds the file truncated.
+  const truncated = whole.map((base64) => {
+    const bytes = Buffer.from(base64, 'base64');
+    return bytes.subarray(0, Math.floor(bytes.length / 2)).toString('base64');
+  });
+  const images = whole.flatMap((base64, i) => [{ base64: truncated[i] }, { base64 }]);
+  const tasksBefore = embedded.stats.detect;
+  const { body } = await server.graphql(DETECT_BATCH, { images });
+  const results = body.data.detectLandmarksBatch as Array<{ faces: unknown[]; userErrors: Array<{ code: string; message: string }> }>;
+  expect(results.map((r) => r.userErrors[0]?.code ?? r.faces.length)).toEqual(['CORRUPT_IMAGE', 1, 'CORRUPT_IMAGE', 1, 'CORRUPT_IMAGE', 1]);
+  expect(results[0]!.userErrors[0]!.message).toMatch(/JPEG file is corrupt or truncated/);
+  expect(counting.calls.map((call) => call.length)).toEqual([6]);
+  // Six images in fewer tasks: some task carried a broken file and a whole one together.
+  expect(embedded.stats.detect - tasksBefore).toBeLessThan(6);
 });
 
 /** A provider that fails in the ways a real one can: per image, or the whole call. */

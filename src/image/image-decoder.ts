@@ -30,6 +30,19 @@ export interface DetectionPixels extends RgbImage {
 }
 
 /**
+ * What decoding a file to its detection pixels takes, as plain data that can cross to a worker
+ * thread: `decodeFile` there gives the pixels that `CheckedImage.pixels()` gives here.
+ */
+export interface EncodedImage {
+  bytes: Uint8Array;
+  format: ImageFileFormat;
+  /** Width of the upright image (EXIF orientation applied). */
+  uprightWidth: number;
+  maxSide: number;
+  maxPixels: number;
+}
+
+/**
  * An image whose header passed every check. Pixels are decoded on first use and shared after, so a
  * provider that can send the file as it is (MXFace, for an upright JPEG) never pays for a decode.
  */
@@ -37,6 +50,8 @@ export interface CheckedImage {
   info: ImageMetadata;
   /** The file as received. */
   bytes: Buffer;
+  /** The file with its decoding settings, when sharp decodes it (not BMP, not a video frame). */
+  encoded?: EncodedImage;
   pixels(): Promise<DetectionPixels>;
   /** The upright picture at full resolution (scale 1), for crops; the same decode as `pixels` when that was not downscaled. */
   upright(): Promise<DetectionPixels>;
@@ -56,7 +71,8 @@ export async function checkImage(image: ImageBytes, limits: ImageLimits): Promis
     throw new UserFacingError(ErrorCode.UNSUPPORTED_FORMAT, 'The file is not an image in a supported format (JPEG, PNG, WebP, GIF, TIFF, AVIF or BMP).');
   }
   // A decoder per use: sharp's clone() deep-copied its options, the file's bytes included, every time.
-  const source = format === ImageFileFormat.BMP ? bmpSource(image.bytes, limits.maxPixels) : () => sharpSource(image.bytes, limits.maxPixels);
+  const isBmp = format === ImageFileFormat.BMP;
+  const source = isBmp ? bmpSource(image.bytes, limits.maxPixels) : () => sharpSource(image.bytes, limits.maxPixels);
   const header = await readHeader(source(), format);
   const pixelCount = header.width * header.height;
   if (pixelCount > limits.maxPixels) {
@@ -69,10 +85,16 @@ export async function checkImage(image: ImageBytes, limits: ImageLimits): Promis
   const decoded: CheckedImage = {
     info: { sha256: image.sha256, byteLength: image.bytes.length, format, orientation: header.orientation, width, height },
     bytes: image.bytes,
+    encoded: isBmp ? undefined : { bytes: image.bytes, format, uprightWidth: width, maxSide: limits.maxSide, maxPixels: limits.maxPixels },
     pixels: () => (pixels ??= decodePixels(source(), format, width, limits.maxSide)),
     upright: () => (upright ??= fullSide <= limits.maxSide ? decoded.pixels() : decodePixels(source(), format, width, fullSide)),
   };
   return decoded;
+}
+
+/** The detection pixels of a file that sharp decodes, on whichever thread calls it; failures are UserFacingErrors. */
+export function decodeFile(file: EncodedImage): Promise<DetectionPixels> {
+  return decodePixels(sharpSource(file.bytes, file.maxPixels), file.format, file.uprightWidth, file.maxSide);
 }
 
 async function decodePixels(source: Sharp, format: ImageFileFormat, uprightWidth: number, maxSide: number): Promise<DetectionPixels> {
@@ -92,7 +114,7 @@ async function decodePixels(source: Sharp, format: ImageFileFormat, uprightWidth
   return { data: pixels.data, width: pixels.info.width, height: pixels.info.height, scale: uprightWidth / pixels.info.width };
 }
 
-function sharpSource(bytes: Buffer, maxPixels: number): Sharp {
+function sharpSource(bytes: Uint8Array, maxPixels: number): Sharp {
   // failOn 'error': truncated and broken files fail, harmless encoder warnings do not.
   return sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error', animated: false, sequentialRead: true });
 }

@@ -3,6 +3,8 @@
 import type { Box, Point } from '../../geometry/geometry';
 import type { MeshPoint, PackedMesh } from './mediapipe/face-mesh';
 import type { EmbeddedEngineName, EngineRuntime, FaceDetectorName } from '../../config';
+import type { ErrorCode } from '../../errors';
+import type { EncodedImage } from '../../image/image-decoder';
 
 // The engine kinds are configuration's names (config.ts); the protocol carries them.
 export type { EmbeddedEngineName, EngineRuntime, FaceDetectorName, SecondDetectorName } from '../../config';
@@ -59,6 +61,23 @@ export interface DetectInput extends PixelImage {
   maxFaces: number;
 }
 
+/** An image to detect in as its file: the worker decodes it, so the pixels never cross threads. */
+export interface EncodedDetectInput {
+  file: EncodedImage;
+  maxFaces: number;
+}
+
+/** A file the worker could not decode: the user error to give for it. */
+export interface DecodeFailure {
+  failure: { code: ErrorCode; message: string };
+}
+
+/** One image's answer to a detect task: its faces and the scale of the pixels they were found in (as `DetectInput.scale`). */
+export interface DetectedImage {
+  faces: EngineFace[];
+  scale: number;
+}
+
 /** One face in the pixel-index coordinates of the task's pixels. */
 export interface EngineFace {
   box: Box;
@@ -81,8 +100,8 @@ export interface SeededMesh {
 export interface EngineTasks {
   /** Loads the worker's models and runs each once (before the service reports ready). */
   warmUp: { input: null; result: void };
-  /** The faces of each image; the mediapipe engine batches their meshes. */
-  detect: { input: { images: DetectInput[] }; result: EngineFace[][] };
+  /** The faces of each image, decoded first where it comes as a file; the mediapipe engine batches their meshes. */
+  detect: { input: { images: Array<DetectInput | EncodedDetectInput> }; result: Array<DetectedImage | DecodeFailure> };
   /** The 478-point mesh of faces found elsewhere (MXFace, the faceapi engine, the previous video frame). */
   meshes: { input: PixelImage & { seeds: FaceSeed[] }; result: SeededMesh[] };
   /** Expression probabilities per box per image, one batched inference. */
