@@ -489,7 +489,7 @@ const FRESH_STARTS = 3;
  * 200 requests, in runs of LATENCY_RUN consecutive requests to each service in turn (as a client sends
  * them), and one request to each in turn (each then finds its caches cold from the others' work);
  * throughput at concurrency 1, 4 and 8 and on a 6-face photo at concurrency 1 and 8, in windows of
- * each service in turn; peak RSS, and that of a service with one worker thread; and, for each
+ * each service and concurrency in turn; peak RSS, and that of a service with one worker thread; and, for each
  * mediapipe runtime, FRESH_STARTS fresh services alone: their first 24 requests against their 100
  * after 200 (the first-requests target compares these, in the same conditions), and the latency alone.
  */
@@ -558,29 +558,35 @@ async function benchEngines(single: Photo, group: Photo, threads: number) {
     await Promise.all(marks);
     return { done: ends.filter((t) => t >= from && t < until).length, cpuMs: cpu[1]! - cpu[0]! };
   };
-  // Throughput: a window of each service in turn, ROUNDS times; requests per second over all of them.
+  // Throughput: in each of ROUNDS rounds, a window of each service at each concurrency in turn;
+  // requests per second over all of them. The ratios between concurrencies (bbt4.jpg's target) and
+  // between services then compare windows that the machine's drift fell on alike.
   const ROUNDS = 4;
-  const interleaved = async (p: Photo, concurrency: number, into: (row: Row) => Record<number, number>, measured = services) => {
-    const done = services.map(() => 0);
-    const cpu = services.map(() => 0);
+  const interleaved = async (p: Photo, concurrencies: number[], into: (row: Row) => Record<number, number>, measured = services) => {
+    const done = services.map(() => concurrencies.map(() => 0));
+    const cpu = services.map(() => concurrencies.map(() => 0));
     for (let round = 0; round < ROUNDS; round++) {
       for (const [k, service] of services.entries()) {
         if (!measured.includes(service)) continue;
-        const window = await steady(service, p, concurrency);
-        done[k]! += window.done;
-        cpu[k]! += window.cpuMs;
+        for (const [c, concurrency] of concurrencies.entries()) {
+          const window = await steady(service, p, concurrency);
+          done[k]![c]! += window.done;
+          cpu[k]![c]! += window.cpuMs;
+        }
       }
     }
     rows.forEach((row, k) => {
       if (!measured.includes(at(services, k))) return;
-      into(row)[concurrency] = done[k]! / ((ROUNDS * WINDOW_MS) / 1000);
-      if (p === single) row.cpuMsPerRequest[concurrency] = cpu[k]! / done[k]!;
+      concurrencies.forEach((concurrency, c) => {
+        into(row)[concurrency] = done[k]![c]! / ((ROUNDS * WINDOW_MS) / 1000);
+        if (p === single) row.cpuMsPerRequest[concurrency] = cpu[k]![c]! / done[k]![c]!;
+      });
     });
   };
-  for (const concurrency of [1, 4, 8]) await interleaved(single, concurrency, (row) => row.throughput);
+  await interleaved(single, [1, 4, 8], (row) => row.throughput);
   // The group photo on the engines whose rows show it.
   const full = services.filter((_, k) => at(ENGINE_VARIANTS, k).full);
-  for (const concurrency of [1, 8]) await interleaved(group, concurrency, (row) => row.groupThroughput, full);
+  await interleaved(group, [1, 8], (row) => row.groupThroughput, full);
   services.forEach((service, k) => {
     rows[k]!.peakRssMb = service.peakRssMb();
     service.child.kill('SIGTERM');
