@@ -27,7 +27,7 @@ export const detect: EngineWorker['detect'] = async ({ images }) => {
   const decoded = await Promise.all(images.map(decodeForDetection));
   const faces = await callFlattened(
     decoded.map((image) => ('failure' in image ? [] : [image])),
-    (ready) => detectDecoded(ready),
+    detectDecoded,
   );
   return decoded.map((image, i): DetectedImage | DecodeFailure => ('failure' in image ? image : { faces: at(at(faces, i), 0), scale: image.scale }));
 };
