@@ -82,11 +82,13 @@ export async function checkImage(image: ImageBytes, limits: ImageLimits): Promis
   let pixels: Promise<DetectionPixels> | undefined;
   let upright: Promise<DetectionPixels> | undefined;
   const fullSide = Math.max(width, height);
+  const encoded = isBmp ? undefined : { bytes: image.bytes, format, uprightWidth: width, maxSide: limits.maxSide, maxPixels: limits.maxPixels };
   const decoded: CheckedImage = {
     info: { sha256: image.sha256, byteLength: image.bytes.length, format, orientation: header.orientation, width, height },
     bytes: image.bytes,
-    encoded: isBmp ? undefined : { bytes: image.bytes, format, uprightWidth: width, maxSide: limits.maxSide, maxPixels: limits.maxPixels },
-    pixels: () => (pixels ??= decodePixels(source(), format, width, limits.maxSide)),
+    encoded,
+    // The same decode as the engine's worker makes of `encoded`, so per-face work sees the detection's pixels.
+    pixels: () => (pixels ??= encoded ? decodeFile(encoded) : decodePixels(source(), format, width, limits.maxSide)),
     upright: () => (upright ??= fullSide <= limits.maxSide ? decoded.pixels() : decodePixels(source(), format, width, fullSide)),
   };
   return decoded;

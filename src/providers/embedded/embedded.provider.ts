@@ -272,9 +272,10 @@ function busyAsUserError(error: unknown): never {
 }
 
 /**
- * A file goes to the worker as it came, and is decoded there: the main thread then never holds
- * its pixels (a 6-face 1280 px photo: 2.8 MB of external memory a request, which drove a full
- * collection every 9-10 requests, plus 1 ms of copying to the worker). Frames and BMPs go as pixels.
+ * A file goes to the worker as it came, and is decoded there: the main thread never holds its
+ * pixels, nor does the queue (a 1280 px photo's are 2.8 MB against its file's 160 kB). On bbt4.jpg
+ * V8's helper threads then took 3.2-5.1 ms a request against 5.0-5.6, the workers as much more
+ * (docs/accuracy-and-speed.md). Frames and BMPs go as pixels.
  */
 async function detectInput(image: CheckedImage, maxFaces: number): Promise<DetectInput | EncodedDetectInput> {
   if (image.encoded) return { file: image.encoded, maxFaces };
