@@ -149,6 +149,12 @@ describe('mesh -> 68 regression', () => {
     expect(second!.y).toBeCloseTo(130, 9);
   });
 
+  test('a table naming a vertex the mesh lacks, or missing its constant, is an error, not NaN points', () => {
+    const point = table.points[0]!;
+    expect(() => ibug68ByRegression(mesh, { ...table, points: [{ ...point, vertices: [1, 478] }] })).toThrow('the mesh has no vertex 478');
+    expect(() => ibug68ByRegression(mesh, { ...table, points: [{ ...point, x: point.x.slice(0, -1) }] })).toThrow(RangeError);
+  });
+
   test('the fitted table: 68 points, valid vertices, and it moves with the face', () => {
     const shifted = mesh.map((p) => ({ x: p.x + 7, y: p.y - 3, z: p.z }));
     const a = ibug68FromMesh(mesh);

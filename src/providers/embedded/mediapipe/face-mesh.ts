@@ -67,7 +67,11 @@ export type PackedMesh = Float32Array;
 
 export function packMesh(points: readonly MeshPoint[]): PackedMesh {
   const packed = new Float32Array(points.length * 3);
-  points.forEach((p, i) => packed.set([p.x, p.y, p.z], 3 * i));
+  points.forEach((p, i) => {
+    packed[3 * i] = p.x;
+    packed[3 * i + 1] = p.y;
+    packed[3 * i + 2] = p.z;
+  });
   return packed;
 }
 

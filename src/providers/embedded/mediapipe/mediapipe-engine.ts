@@ -192,7 +192,14 @@ export class MediapipeEngine {
       const depthScale = Math.hypot(crop.a.x, crop.a.y);
       return {
         presence: at(presence, i),
-        mesh: refined.map((p) => ({ ...applySimilarity(crop, p), z: p.z * depthScale })),
+        // The fresh points moved in place: a copy of each (a spread, at first) was most of a photo's garbage.
+        mesh: refined.map((p) => {
+          const q = applySimilarity(crop, p);
+          p.x = q.x;
+          p.y = q.y;
+          p.z *= depthScale;
+          return p;
+        }),
       };
     });
   }
