@@ -114,6 +114,14 @@ test('mutations are refused over GET', async () => {
   expect(response.status).toBe(405);
 });
 
+test('no answer may be stored by a cache: faces, a query and a refusal all say no-store', async () => {
+  const detect = JSON.stringify({ query: DETECT, variables: { image: { base64: readBase64('photos', 'happy.jpg') } } });
+  for (const body of [detect, JSON.stringify({ query: '{ serviceInfo { version } }' }), JSON.stringify({ query: '{ serviceInf }' })]) {
+    const response = await post(body);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  }
+});
+
 test('after all of the above the server is healthy and still detects faces', async () => {
   expect((await fetch(`${server.url}/health`)).status).toBe(200);
   const { body } = await server.graphql(DETECT, { image: { base64: readBase64('photos', 'happy.jpg') } });

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import cors from 'cors';
@@ -94,6 +94,8 @@ export async function startServer(config: Config, providers: Providers, schema: 
     validationRules: armor.validationRules,
     plugins: [
       recordOperationName,
+      ApolloServerPluginCacheControlDisabled(),
+      neverStored,
       ...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { serverWillStart: async () => ({ drainServer: () => subscriptions.dispose() }) },
@@ -192,6 +194,21 @@ const recordOperationName: ApolloServerPlugin<GraphQLContext> = {
     return {
       async didResolveOperation({ contextValue, operationName, operation }) {
         contextValue.record.operation = operationName ?? operation?.operation;
+      },
+    };
+  },
+};
+
+/**
+ * Every answer is one client's, about its own images: `cache-control: no-store`, always. Apollo's
+ * cache-control plugin came to the same header from per-field hints, with a hook call and its
+ * garbage for each field resolved (about 2000 in a 6-face answer's landmarks).
+ */
+const neverStored: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        response.http.headers.set('cache-control', 'no-store');
       },
     };
   },
