@@ -121,7 +121,7 @@ describe('mesh -> 68 regression', () => {
     trainingFaces: 0,
     points: [
       { vertices: [1, 2], x: [0.5, 0, 0, 0.5, 0, 0, 0], y: [0, 0.5, 0, 0, 0.5, 0, 0] }, // the midpoint of vertices 1 and 2
-      { vertices: [1], x: [0, 0, 0, 0.25], y: [0, 0, 1, -0.5] }, // a constant in x; y from the depth
+      { vertices: [2], x: [0, 0, 0, 0.25], y: [0, 0, 1, -0.5] }, // a constant in x; y from the depth
     ],
   };
   const mesh = Array.from({ length: 478 }, () => ({ x: 0, y: 0, z: 0 }));
@@ -141,12 +141,17 @@ describe('mesh -> 68 regression', () => {
 
   test('each point applies its weights in the frame, then returns to image pixels', () => {
     // Vertex 1 is at frame (0, 0.5), vertex 2 at (0.5, 1) with depth 0.2: their midpoint (0.25, 0.75)
-    // is image (70, 130); the second point is frame (0.25, 1 * 0 - 0.5) = image (120, 130).
+    // is image (70, 130); the second point is frame (0.25, 1 * 0.2 - 0.5) = image (112, 130).
     const [mid, second] = ibug68ByRegression(mesh, table);
     expect(mid!.x).toBeCloseTo(70, 9);
     expect(mid!.y).toBeCloseTo(130, 9);
-    expect(second!.x).toBeCloseTo(120, 9);
+    expect(second!.x).toBeCloseTo(112, 9);
     expect(second!.y).toBeCloseTo(130, 9);
+  });
+
+  test('a mesh with both eye corners at one place has no frame', () => {
+    const flat = mesh.map((p, i) => (i === 263 ? mesh[33]! : p));
+    expect(() => meshFrame(flat)).toThrow('the mesh has both eye corners at one place');
   });
 
   test('a table naming a vertex the mesh lacks, or missing its constant, is an error, not NaN points', () => {
