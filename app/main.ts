@@ -42,13 +42,15 @@ async function main(): Promise<void> {
       );
   };
   const started = Date.now();
-  providers.start().then(
-    () => log.info('ready', { loadMs: Date.now() - started }),
-    (error: unknown) => {
-      log.fatal('provider failed to start', { error: describeError(error) });
-      stop(1);
-    },
-  );
+  providers
+    .start(() => server.warmUp())
+    .then(
+      () => log.info('ready', { loadMs: Date.now() - started }),
+      (error: unknown) => {
+        log.fatal('provider failed to start', { error: describeError(error) });
+        stop(1);
+      },
+    );
   const shutdown = (signal: string) => {
     log.info('shutting down', { signal });
     stop(0);

@@ -54,6 +54,7 @@ export const envSchema = z.object({
   YUNET_MODEL_PATH: z.string().min(1).optional(),
   WORKER_THREADS: int(1, 64).default(os.availableParallelism()),
   MAX_QUEUED_IMAGES: int(1, 100_000).default(64),
+  WARM_UP_REQUESTS: int(0, 1000).default(24),
   MAX_IMAGE_BYTES: int(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
   MAX_IMAGE_PIXELS: int(1024, 200_000_000).default(40_000_000),
   MAX_BATCH_SIZE: int(1, 256).default(16),
@@ -142,6 +143,8 @@ const configSchema = envSchema
     workerThreads: e.WORKER_THREADS,
     /** Images waiting for an engine worker at most; more are refused with SERVER_BUSY. */
     maxQueuedImages: e.MAX_QUEUED_IMAGES,
+    /** GraphQL detections the server sends itself over loopback before /ready (embedded engine only); 0: none. */
+    warmUpRequests: e.WARM_UP_REQUESTS,
     /** Set when an MXFace subscription key is configured. */
     mxface: e.MXFACE_SUBSCRIPTION_KEY
       ? {

@@ -7,6 +7,7 @@ import { DETECT } from './support/server';
 import { startService, waitFor, type ServiceProcess } from './support/service-process';
 import { redisServerInstalled, startRedisServer, type RedisServer } from '../tools/redis-server';
 import { describeWithPackage } from './support/system-package';
+import { Redis } from 'ioredis';
 
 const KEYS = ['replica-test-key-a', 'replica-test-key-b'];
 type Replica = ServiceProcess & { url: string };
@@ -18,6 +19,8 @@ describeWithPackage(
 )('two replicas on one Redis', () => {
   let redis: RedisServer;
   let replicas: Replica[] = [];
+  /** Redis's keys once both replicas were ready, before any test sent a request. */
+  let keysAtReady: string[];
 
   beforeAll(async () => {
     redis = await startRedisServer();
@@ -25,6 +28,8 @@ describeWithPackage(
     replicas = await Promise.all([startService(env), startService(env)]);
     // Each replica's Redis connection is up before the test starts.
     await Promise.all(replicas.map((r) => waitFor(() => (r.logLines().some((l) => l.msg === 'redis connected') ? true : undefined), 'redis connected')));
+    const client = new Redis(redis.url);
+    keysAtReady = await client.keys('*').finally(() => client.disconnect());
   });
 
   afterAll(async () => {
@@ -50,6 +55,12 @@ describeWithPackage(
     string,
     string,
   ];
+
+  test('each replica answered its 24 warm-up requests before /ready, and they left nothing in Redis: no cached answer, no rate-limit count', () => {
+    for (const replica of replicas) expect(replica.logLines().filter((l) => l.msg === 'warm-up requests answered')).toMatchObject([{ answered: 24 }]);
+    // BullMQ's bookkeeping of the video queues is all there is.
+    expect(keysAtReady.filter((key) => !key.startsWith('facemark:bull:'))).toEqual([]);
+  });
 
   test('an image detected by one replica is a cache hit on the other: same faces, no engine work', async () => {
     const [a, b] = replicas as [Replica, Replica];

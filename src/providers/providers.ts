@@ -22,12 +22,22 @@ export class Providers {
     return this.byName.get(name);
   }
 
-  async start(): Promise<void> {
+  /** While `start`'s warm-up runs, the providers are started but not yet ready. */
+  private warmingUp = false;
+
+  /** Starts every provider, then runs `warmUp` (the server's requests to itself) before they count as ready. */
+  async start(warmUp?: () => Promise<void>): Promise<void> {
+    this.warmingUp = warmUp !== undefined;
     await Promise.all([...this.byName.values()].map((p) => p.start()));
+    try {
+      await warmUp?.();
+    } finally {
+      this.warmingUp = false;
+    }
   }
 
   isReady(): boolean {
-    return [...this.byName.values()].every((p) => p.isReady());
+    return !this.warmingUp && [...this.byName.values()].every((p) => p.isReady());
   }
 
   isBusy(): boolean {

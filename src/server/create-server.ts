@@ -8,7 +8,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import cors from 'cors';
-import express, { type ErrorRequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { createDetectionLoaders } from '../detection/detection-loaders';
 import { DetectionRunner } from '../detection/detection-runner';
 import type { PhotoTraffic } from '../detection/photo-traffic';
@@ -30,12 +30,23 @@ import { demoPage } from './demo-page';
 import { videoDownloads } from './video-downloads';
 import { serveSubscriptions } from './subscriptions';
 import { graphqlUploadExpress } from 'graphql-upload-minimal';
-import { recordOf, type RequestRecord } from './request-record';
+import { recordOf, RequestRecord } from './request-record';
+import { clientGone } from './client-gone';
+import { warmUpOverLoopback } from './self-warm-up';
+import { warmUpPhotos } from '../image/warm-up-photos';
+import { ImageRateLimiter } from '../access/image-rate-limiter';
+import { NO_CACHE } from '../cache/result-cache';
+import { describeError, log } from '../logger';
 
 export interface FacemarkServer {
   /** The bound address, e.g. http://127.0.0.1:4000 */
   url: string;
   httpServer: http.Server;
+  /**
+   * Once the providers have started: WARM_UP_REQUESTS detections sent to the server's own GraphQL
+   * stack over a private loopback port (self-warm-up.ts). Never fails: a failed answer ends it early, logged.
+   */
+  warmUp(): Promise<void>;
   /** Stops accepting connections and lets in-flight requests and video jobs finish; the providers are their creator's to close. */
   stop(): Promise<void>;
 }
@@ -51,7 +62,11 @@ export async function startServer(config: Config, providers: Providers, schema: 
   const httpServer = http.createServer(app);
   const services = createRequestServices(config);
   const { keys, limiter, imageReading } = services;
-  const detector = new DetectionRunner(providers, { maxPixels: config.limits.maxImagePixels, maxSide: config.detectionMaxSide }, services.cache);
+  const detectionLimits = { maxPixels: config.limits.maxImagePixels, maxSide: config.detectionMaxSide };
+  const detector = new DetectionRunner(providers, detectionLimits, services.cache);
+  // The warm-up's requests skip the result cache, so that they reach the engine on every replica and
+  // leave nothing in a shared cache.
+  const warmUpDetector = new DetectionRunner(providers, detectionLimits, NO_CACHE);
   const keyOf = (req: express.Request) => presentedKey((name) => req.get(name));
   const chargeFrames = (owner: string, frames: number) => void limiter.charge(owner, frames);
   const videos = { jobs: videoJobs(config, providers, chargeFrames, detector.photos), reading: services.videoReading };
@@ -62,7 +77,7 @@ export async function startServer(config: Config, providers: Providers, schema: 
     record,
     imageReading,
     videos,
-    loaders: createDetectionLoaders(detector, record.clientGone),
+    loaders: createDetectionLoaders(record.client === WARM_UP_CLIENT ? warmUpDetector : detector, record.clientGone),
   });
   const subscriptions = serveSubscriptions(
     httpServer,
@@ -120,11 +135,8 @@ export async function startServer(config: Config, providers: Providers, schema: 
   });
   // Browsers (Apollo Sandbox, web apps) need CORS; no cookies are used, so credentials stay off.
   const allowOrigins = cors({ origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins, maxAge: 600 });
-  app.use(
-    '/graphql',
-    allowOrigins,
-    identifyClient(keys, limiter, keyOf, refuseAsGraphQL),
-    rateLimitGate(limiter, refuseAsGraphQL),
+  // What a request meets once it is let in: the clients' and the warm-up's alike.
+  const graphqlStack = [
     // Multipart requests (uploads): each file's stream is cut one byte past the larger limit (images and
     // videos check their own limit as they read).
     graphqlUploadExpress({ maxFileSize: Math.max(config.limits.maxImageBytes, config.video.maxBytes) + 1, maxFiles: config.limits.maxBatchSize }),
@@ -132,7 +144,8 @@ export async function startServer(config: Config, providers: Providers, schema: 
     expressMiddleware(apollo, {
       context: async ({ res }) => contextFor(recordOf(res) as RequestRecord),
     }),
-  );
+  ];
+  app.use('/graphql', allowOrigins, identifyClient(keys, limiter, keyOf, refuseAsGraphQL), rateLimitGate(limiter, refuseAsGraphQL), ...graphqlStack);
   app.use(videoDownloads(videos.jobs, keys, limiter, keyOf));
   // MXFace clients send their key in Subscriptionkey.
   app.use(createMxfaceRouter({ detector, keys: services.compatKeys, limiter, reading: { maxBytes: config.limits.maxImageBytes } }));
@@ -151,6 +164,19 @@ export async function startServer(config: Config, providers: Providers, schema: 
   return {
     url: `http://${host}:${address.port}`,
     httpServer,
+    warmUp: async () => {
+      if (!providers.get(ProviderName.EMBEDDED)) return;
+      const started = Date.now();
+      const asWarmUp: RequestHandler = (_req, res, next) => {
+        res.locals.record = new RequestRecord(WARM_UP_CLIENT, clientGone(res), UNLIMITED);
+        next();
+      };
+      const outcome = await warmUpOverLoopback([asWarmUp, ...graphqlStack, bodyErrorHandler], await warmUpPhotos(), config.warmUpRequests).catch(
+        (error: unknown) => ({ answered: 0, stoppedBy: describeError(error) }),
+      );
+      if (outcome.stoppedBy) log.warn('warm-up requests stopped early', { ...outcome, ms: Date.now() - started });
+      else log.info('warm-up requests answered', { answered: outcome.answered, ms: Date.now() - started });
+    },
     stop: () => {
       stopping ??= apollo
         .stop()
@@ -187,6 +213,10 @@ function videoJobs(config: Config, providers: Providers, chargeFrames: FrameChar
     engine: detector && analyser ? { detector, analyser } : undefined,
   });
 }
+
+/** The warm-up's identity: no client's (theirs start with `key:` or `ip:`), and no rate limit. */
+const WARM_UP_CLIENT = 'warm-up';
+const UNLIMITED = new ImageRateLimiter({ images: 0, windowSeconds: 1 });
 
 /** The operation's name in the request's record, for its log line. */
 const recordOperationName: ApolloServerPlugin<GraphQLContext> = {

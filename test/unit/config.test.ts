@@ -66,6 +66,7 @@ const INT_RANGES: Record<string, [number, number]> = {
   PORT: [0, 65535],
   WORKER_THREADS: [1, 64],
   MAX_QUEUED_IMAGES: [1, 100_000],
+  WARM_UP_REQUESTS: [0, 1000],
   MAX_IMAGE_BYTES: [1024, 100 * 2 ** 20],
   MAX_IMAGE_PIXELS: [1024, 200_000_000],
   MAX_BATCH_SIZE: [1, 256],

@@ -5,8 +5,8 @@ import { Piscina } from 'piscina';
 import { ProviderName } from '../../config';
 import { scaleBox, scalePixelPoint, type Box } from '../../geometry/geometry';
 import { composeSimilarities, warpMatrixOf, type Similarity } from '../../geometry/similarity';
-import sharp from 'sharp';
 import { checkImage, type CheckedImage, type DetectionPixels, type RgbImage } from '../../image/image-decoder';
+import { warmUpPhotos } from '../../image/warm-up-photos';
 import type { DetectionSettings, FaceAnalyser, FaceDetector, ProviderFace } from '../provider';
 import type {
   DecodeFailure,
@@ -58,23 +58,14 @@ const FACE_API_VERSION = packageVersion('@vladmandic/face-api');
 const DEFAULT_MAX_QUEUED_IMAGES = 64; // as MAX_QUEUED_IMAGES
 // Whole detections of a real photo per worker before the provider is ready, so that the JIT has
 // compiled the detection path: without them a fresh service's first 24 requests ran at 1.38-1.48x
-// the p50 of later ones (BENCH_ONLY=engines npm run bench). The photo comes at several widths, so
-// that decoding, the letterbox and the crops see more than one image and face size (the engine's
-// own warm-up cuts crops at every halving count).
+// the p50 of later ones (BENCH_ONLY=engines npm run bench). The engine's own warm-up cuts crops at
+// every halving count.
 const WARM_UP_DETECTIONS = 12;
-const WARM_UP_WIDTHS = [640, 1280, 960, 480];
 // Decodes alone on top: each of libuv's threads (4 by default) and libvips' own grows its memory
 // over its first decodes (page faults), which made a fresh service's first decodes 1.7x slower.
 const WARM_UP_DECODES = 48;
 const WARM_UP_DECODES_AT_ONCE = 4;
 const WARM_UP_LIMITS = { maxPixels: 40_000_000, maxSide: 1280 };
-
-/** Three faces: face-api's demo photo, which its npm package ships, at each warm-up width; none if it is gone. */
-async function warmUpPhotos(): Promise<Buffer[]> {
-  const file = path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo', 'sample1.jpg');
-  if (!fs.existsSync(file)) return [];
-  return Promise.all(WARM_UP_WIDTHS.map((width) => sharp(file).resize(width).jpeg({ quality: 90 }).toBuffer()));
-}
 
 // An engine worker keeps about 11 MB of live heap and allocates several MB of typed arrays an image
 // (its pixels, the detector's and the mesh's inputs). On a heap sized to the live data, V8 ran a full
