@@ -307,7 +307,7 @@ async function benchSoak(threads: number) {
 /**
  * One detectLandmarks request over HTTP; throws unless it answers faces. The client shares the
  * service's two cores, so it sends a body built beforehand through undici's request: with fetch and
- * the body serialised each time, it took 4.5-5 ms of CPU a request of bbt4.jpg against 1.1-1.3
+ * the body serialised each time, it took 4.5-5.1 ms of CPU a request of bbt4.jpg against 1.1-1.7
  * (one-off), time that counted in every latency and came out of every throughput.
  */
 async function postDetect(url: string, p: Pick<Photo, 'request'>): Promise<void> {
