@@ -4,6 +4,9 @@
 # Stage 1: compile the TypeScript with the development dependencies.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
+# node-av's install script would download an ffmpeg program the service never runs (it uses the
+# libraries in node-av's platform package); npm 11 skips it by package.json's allowScripts, npm 10 by this.
+ENV SKIP_FFMPEG=true
 # .npmrc: onnxruntime-node's install script would only fetch GPU files; its CPU binaries ship in the package.
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
@@ -22,7 +25,8 @@ RUN npm run build
 # Stage 2: production dependencies and the compiled service (and demo page) only, run as the unprivileged `node` user.
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
-    PORT=4000
+    PORT=4000 \
+    SKIP_FFMPEG=true
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 # onnxruntime-node ships every platform's binaries (288 MB): only this one's stay.

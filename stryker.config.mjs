@@ -40,16 +40,19 @@ export default {
       // Mutants are judged by the tests, not by the compiler: transpile only (also what makes a run fast).
       transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false, tsconfig: { isolatedModules: true } }] },
     },
-    enableFindRelatedTests: false,
+    // Each mutant runs only the test files that import its module (through jest's dependency graph),
+    // not every listed file filtered by test name: 36 mutants of one-euro-filter.ts in 10 s, not 68.
+    enableFindRelatedTests: true,
   },
   coverageAnalysis: 'perTest',
-  // Reruns only mutants whose code or tests changed since the last run (reports/ is not committed).
+  // Reruns only mutants whose code or tests changed since the last run. The file is committed, so a
+  // fresh checkout (and CI) reruns only what a change touched; commit it after a run.
   incremental: true,
-  incrementalFile: 'reports/stryker-incremental.json',
+  incrementalFile: 'test/mutation/stryker-incremental.json',
   reporters: ['clear-text', 'progress', 'json', 'html'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
-  thresholds: { high: 90, low: 80, break: 80 },
+  thresholds: { high: 90, low: 85, break: 85 },
   concurrency: 2,
   tempDirName: '.stryker-tmp',
   ignorePatterns: ['dist', 'test-output', 'reports', 'web/dist', '.stryker-tmp'],

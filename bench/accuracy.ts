@@ -8,10 +8,11 @@ import { checkImage } from '../src/image/image-decoder';
 import { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
 import type { EmbeddedProviderOptions } from '../src/providers/embedded/embedded.provider';
 import { ProviderName } from '../src/config';
+import { sharedPath } from '../tools/shared-folder';
 import { footageRecall, walkingFootage } from '../tools/walking-footage';
 
-const DATASETS = path.resolve(__dirname, '..', '..', '..', 'shared', 'datasets');
-const YUNET = path.resolve(DATASETS, '..', 'models', 'yunet', 'yunet_n_dynamic.onnx');
+const DATASETS = sharedPath('datasets');
+const YUNET = sharedPath('models', 'yunet', 'yunet_n_dynamic.onnx');
 const ENGINES: Array<{ label: string } & Omit<EmbeddedProviderOptions, 'threads'>> = [
   { label: 'mediapipe (BlazeFace, default)', engine: 'mediapipe' },
   ...(fs.existsSync(YUNET)

@@ -35,6 +35,7 @@ import { loadInferenceGraph, onnxSession, type InferenceGraph } from '../src/pro
 import { convertedModelPath, modelOutputs, type ConvertedModelName } from '../src/providers/embedded/onnx-models';
 import { useWasmBackend } from '../src/providers/embedded/tf-runtime';
 import type { Box } from '../src/geometry/geometry';
+import { sharedPath } from '../tools/shared-folder';
 import { AUTHORIZATION, PRODUCTION_ACCESS, startService } from './service-process';
 import { benchVideoQueue } from './video-queue';
 import { jobEnded, jobWhenEnded, submitVideo } from './video-jobs';
@@ -42,7 +43,7 @@ import { jobEnded, jobWhenEnded, submitVideo } from './video-jobs';
 const ROOT = path.resolve(__dirname, '..', '..');
 // The in-process servers' request logs (written as production writes them, kept out of the report).
 const SERVICE_LOG = path.join(ROOT, 'dist', 'bench-service.log');
-const DATASETS = path.resolve(ROOT, '..', 'shared', 'datasets');
+const DATASETS = sharedPath('datasets');
 const LATENCY_RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const THROUGHPUT_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 48);
 // Throughput as load tools measure it: requests ended within a window at a steady concurrency, after a

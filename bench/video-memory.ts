@@ -3,10 +3,9 @@
 // of the clip, against the size of its results. Growth beyond the results would be a leak; RSS alone
 // (the service's figure) also counts garbage not yet collected.
 import 'reflect-metadata';
-import { path as ffmpegPath } from '@ffmpeg-installer/ffmpeg';
-import { path as ffprobePath } from '@ffprobe-installer/ffprobe';
 import { ProviderName } from '../src/config';
 import { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
+import { DecoderProcess } from '../src/video/decoder-process';
 import { analyseClip } from '../src/video/video-analysis';
 import { probeVideo } from '../src/video/video-probe';
 
@@ -24,11 +23,13 @@ async function main(file: string) {
   if (!gc) throw new Error('run with --expose-gc');
   const engine = new EmbeddedProvider({ threads: 2, engine: 'mediapipe' });
   await engine.start();
-  const info = await probeVideo(ffprobePath, file, { maxPixels: 1e8, maxSeconds: 24 * 3600 });
+  const maxSeconds = 24 * 3600;
+  const decoder = new DecoderProcess({ maxMemoryBytes: 4 * 2 ** 30, maxCpuSeconds: maxSeconds });
+  const info = await probeVideo(decoder, file, { maxPixels: 1e8, maxSeconds });
   const readings: Array<{ heap: number; external: number }> = [];
   const result = await analyseClip({
-    ffmpegPath,
-    ffprobePath,
+    decoder,
+    maxSeconds,
     workers: 1,
     file,
     info,

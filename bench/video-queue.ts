@@ -9,11 +9,11 @@ import { promisify } from 'node:util';
 import { path as ffmpegPath } from '@ffmpeg-installer/ffmpeg';
 import { startRedisServer, type RedisServer } from '../tools/redis-server';
 import { scrapeMetrics } from '../tools/scrape-metrics';
+import { sharedPath } from '../tools/shared-folder';
 import { startService } from './service-process';
 import { jobWhenEnded, submitVideo } from './video-jobs';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const WALKING = path.resolve(ROOT, '..', 'shared', 'datasets', 'video', 'walking.mp4');
+const WALKING = sharedPath('datasets', 'video', 'walking.mp4');
 type Service = Awaited<ReturnType<typeof startService>>;
 interface Job {
   status: string;

@@ -106,8 +106,8 @@ export const envSchema = z.object({
   VIDEO_REDIS_MAX_BYTES: int(1024, 512 * 1024 * 1024).default(64 * 1024 * 1024),
   VIDEO_SEGMENT_SECONDS: int(2, 600).default(10),
   VIDEO_LOCK_SECONDS: int(2, 3600).default(30),
-  FFMPEG_PATH: z.string().min(1).optional(),
-  FFPROBE_PATH: z.string().min(1).optional(),
+  VIDEO_DECODER_MAX_MEMORY_MB: int(512, 64 * 1024).default(2048),
+  VIDEO_DECODER_MAX_CPU_SECONDS: int(10, 7 * 86_400).optional(),
 });
 
 /** The environment, checked across variables too, turned into the service's configuration. */
@@ -210,9 +210,11 @@ const configSchema = envSchema
       resultTtlSeconds: e.VIDEO_RESULT_TTL_SECONDS,
       /** Engine workers one video job uses at once (its segments side by side); the others stay free for photos. */
       workers: e.VIDEO_WORKERS ?? Math.max(1, e.WORKER_THREADS - 1),
-      /** Binaries; unset: the ones the ffmpeg and ffprobe npm packages ship. */
-      ffmpegPath: e.FFMPEG_PATH,
-      ffprobePath: e.FFPROBE_PATH,
+      /** Each decoder process's bounds (prlimit); its CPU time defaults to 3 s per second of the longest clip accepted. */
+      decoder: {
+        maxMemoryBytes: e.VIDEO_DECODER_MAX_MEMORY_MB * 1024 * 1024,
+        maxCpuSeconds: e.VIDEO_DECODER_MAX_CPU_SECONDS ?? 3 * e.MAX_VIDEO_SECONDS,
+      },
       /** With REDIS_URL: jobs and their segments on a BullMQ queue every replica shares (docs/video.md). */
       queue: e.REDIS_URL
         ? {

@@ -39,9 +39,9 @@ export const errorCodeDescriptions: Record<ErrorCode, string> = {
   IMAGE_TOO_LARGE: 'The image file has more bytes than the server accepts (see `serviceInfo.limits.maxImageBytes`).',
   TOO_MANY_PIXELS: 'The image has more pixels than the server accepts (see `serviceInfo.limits.maxImagePixels`); checked from the header, before decoding.',
   URL_NOT_ALLOWED:
-    'The image URL is not one the service fetches: not http(s), with credentials, or pointing (directly, through DNS or through a redirect) to a loopback, private, link-local or other non-public address.',
-  URL_FETCH_FAILED: 'The image URL could not be fetched: DNS or connection failure, an HTTP status other than 200, or too many redirects.',
-  URL_TIMEOUT: 'The image URL did not deliver the image within the time limit (`URL_FETCH_TIMEOUT_MS`).',
+    'The URL of an image or a video is not one the service fetches: not http(s), with credentials, or pointing (directly, through DNS or through a redirect) to a loopback, private, link-local or other non-public address.',
+  URL_FETCH_FAILED: 'The URL of an image or a video could not be fetched: DNS or connection failure, an HTTP status other than 200, or too many redirects.',
+  URL_TIMEOUT: 'The URL of an image or a video did not deliver its file within the time limit (`URL_FETCH_TIMEOUT_MS`).',
   INVALID_OPTION: 'A detection option is out of range; `field` names it.',
   ENGINE_FAILURE:
     'The embedded engine failed on this image (a user error) or on one face field (a field error naming it). Retrying may help; other images and fields are not affected.',
@@ -56,10 +56,11 @@ export const errorCodeDescriptions: Record<ErrorCode, string> = {
   UPSTREAM_REJECTED_IMAGE: 'The upstream landmark provider refused this image (HTTP 400).',
   UPSTREAM_PROTOCOL_ERROR: 'The upstream landmark provider answered with something outside its contract.',
   UNSUPPORTED_VIDEO:
-    'The file is not a video the service reads: not a container it accepts (MP4/MOV, WebM, MKV, AVI, animated GIF), no video stream (audio only), or no frame at all.',
+    'The file is not a video the service reads: not a container it accepts (MP4/MOV/3GP, WebM/MKV, AVI, MPEG-TS, ASF/WMV, FLV, animated GIF), no video stream (audio only), or no frame at all.',
   VIDEO_TOO_LARGE:
     'The video has more bytes (`MAX_VIDEO_BYTES`) or more pixels per frame (`MAX_VIDEO_PIXELS`) than the server accepts; the message gives both figures.',
-  VIDEO_TOO_LONG: 'The video lasts longer than the server accepts (`MAX_VIDEO_SECONDS`); the message gives both figures.',
+  VIDEO_TOO_LONG:
+    'The video lasts longer than the server accepts (`MAX_VIDEO_SECONDS`). A declared duration over the limit is refused at once; a stream that runs past it while decoding (its container declared no duration, or a wrong one) is cut there, and the job keeps the frames before the cut. The message gives both figures.',
   VIDEO_DECODE_FAILED:
     'The video could not be decoded from some point on (truncated or corrupt): the frames before the break are analysed and kept, and the message says where it broke.',
   VIDEO_NOT_SUPPORTED_BY_PROVIDER: 'The landmark provider asked for cannot analyse video (the MXFace cloud takes photos only); use the embedded provider.',

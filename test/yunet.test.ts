@@ -2,10 +2,11 @@
 // from ../shared/models (never copied into the project), through GraphQL over HTTP.
 import { ConfigError, loadConfig } from '../src/config';
 import { measureAccuracy } from './support/accuracy';
-import { dataset, readBase64 } from './support/datasets';
+import { readBase64 } from './support/datasets';
+import { sharedPath } from '../tools/shared-folder';
 import { DETECT, startTestServer, type TestServer } from './support/server';
 
-const MODEL = dataset('..', 'models', 'yunet', 'yunet_n_dynamic.onnx');
+const MODEL = sharedPath('models', 'yunet', 'yunet_n_dynamic.onnx');
 
 let server: TestServer;
 beforeAll(async () => {

@@ -9,9 +9,10 @@ import { SERVICE_VERSION } from '../../src/version';
 @Resolver()
 export class ServiceInfoResolver {
   @Query(() => ServiceInfo, { description: 'What this server is: version, provider and the limits in force.' })
-  serviceInfo(@Ctx() ctx: GraphQLContext): ServiceInfo {
+  async serviceInfo(@Ctx() ctx: GraphQLContext): Promise<ServiceInfo> {
     const { limits } = ctx.config;
     return {
+      videoDecoder: await ctx.videos.decoderVersion,
       version: SERVICE_VERSION,
       provider: ctx.providers.defaultProvider.name as ProviderName,
       providers: ctx.providers.names as ProviderName[],

@@ -39,4 +39,11 @@ export class ServiceInfo {
 
   @Field(() => ServiceLimits, { description: 'Limits in force.' })
   limits!: ServiceLimits;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The version of the FFmpeg libraries that probe and decode videos (node-av's build, in a process of their own), e.g. `8.1.1`; null when the decoder could not be started.",
+  })
+  videoDecoder?: string;
 }

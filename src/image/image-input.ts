@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { UserFacingError, ErrorCode } from '../errors';
+import { log } from '../logger';
 import { readCapped } from './read-capped';
 
 /** The raw bytes of one submitted image file and their sha256 (the batching/de-duplication key). */
@@ -47,12 +48,8 @@ export async function readImageInput(source: ImageSource, reading: ImageReading,
 async function readSource(source: ImageSource, reading: ImageReading, field: string[]): Promise<Buffer> {
   if (source.upload) {
     const uploadField = [...field, 'upload'];
-    // The multipart parser rejects with its own errors (a broken or abandoned request): the client's fault.
-    const asInputError = (error: unknown) => {
-      if (error instanceof UserFacingError) throw error;
-      throw new UserFacingError(ErrorCode.INVALID_INPUT, `The upload did not complete: ${(error as Error).message}`, uploadField);
-    };
-    return readUpload(await source.upload.catch(asInputError), reading.maxBytes, uploadField).catch(asInputError);
+    const failed = throwUploadFailure(uploadField);
+    return readUpload(await source.upload.catch(failed), reading.maxBytes, uploadField).catch(failed);
   }
   if (source.url !== undefined && source.url !== null) {
     if (!reading.fetchUrl)
@@ -61,6 +58,19 @@ async function readSource(source: ImageSource, reading: ImageReading, field: str
   }
   return decodeBase64(source.base64 as string, reading.maxBytes, [...field, 'base64']);
 }
+
+/**
+ * An upload that failed, as the client's error: the multipart parser rejects with its own errors (a
+ * broken request, or one its client abandoned), never the service's fault. Logged at info, no stack.
+ */
+export const throwUploadFailure =
+  (field: string[]) =>
+  (error: unknown): never => {
+    if (error instanceof UserFacingError) throw error;
+    const cause = error instanceof Error ? error.message : String(error);
+    log.info('upload did not complete', { cause });
+    throw new UserFacingError(ErrorCode.INVALID_INPUT, `The upload did not complete: ${cause}`, field);
+  };
 
 /**
  * Reads an uploaded file's stream. Past the limit the rest is drained, not left unread: the multipart

@@ -1,10 +1,14 @@
 // Images by URL, fetched by the service with an SSRF guard: http(s) only; every address a name
 // resolves to is checked at connection time (the connection uses the checked addresses, so a DNS
 // answer cannot change between check and use); redirects are followed by hand, each one checked
-// again, at most URL_MAX_REDIRECTS; the whole fetch has a deadline and the body a byte cap.
+// again, at most URL_MAX_REDIRECTS; the whole fetch has a deadline and the body a byte cap. An image's
+// body is read into memory; a video's is streamed to a file, never held whole.
 import dns from 'node:dns';
+import fs from 'node:fs';
 import net, { type LookupFunction } from 'node:net';
-import { Agent, request } from 'undici';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Agent, request, type Dispatcher } from 'undici';
 import { ErrorCode, UserFacingError } from '../errors';
 import type { AddressPolicy } from './address-policy';
 import { readCapped } from './read-capped';
@@ -14,8 +18,8 @@ export interface UrlFetchOptions {
   timeoutMs: number;
   maxRedirects: number;
   maxBytes: number;
-  /** What is fetched, for the too-large error: an image (IMAGE_TOO_LARGE) unless said otherwise. */
-  tooLarge?: { code: ErrorCode; what: string };
+  /** What is fetched, for the messages and the too-large error: an image (IMAGE_TOO_LARGE) unless said otherwise. */
+  kind?: { what: 'image' | 'video'; tooLarge: ErrorCode };
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -23,23 +27,56 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** A refused address, raised from inside the connection's DNS lookup. */
 class AddressRefused extends Error {}
 
+/** A body past the byte cap, raised from inside the stream to a file. */
+class BodyTooLarge extends Error {}
+
 export class UrlFetcher {
   private readonly agent: Agent;
 
-  private readonly tooLarge: { code: ErrorCode; what: string };
+  private readonly kind: { what: 'image' | 'video'; tooLarge: ErrorCode };
 
   constructor(private readonly options: UrlFetchOptions) {
-    this.tooLarge = options.tooLarge ?? { code: ErrorCode.IMAGE_TOO_LARGE, what: 'image' };
+    this.kind = options.kind ?? { what: 'image', tooLarge: ErrorCode.IMAGE_TOO_LARGE };
     this.agent = new Agent({ connect: { lookup: this.guardedLookup } });
   }
 
-  /** The body of the image at `url`, following checked redirects. */
+  /** The body at `url`, following checked redirects, in memory. */
   async fetch(url: string, field: string[]): Promise<Buffer> {
     const deadline = AbortSignal.timeout(this.options.timeoutMs);
+    const body = await this.open(url, field, deadline);
+    const bytes = await readCapped(body, this.options.maxBytes).catch((error: unknown) => {
+      throw this.failure(error, deadline, field);
+    });
+    if (!bytes) throw this.overCap(field);
+    return bytes;
+  }
+
+  /**
+   * The body at `url` written to `file` as it arrives, so that memory holds a chunk or two, never the
+   * body; past the byte cap the transfer stops with the too-large error (the caller removes the file).
+   */
+  async saveTo(url: string, file: string, field: string[]): Promise<void> {
+    const deadline = AbortSignal.timeout(this.options.timeoutMs);
+    const body = await this.open(url, field, deadline);
+    let bytes = 0;
+    const cap = new Transform({
+      transform: (chunk: Buffer, _encoding, done) => {
+        bytes += chunk.length;
+        done(bytes > this.options.maxBytes ? new BodyTooLarge() : null, chunk);
+      },
+    });
+    await pipeline(body, cap, fs.createWriteStream(file)).catch((error: unknown) => {
+      throw error instanceof BodyTooLarge ? this.overCap(field) : this.failure(error, deadline, field);
+    });
+  }
+
+  /** The response body at `url` after checked redirects; a declared length over the cap is refused before reading. */
+  private async open(url: string, field: string[], deadline: AbortSignal): Promise<Dispatcher.ResponseData['body']> {
+    const { what } = this.kind;
     let target = this.parse(url, field);
     for (let redirects = 0; ; redirects++) {
       this.checkTarget(target, field);
-      const response = await request(target, { dispatcher: this.agent, method: 'GET', signal: deadline, headers: { accept: 'image/*' } }).catch(
+      const response = await request(target, { dispatcher: this.agent, method: 'GET', signal: deadline, headers: { accept: `${what}/*` } }).catch(
         (error: unknown) => {
           throw this.failure(error, deadline, field);
         },
@@ -56,10 +93,19 @@ export class UrlFetcher {
       }
       if (response.statusCode !== 200) {
         await response.body.dump();
-        throw new UserFacingError(ErrorCode.URL_FETCH_FAILED, `The image URL answered HTTP ${response.statusCode}.`, field);
+        throw new UserFacingError(ErrorCode.URL_FETCH_FAILED, `The ${what} URL answered HTTP ${response.statusCode}.`, field);
       }
-      return this.readBody(response.body, Number(response.headers['content-length'] ?? NaN), deadline, field);
+      const declared = Number(response.headers['content-length'] ?? NaN);
+      if (declared > this.options.maxBytes) {
+        response.body.destroy();
+        throw new UserFacingError(this.kind.tooLarge, `The ${what} at the URL has ${declared} bytes; the limit is ${this.options.maxBytes}.`, field);
+      }
+      return response.body;
     }
+  }
+
+  private overCap(field: string[]): UserFacingError {
+    return new UserFacingError(this.kind.tooLarge, `The ${this.kind.what} at the URL is larger than the limit of ${this.options.maxBytes} bytes.`, field);
   }
 
   async close(): Promise<void> {
@@ -71,12 +117,13 @@ export class UrlFetcher {
     try {
       parsed = new URL(url);
     } catch {
-      throw new UserFacingError(ErrorCode.URL_NOT_ALLOWED, 'The image URL is not a valid absolute URL.', field);
+      throw new UserFacingError(ErrorCode.URL_NOT_ALLOWED, `The ${this.kind.what} URL is not a valid absolute URL.`, field);
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw new UserFacingError(ErrorCode.URL_NOT_ALLOWED, `Only http and https image URLs are fetched (got ${parsed.protocol}).`, field);
+      throw new UserFacingError(ErrorCode.URL_NOT_ALLOWED, `Only http and https ${this.kind.what} URLs are fetched (got ${parsed.protocol}).`, field);
     }
-    if (parsed.username || parsed.password) throw new UserFacingError(ErrorCode.URL_NOT_ALLOWED, 'Image URLs with credentials are not fetched.', field);
+    if (parsed.username || parsed.password)
+      throw new UserFacingError(ErrorCode.URL_NOT_ALLOWED, `${capitalised(this.kind.what)} URLs with credentials are not fetched.`, field);
     return parsed;
   }
 
@@ -86,7 +133,7 @@ export class UrlFetcher {
     if (this.options.policy.allowsHost(host)) return;
     if (net.isIP(host) === 0) return; // a name: checked in guardedLookup
     const refusal = this.options.policy.refusal(host);
-    if (refusal) throw new UserFacingError(ErrorCode.URL_NOT_ALLOWED, `The image URL points to a non-public address (${refusal}).`, field);
+    if (refusal) throw new UserFacingError(ErrorCode.URL_NOT_ALLOWED, `The ${this.kind.what} URL points to a non-public address (${refusal}).`, field);
   }
 
   private readonly guardedLookup: LookupFunction = (hostname, options, callback) => {
@@ -101,26 +148,16 @@ export class UrlFetcher {
     });
   };
 
-  private async readBody(body: AsyncIterable<Buffer> & { destroy(): void }, declared: number, deadline: AbortSignal, field: string[]): Promise<Buffer> {
-    const { maxBytes } = this.options;
-    if (declared > maxBytes) {
-      body.destroy();
-      throw new UserFacingError(this.tooLarge.code, `The ${this.tooLarge.what} at the URL has ${declared} bytes; the limit is ${maxBytes}.`, field);
-    }
-    const bytes = await readCapped(body, maxBytes).catch((error: unknown) => {
-      throw this.failure(error, deadline, field);
-    });
-    if (!bytes) throw new UserFacingError(this.tooLarge.code, `The ${this.tooLarge.what} at the URL is larger than the limit of ${maxBytes} bytes.`, field);
-    return bytes;
-  }
-
   private failure(error: unknown, deadline: AbortSignal, field: string[]): UserFacingError {
-    if (deadline.aborted) return new UserFacingError(ErrorCode.URL_TIMEOUT, `The image URL did not answer within ${this.options.timeoutMs} ms.`, field);
+    const { what } = this.kind;
+    if (deadline.aborted) return new UserFacingError(ErrorCode.URL_TIMEOUT, `The ${what} URL did not answer within ${this.options.timeoutMs} ms.`, field);
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
     if (cause instanceof AddressRefused || error instanceof AddressRefused) {
-      return new UserFacingError(ErrorCode.URL_NOT_ALLOWED, `The image URL points to a non-public address: ${(cause as Error).message}.`, field);
+      return new UserFacingError(ErrorCode.URL_NOT_ALLOWED, `The ${what} URL points to a non-public address: ${(cause as Error).message}.`, field);
     }
     const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-    return new UserFacingError(ErrorCode.URL_FETCH_FAILED, `The image URL could not be fetched${code ? ` (${code})` : ''}.`, field);
+    return new UserFacingError(ErrorCode.URL_FETCH_FAILED, `The ${what} URL could not be fetched${code ? ` (${code})` : ''}.`, field);
   }
 }
+
+const capitalised = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);

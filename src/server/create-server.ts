@@ -17,8 +17,8 @@ import type { GraphQLContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
 import type { Providers } from '../providers/providers';
 import { registry } from '../observability/metrics';
-import { videoBinaries } from '../video/video-binaries';
 import { VideoJobs } from '../video/video-jobs';
+import { DecoderProcess } from '../video/decoder-process';
 import { QueuedVideoJobs } from '../video/queued-video-jobs';
 import type { FrameCharge, VideoJobService } from '../video/video-job';
 import { ProviderName, type Config } from '../config';
@@ -69,7 +69,15 @@ export async function startServer(config: Config, providers: Providers, schema: 
   const warmUpDetector = new DetectionRunner(providers, detectionLimits, NO_CACHE);
   const keyOf = (req: express.Request) => presentedKey((name) => req.get(name));
   const chargeFrames = (owner: string, frames: number) => void limiter.charge(owner, frames);
-  const videos = { jobs: videoJobs(config, providers, chargeFrames, detector.photos), reading: services.videoReading };
+  const decoder = new DecoderProcess(config.video.decoder);
+  const videos = {
+    jobs: videoJobs(config, providers, decoder, chargeFrames, detector.photos),
+    reading: services.videoReading,
+    decoderVersion: decoder.version().catch((error: unknown) => {
+      log.warn('the video decoder did not start', { error: describeError(error) });
+      return undefined;
+    }),
+  };
 
   const contextFor = (record: RequestRecord): GraphQLContext => ({
     config,
@@ -188,9 +196,9 @@ export async function startServer(config: Config, providers: Providers, schema: 
 }
 
 /** Video jobs on the replicas' shared BullMQ queue with REDIS_URL, else in this process. */
-function videoJobs(config: Config, providers: Providers, chargeFrames: FrameCharge, photos: PhotoTraffic): VideoJobService {
+function videoJobs(config: Config, providers: Providers, decoder: DecoderProcess, chargeFrames: FrameCharge, photos: PhotoTraffic): VideoJobService {
   const options = {
-    ...videoBinaries(config.video),
+    decoder,
     maxPixels: config.video.maxPixels,
     maxSeconds: config.video.maxSeconds,
     detectionMaxSide: config.detectionMaxSide,
@@ -249,19 +257,39 @@ function isDevelopment(config: Config): boolean {
 }
 
 /** Oversized or unparsable bodies: a GraphQL-shaped JSON error, never an HTML stack page. */
-const bodyErrorHandler: ErrorRequestHandler = (error, _req, res, next) => {
+const bodyErrorHandler: ErrorRequestHandler = (error, req, res, next) => {
   if (res.headersSent) return next(error);
-  const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
-  const tooLarge = status === 413;
-  const code = tooLarge ? 'PAYLOAD_TOO_LARGE' : status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST';
-  let message = 'Internal server error.';
-  if (tooLarge && error?.type === 'entity.too.large') {
-    message = `The request body has ${error.length} bytes; the limit is ${error.limit} bytes (BODY_LIMIT_BYTES). Send large images as uploads, or fewer per request.`;
-  } else if (error?.expose && typeof error.message === 'string' && status !== 500) {
-    // The multipart parser's own messages (graphql-upload-minimal) name what was wrong.
-    message = error.message;
-  } else if (status !== 500) {
-    message = 'The request body is not valid JSON.';
-  }
-  res.status(status === 499 ? 400 : status).json({ errors: [{ message, extensions: { code } }] });
+  const refusal = bodyRefusal(error, req.is('multipart/form-data') !== false);
+  if (refusal.status === 500) log.error('request body handling failed', { error: describeError(error) });
+  // The client's doing: one line that names the cause, no stack trace.
+  else log.info('request body refused', { request: req.id, status: refusal.status, cause: refusal.message });
+  res.status(refusal.status).json({ errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
 };
+
+const MULTIPART_SPEC = 'https://github.com/jaydenseric/graphql-multipart-request-spec';
+
+/**
+ * What a body the server could not read gets: 413 for one over the limit, 400 for one the client
+ * broke (invalid JSON; a multipart body that is malformed, cut off or without its `operations` and
+ * `map` fields), 500 for anything else.
+ */
+export function bodyRefusal(error: unknown, multipart: boolean): { status: number; code: string; message: string } {
+  const e = (error ?? {}) as { status?: unknown; type?: unknown; expose?: unknown; message?: unknown; length?: unknown; limit?: unknown };
+  const status = typeof e.status === 'number' ? e.status : undefined;
+  if (status === 413 && e.type === 'entity.too.large') {
+    const message = `The request body has ${String(e.length)} bytes; the limit is ${String(e.limit)} bytes (BODY_LIMIT_BYTES). Send large images as uploads, or fewer per request.`;
+    return { status, code: 'PAYLOAD_TOO_LARGE', message };
+  }
+  const said = typeof e.message === 'string' ? e.message : '';
+  if (status === 413) return { status, code: 'PAYLOAD_TOO_LARGE', message: said || 'The request body is too large.' };
+  if (multipart) {
+    // graphql-upload-minimal answers 500 for a body without its fields (it suspects another parser
+    // took them), and busboy throws plain errors ("Unexpected end of form"): both are a broken request.
+    const cause = /couldn't find any files or JSON/.test(said) ? 'it has no `operations` or `map` field' : said.replace(/\.$/, '') || 'it could not be parsed';
+    return { status: 400, code: 'BAD_REQUEST', message: `The multipart request is malformed: ${cause} (${MULTIPART_SPEC}).` };
+  }
+  if (status !== undefined && status >= 400 && status < 500) {
+    return { status, code: 'BAD_REQUEST', message: e.expose === true && said ? said : 'The request body is not valid JSON.' };
+  }
+  return { status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' };
+}

@@ -44,7 +44,7 @@ export function createRequestServices(config: Config): RequestServices {
       timeoutMs: config.urlInput.timeoutMs,
       maxRedirects: config.urlInput.maxRedirects,
       maxBytes: config.video.maxBytes,
-      tooLarge: { code: ErrorCode.VIDEO_TOO_LARGE, what: 'video' },
+      kind: { what: 'video', tooLarge: ErrorCode.VIDEO_TOO_LARGE },
     });
   return {
     keys,
@@ -55,7 +55,7 @@ export function createRequestServices(config: Config): RequestServices {
         ? new RedisResultCache(redis, { ttlSeconds: config.redis.cacheTtlSeconds, maxEntryBytes: config.redis.cacheMaxEntryBytes })
         : NO_CACHE,
     imageReading: { maxBytes: config.limits.maxImageBytes, fetchUrl: fetcher ? (url, field) => fetcher.fetch(url, field) : undefined },
-    videoReading: { maxBytes: config.video.maxBytes, fetchUrl: videoFetcher ? (url, field) => videoFetcher.fetch(url, field) : undefined },
+    videoReading: { maxBytes: config.video.maxBytes, saveUrl: videoFetcher ? (url, file, field) => videoFetcher.saveTo(url, file, field) : undefined },
     close: async () => {
       await fetcher?.close();
       await videoFetcher?.close();

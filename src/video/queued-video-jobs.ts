@@ -6,6 +6,7 @@
 // subscriptions on every replica as segments progress. A replica that dies mid-segment stops
 // renewing its lock and the segment is taken over (BullMQ's stalled-job recovery).
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import { FlowProducer, Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import { Redis, type ChainableCommander } from 'ioredis';
 import { ErrorCode, UserFacingError } from '../errors';
@@ -13,7 +14,7 @@ import { describeError, log } from '../logger';
 import { metrics, observeVideoQueues } from '../observability/metrics';
 import type { DetectionSettings, FaceAnalyser, FaceDetector } from '../providers/provider';
 import { decodeAnalysis, encodeAnalysis } from './analysis-codec';
-import { analyseVideo, mergeAnalyses, planClip, planSegment, segmentSeconds, type ClipPlan, type FaceTrackData } from './video-analysis';
+import { analyseVideo, mergeAnalyses, planClip, planSegment, progressFraction, segmentSeconds, type ClipPlan, type FaceTrackData } from './video-analysis';
 import { isActive, jobFailure, jobOutcome, jobUpdates, type VideoJob, type VideoJobRequest, type VideoJobService, type VideoJobStatus } from './video-job';
 import type { VideoJobsOptions } from './video-jobs';
 import { probeVideo, type VideoInfo } from './video-probe';
@@ -77,7 +78,33 @@ if not status or not string.find(',' .. ARGV[1] .. ',', ',' .. status .. ',', 1,
 redis.call('HSET', KEYS[1], 'status', ARGV[2], unpack(ARGV, 3))
 return 1`;
 
-type TransitionRedis = Redis & { transition(key: string, from: string, to: string, ...fields: string[]): Promise<number> };
+/**
+ * A running segment's progress (ARGV[1] its number, ARGV[2] its value) is written only while its job is
+ * active; 1 then, 0 once the job has ended (its figures then stand as they were at the end).
+ */
+const REPORT = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if status ~= 'QUEUED' and status ~= 'RUNNING' then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+return 1`;
+
+/**
+ * A cancel: the job moves to CANCELLED from an active status, with the frames analysed so far (the
+ * segments' reported progress, summed here, in the same step) frozen as its count.
+ */
+const CANCEL = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if status ~= 'QUEUED' and status ~= 'RUNNING' then return 0 end
+local frames = 0
+for _, value in ipairs(redis.call('HVALS', KEYS[2])) do frames = frames + tonumber(string.match(value, '^(%d+)')) end
+redis.call('HSET', KEYS[1], 'status', 'CANCELLED', 'errors', '[]', 'frames', frames)
+return 1`;
+
+type TransitionRedis = Redis & {
+  transition(key: string, from: string, to: string, ...fields: string[]): Promise<number>;
+  report(key: string, progress: string, segment: string, value: string): Promise<number>;
+  cancelJob(key: string, progress: string): Promise<number>;
+};
 
 export class QueuedVideoJobs implements VideoJobService {
   /** The workers' connection: commands wait while Redis is away (a restart) and go through when it is back. */
@@ -106,7 +133,11 @@ export class QueuedVideoJobs implements VideoJobService {
       connectTimeout: 2000,
       commandTimeout: 2000,
     }) as TransitionRedis;
-    for (const redis of [this.redis, this.requests]) redis.defineCommand('transition', { numberOfKeys: 1, lua: TRANSITION });
+    for (const redis of [this.redis, this.requests]) {
+      redis.defineCommand('transition', { numberOfKeys: 1, lua: TRANSITION });
+      redis.defineCommand('report', { numberOfKeys: 2, lua: REPORT });
+      redis.defineCommand('cancelJob', { numberOfKeys: 2, lua: CANCEL });
+    }
     const clipOptions = { dir: options.storageDir, redisMaxBytes: options.redisMaxBytes, ttlSeconds: UNENDED_TTL_SECONDS };
     this.clips = new SharedClips(this.redis, clipOptions);
     this.clipsIn = new SharedClips(this.requests, clipOptions);
@@ -149,9 +180,9 @@ export class QueuedVideoJobs implements VideoJobService {
   async start(request: VideoJobRequest): Promise<VideoJob> {
     const id = randomUUID();
     try {
-      const video = await probeVideo(this.options.ffprobePath, request.file, this.options);
+      const video = await probeVideo(this.options.decoder, request.file, this.options);
       // As many segments as the clip has VIDEO_SEGMENT_SECONDS (2-30 s each): the replicas' workers share them.
-      const plan = await planClip(this.options.ffprobePath, request.file, video, Math.ceil(video.durationSeconds / this.options.segmentSeconds));
+      const plan = await planClip(this.options.decoder, request.file, video, Math.ceil(video.durationSeconds / this.options.segmentSeconds));
       await reachable(this.clipsIn.put(id, request.file));
       const stored: StoredRequest = { sampleFps: request.sampleFps, smoothing: request.smoothing, settings: request.settings };
       const count = plan.starts.length;
@@ -205,8 +236,10 @@ export class QueuedVideoJobs implements VideoJobService {
   async cancel(id: string, owner: string): Promise<VideoJob | undefined> {
     const job = await this.get(id, owner);
     if (!job) return undefined;
-    // Running segments see it within REPORT_EVERY_MS and stop; queued ones start and return at once.
-    if (isActive(job.status)) await reachable(this.end(id, 'CANCELLED', {}, this.requests));
+    // Running segments see it within REPORT_EVERY_MS and stop; queued ones start and return at once. Their
+    // frames analysed after this moment are neither counted nor charged.
+    if (isActive(job.status) && (await reachable(this.requests.cancelJob(jobKey(id), progressKey(id)))) === 1)
+      await reachable(this.ended(id, 'CANCELLED', [], this.requests));
     return this.read(id);
   }
 
@@ -242,13 +275,15 @@ export class QueuedVideoJobs implements VideoJobService {
     if (!hash.owner) return undefined;
     const status = hash.status as VideoJobStatus;
     const video = JSON.parse(hash.video!) as VideoInfo;
-    const done = Object.values(progress).map((value) => value.split(' ').map(Number) as [number, number]);
+    const done = Object.values(progress).map((value) => value.split(' ').map(Number) as [number, number, number?]);
     const seconds = done.reduce((sum, [, s]) => sum + s, 0);
+    // Without a declared duration the clip is one segment, whose progress is the share of the file it has read.
+    const fileShare = Math.max(0, ...done.map(([, , fraction]) => fraction ?? 0));
     return {
       id,
       owner: hash.owner,
       status,
-      progress: status === 'SUCCEEDED' ? 1 : video.durationSeconds > 0 ? Math.min(0.999, seconds / video.durationSeconds) : 0,
+      progress: status === 'SUCCEEDED' ? 1 : video.durationSeconds > 0 ? Math.min(0.999, seconds / video.durationSeconds) : fileShare,
       framesAnalysed: hash.frames !== undefined ? Number(hash.frames) : done.reduce((sum, [frames]) => sum + frames, 0),
       video,
       userErrors: (JSON.parse(hash.errors ?? '[]') as StoredError[]).map((e) => new UserFacingError(e.code, e.message, e.field)),
@@ -279,12 +314,17 @@ export class QueuedVideoJobs implements VideoJobService {
     const fields = ['errors', JSON.stringify(errors), ...(outcome.frames !== undefined ? ['frames', String(outcome.frames)] : [])];
     const ended = (await redis.transition(jobKey(id), 'QUEUED,RUNNING', status, ...fields)) === 1;
     if (!ended) return false;
+    await this.ended(id, status, errors, redis);
+    return true;
+  }
+
+  /** What follows a job's end, whoever ended it: results kept for VIDEO_RESULT_TTL_SECONDS, the shared clip removed. */
+  private async ended(id: string, status: VideoJobStatus, errors: StoredError[], redis: TransitionRedis) {
     const ttl = this.options.resultTtlSeconds;
     await redis.multi().expire(jobKey(id), ttl).expire(progressKey(id), ttl).expire(resultKey(id), ttl).del(planKey(id)).exec();
     await this.clips.remove(id);
     metrics.videoJobsEnded.inc({ status });
     log.info('video job ended', { job: id, status, errors: errors.map((e) => e.code) });
-    return true;
   }
 
   /** A segment on this replica's engine: its analysis as text (an empty string for a job no longer active). */
@@ -325,22 +365,26 @@ export class QueuedVideoJobs implements VideoJobService {
     const { id, k } = job.data;
     const stop = new AbortController();
     signal?.addEventListener('abort', () => stop.abort());
-    let progress = { frames: 0, seconds: 0 };
+    let progress = { frames: 0, seconds: 0, fraction: 0 };
     let reported = '';
+    // The frames this segment reported while its job was active: what it charges, and what the job counts.
+    let counted = 0;
     const report = async () => {
-      const value = `${progress.frames} ${progress.seconds}`;
-      const multi = this.redis.multi().hget(jobKey(id), 'status');
-      if (value !== reported) multi.hset(progressKey(id), String(k), value);
-      const [status] = (await results(multi)) as [string | null];
-      if (value !== reported) await job.updateProgress(progress.frames);
+      const value = `${progress.frames} ${progress.seconds} ${progress.fraction}`;
+      const frames = progress.frames;
+      const active = (await this.redis.report(jobKey(id), progressKey(id), String(k), value)) === 1;
+      if (!active) return stop.abort();
+      counted = frames;
+      if (value !== reported) await job.updateProgress(frames);
       reported = value;
-      if (!status || !isActive(status as VideoJobStatus)) stop.abort();
     };
     const reporter = setInterval(() => void report().catch(() => undefined), REPORT_EVERY_MS);
     const file = await this.clips.open(id);
+    const fileBytes = (await fs.promises.stat(file)).size;
     try {
       const result = await analyseVideo({
-        ffmpegPath: this.options.ffmpegPath,
+        decoder: this.options.decoder,
+        maxSeconds: this.options.maxSeconds,
         file,
         info: video,
         sampleFps: request.sampleFps,
@@ -352,7 +396,10 @@ export class QueuedVideoJobs implements VideoJobService {
         photos: this.options.photos,
         signal: stop.signal,
         segment: planSegment(plan, k),
-        onProgress: (frames, time) => (progress = { frames, seconds: segmentSeconds(plan, k, time) }),
+        onProgress: (frames, time, position) => {
+          const seconds = segmentSeconds(plan, k, time);
+          progress = { frames, seconds, fraction: progressFraction(video, seconds, position, fileBytes) };
+        },
       });
       if (stop.signal.aborted) return undefined;
       await report();
@@ -364,8 +411,9 @@ export class QueuedVideoJobs implements VideoJobService {
     } finally {
       clearInterval(reporter);
       this.clips.release(id);
-      // The frames this attempt analysed, whatever became of it (a replica killed mid-segment charges nothing).
-      this.options.chargeFrames?.(job.data.owner, progress.frames);
+      // The frames this attempt counted, whatever became of it (a replica killed mid-segment charges nothing;
+      // frames analysed after a cancel are not charged, as the job does not count them).
+      this.options.chargeFrames?.(job.data.owner, counted);
     }
   }
 

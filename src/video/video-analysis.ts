@@ -20,7 +20,9 @@ import { isSceneCut, thumbnail } from './scene-cut';
 import { decodeFrames, type DecodeEnd, type SegmentFrames, type VideoFrame } from './video-decoder';
 import { probeFrameTimes, VIDEO_CONTAINERS, type VideoInfo } from './video-probe';
 import { joinSegments, segmentStarts } from './video-segments';
+import fs from 'node:fs';
 import sharp from 'sharp';
+import type { DecoderProcess } from './decoder-process';
 import { metrics } from '../observability/metrics';
 
 /** One face in one frame of a track. Coordinates are pixels of the upright frame. */
@@ -42,9 +44,12 @@ export interface FaceTrackData {
 }
 
 export interface AnalysisOptions {
-  ffmpegPath: string;
+  /** Runs the decoder's process (decode, frame times). */
+  decoder: DecoderProcess;
   file: string;
   info: VideoInfo;
+  /** MAX_VIDEO_SECONDS: decoding stops there, whatever the container declared. */
+  maxSeconds: number;
   sampleFps?: number;
   smoothing: boolean;
   settings: DetectionSettings;
@@ -56,8 +61,11 @@ export interface AnalysisOptions {
   signal?: AbortSignal;
   /** A part of the clip only; undefined: all of it. */
   segment?: SegmentFrames;
-  /** After each analysed frame: frames analysed, and the time of that frame (seconds from the clip's start). */
-  onProgress?: (framesAnalysed: number, time: number) => void;
+  /**
+   * After each analysed frame: frames analysed, the time of that frame (seconds from the clip's start),
+   * and where its packet starts in the file (bytes; -1 unknown), for progress without a declared duration.
+   */
+  onProgress?: (framesAnalysed: number, time: number, position: number) => void;
   /** Photo detections in flight on this replica: each frame waits for them first (PhotoTraffic). */
   photos?: PhotoTraffic;
 }
@@ -124,9 +132,10 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
   // of those the tracker may still continue: a long clip's ended tracks keep only their faces.
   const tracks = { all: [] as FaceTrackData[], live: new Map<string, Track>() };
   const frames = decodeFrames({
-    ffmpegPath: options.ffmpegPath,
+    decoder: options.decoder,
     file: options.file,
     info,
+    maxSeconds: options.maxSeconds,
     sampleFps: options.sampleFps,
     segment: options.segment,
     signal: options.signal,
@@ -219,7 +228,7 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
       sinceDetection++;
       analysed++;
       metrics.videoFrames.inc();
-      options.onProgress?.(analysed, frame.time);
+      options.onProgress?.(analysed, frame.time, frame.position);
     }
     finishPending();
   } finally {
@@ -238,7 +247,6 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
 }
 
 export interface ClipAnalysisOptions extends Omit<AnalysisOptions, 'segment' | 'onProgress'> {
-  ffprobePath: string;
   /** Segments analysed side by side (VIDEO_WORKERS); each frame of one makes up to two engine calls at once. */
   workers: number;
   /** After each analysed frame: distinct frames analysed, and the fraction of the clip done (0..1). */
@@ -259,9 +267,9 @@ export interface ClipPlan {
  * enough and its container seeks. The frame times (a pass over the file's packets) are read only for a
  * clip the declared duration would split.
  */
-export async function planClip(ffprobePath: string, file: string, info: VideoInfo, workers: number): Promise<ClipPlan> {
+export async function planClip(decoder: DecoderProcess, file: string, info: VideoInfo, workers: number): Promise<ClipPlan> {
   const split = SEEKABLE.has(VIDEO_CONTAINERS[info.container] ?? '') && segmentStarts(0, info.durationSeconds, workers).length > 1;
-  const frameTimes = split ? await probeFrameTimes(ffprobePath, file).catch(() => undefined) : undefined;
+  const frameTimes = split ? await probeFrameTimes(decoder, file, info).catch(() => undefined) : undefined;
   const starts = frameTimes ? segmentStarts(frameTimes[0]!, frameTimes[frameTimes.length - 1]! - frameTimes[0]!, workers) : [];
   return starts.length > 1 ? { starts, frameTimes } : { starts: [0] };
 }
@@ -276,6 +284,12 @@ export function segmentSeconds(plan: ClipPlan, k: number, time: number): number 
   return plan.frameTimes ? time - (plan.starts[k]! - plan.frameTimes[0]!) : time;
 }
 
+/** A job's progress (0..0.999): seconds analysed of the declared duration, or bytes read of the file without one. */
+export function progressFraction(info: Pick<VideoInfo, 'durationSeconds'>, seconds: number, position: number, fileBytes: number): number {
+  const done = info.durationSeconds > 0 ? seconds / info.durationSeconds : fileBytes > 0 && position > 0 ? position / fileBytes : 0;
+  return Math.min(0.999, done);
+}
+
 /** The segments' analyses (in clip order) as one: tracks joined across boundaries, a boundary frame counted once. */
 export function mergeAnalyses(results: readonly AnalysisResult[]): AnalysisResult {
   if (results.length === 1) return results[0]!;
@@ -286,16 +300,20 @@ export function mergeAnalyses(results: readonly AnalysisResult[]): AnalysisResul
     firstFrame: results.find((r) => r.firstFrame !== undefined)?.firstFrame,
     lastFrame: results.findLast((r) => r.lastFrame !== undefined)?.lastFrame,
     framesDetected: results.reduce((sum, r) => sum + r.framesDetected, 0),
-    decode: { framesDecoded: results.reduce((sum, r) => sum + r.decode.framesDecoded, 0), failure: results.find((r) => r.decode.failure)?.decode.failure },
+    decode: {
+      framesDecoded: results.reduce((sum, r) => sum + r.decode.framesDecoded, 0),
+      failure: results.find((r) => r.decode.failure)?.decode.failure,
+      tooLong: results.find((r) => r.decode.tooLong)?.decode.tooLong,
+    },
   };
 }
 
 /** The whole clip in this process: its segments side by side on `workers`, each taking the next as it finishes one. */
 export async function analyseClip(options: ClipAnalysisOptions): Promise<AnalysisResult> {
   const { info, onProgress } = options;
-  const fraction = (seconds: number) => (info.durationSeconds > 0 ? Math.min(0.999, seconds / info.durationSeconds) : 0);
-  const plan = await planClip(options.ffprobePath, options.file, info, options.workers);
-  const done = plan.starts.map(() => ({ frames: 0, seconds: 0 }));
+  const fileBytes = (await fs.promises.stat(options.file)).size;
+  const plan = await planClip(options.decoder, options.file, info, options.workers);
+  const done = plan.starts.map(() => ({ frames: 0, seconds: 0, position: -1 }));
   const results: AnalysisResult[] = [];
   let next = 0;
   const worker = async () => {
@@ -303,11 +321,13 @@ export async function analyseClip(options: ClipAnalysisOptions): Promise<Analysi
       results[k] = await analyseVideo({
         ...options,
         segment: planSegment(plan, k),
-        onProgress: (frames, time) => {
-          done[k] = { frames, seconds: segmentSeconds(plan, k, time) };
+        onProgress: (frames, time, position) => {
+          done[k] = { frames, seconds: segmentSeconds(plan, k, time), position };
+          const seconds = done.reduce((sum, d) => sum + d.seconds, 0);
+          // Without a declared duration a clip is one piece: how far its decoder has read the file.
           onProgress?.(
             done.reduce((sum, d) => sum + d.frames, 0),
-            fraction(done.reduce((sum, d) => sum + d.seconds, 0)),
+            progressFraction(info, seconds, done[0]!.position, fileBytes),
           );
         },
       });

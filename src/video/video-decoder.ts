@@ -1,10 +1,12 @@
-// Frames of a video, streamed from ffmpeg as raw RGB: never the whole clip in memory. Each frame comes
-// with its index in the decoded stream and its time from the stream's own timestamps (so variable frame
-// rates are right); ffmpeg's showinfo filter reports both on stderr, one line per frame.
+// Frames of a video, streamed from the decoder process (decoder-child.ts) as raw RGB: never the whole
+// clip in memory. Each frame comes with its index in decode order (counted by the decoder, so a stream
+// that changes size midway does not restart it) and its time from the stream's own timestamps (so
+// variable frame rates are right). Decoding stops at MAX_VIDEO_SECONDS of presentation time, and at a
+// frame cap, whatever the container declared.
 import type { Readable } from 'node:stream';
-import { spawn } from 'node:child_process';
-import os from 'node:os';
 import type { RgbImage } from '../image/image-decoder';
+import { DECODER_HEADER_BYTES, RecordKind, type DecodeRequest, type DecodeSummary } from './decoder-protocol';
+import { decoderExit, type DecoderProcess } from './decoder-process';
 import { VIDEO_CONTAINERS, type VideoInfo } from './video-probe';
 
 export interface VideoFrame {
@@ -12,14 +14,18 @@ export interface VideoFrame {
   index: number;
   /** Seconds from the first frame. */
   time: number;
-  /** The upright frame (rotation metadata applied). */
+  /** Where the frame's packet starts in the file (bytes), for progress without a declared duration; -1: unknown. */
+  position: number;
+  /** The upright frame (rotation metadata applied), at the stream's first size. */
   image: RgbImage;
 }
 
 export interface DecodeOptions {
-  ffmpegPath: string;
+  decoder: DecoderProcess;
   file: string;
   info: VideoInfo;
+  /** Presentation seconds after which decoding stops with `tooLong` (MAX_VIDEO_SECONDS). */
+  maxSeconds: number;
   /** At most this many frames per second; undefined: every frame. */
   sampleFps?: number;
   /** A part of the clip only (a segment); undefined: all of it. */
@@ -36,134 +42,66 @@ export interface SegmentFrames {
   frameTimes: readonly number[];
 }
 
-/** How decoding ended: whole, or broken after some frames (a truncated or corrupt stream). */
-export interface DecodeEnd {
-  framesDecoded: number;
-  /** ffmpeg's own words when the stream broke or ffmpeg failed; undefined when the clip decoded whole. */
-  failure?: string;
-}
+/** How decoding ended: whole, broken after some frames (a truncated or corrupt stream), or cut at a limit. */
+export type DecodeEnd = DecodeSummary;
 
-const SHOWINFO = /^\[Parsed_showinfo_(\d+) @ [^\]]+\] n:\s*(\d+) pts:\s*(-?\d+) pts_time:(-?[\d.e+-]+)/;
-// What ffmpeg prints at error level about a broken stream (the rest of its info output is ignored).
-const BROKEN = /invalid|error|corrupt|truncat|missing|could not|no frame|end of file|concealing/i;
+/**
+ * The frame rate no accepted clip exceeds: with MAX_VIDEO_SECONDS it caps the frames decoded, so that
+ * a stream whose timestamps stand still or lie cannot run on for ever.
+ */
+export const MAX_FRAME_RATE = 120;
 
 /** Streams the video's frames in order; the generator's return value says how decoding ended. */
 export async function* decodeFrames(options: DecodeOptions): AsyncGenerator<VideoFrame, DecodeEnd, undefined> {
-  const { info, sampleFps, segment } = options;
+  const { info, segment } = options;
   const demuxer = VIDEO_CONTAINERS[info.container];
   if (!demuxer) throw new Error(`no demuxer for ${info.container}`);
-  // The first showinfo sees every decoded frame (its index), the last one only the frames kept.
-  const filters = sampleFps ? `showinfo,select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${(1 / sampleFps) * 0.999})',showinfo` : 'showinfo';
-  const child = spawn(
-    options.ffmpegPath,
-    [
-      '-hide_banner',
-      '-nostats',
-      '-nostdin',
-      '-v',
-      'info',
-      // A segment starts with a seek (ffmpeg decodes from the keyframe before and drops what precedes
-      // `from`) and keeps the stream's own timestamps, so that its frames keep their times and indices.
-      ...(segment ? ['-ss', String(segment.from), '-copyts'] : []),
-      '-f',
-      demuxer,
-      '-i',
-      options.file,
-      '-map',
-      '0:v:0',
-      '-vf',
-      filters,
-      '-vsync',
-      '0',
-      '-f',
-      'rawvideo',
-      '-pix_fmt',
-      'rgb24',
-      'pipe:1',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  // Decoding is background work: below the service's own threads, so that photos served meanwhile come first.
-  if (child.pid !== undefined) {
-    try {
-      os.setPriority(child.pid, DECODER_NICENESS);
-    } catch {
-      // ffmpeg already gone (the error surfaces below), or a platform that does not allow it.
-    }
-  }
+  const request: DecodeRequest = {
+    file: options.file,
+    demuxer,
+    width: info.width,
+    height: info.height,
+    rotation: info.rotation,
+    sampleFps: options.sampleFps,
+    from: segment?.from,
+    until: segment?.until,
+    origin: segment?.frameTimes[0],
+    maxSeconds: options.maxSeconds,
+    maxFrames: Math.ceil(options.maxSeconds * MAX_FRAME_RATE),
+  };
+  const child = options.decoder.start(['decode', JSON.stringify(request)]);
   const onAbort = () => child.kill('SIGKILL');
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  // Cancelled before ffmpeg started: no abort event will come.
+  // Cancelled before the decoder started: no abort event will come.
   if (options.signal?.aborted) onAbort();
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-
-  // stderr: the index of every decoded frame by its pts, the times of the kept ones, and error lines.
-  const keptFilter = sampleFps ? '2' : '0';
-  const indexByPts = new Map<string, number>();
-  const kept: Array<{ index: number; ptsTime: number }> = [];
-  const problems: string[] = [];
-  let wake: (() => void) | undefined;
-  let stderrDone = false;
-  let pending = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk: string) => {
-    const lines = (pending + chunk).split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) readLine(line);
-    wake?.();
-  });
-  child.stderr.on('end', () => {
-    if (pending) readLine(pending);
-    stderrDone = true;
-    wake?.();
-  });
-  function readLine(line: string) {
-    const shown = SHOWINFO.exec(line);
-    if (shown) {
-      const [, filter, n, pts, ptsTime] = shown;
-      if (filter === '0') indexByPts.set(pts!, Number(n));
-      if (filter === keptFilter) kept.push({ index: indexByPts.get(pts!) ?? Number(n), ptsTime: Number(ptsTime) });
-    } else if (!line.startsWith('[Parsed_showinfo') && BROKEN.test(line) && problems.length < 5) problems.push(line.trim());
-  }
-  const timeOf = async (k: number) => {
-    while (kept.length <= k && !stderrDone) await new Promise<void>((resolve) => (wake = resolve));
-    return kept[k];
-  };
+  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('close', (code, signal) => resolve([code, signal])));
+  child.stderr!.resume(); // its diagnostics are not read; the End record says how decoding went
 
   const frameBytes = info.width * info.height * 3;
-  const frames = framesAhead(child.stdout, frameBytes);
-  let produced = 0;
+  const records = recordsAhead(child.stdout!, frameBytes);
   let origin: number | undefined;
+  let produced = 0;
   try {
-    for (let data = await frames.next(); data; data = await frames.next()) {
-      const stamp = await timeOf(produced);
-      if (!stamp) throw new Error('ffmpeg gave a frame without its showinfo line');
+    for (let record = await records.next(); record; record = await records.next()) {
+      if (record.kind === RecordKind.End) return JSON.parse(record.payload.toString('utf8')) as DecodeEnd;
       produced++;
-      const image = { data, width: info.width, height: info.height };
+      const image = { data: record.payload, width: info.width, height: info.height };
       if (!segment) {
-        origin ??= stamp.ptsTime;
-        yield { index: stamp.index, time: stamp.ptsTime - origin, image };
+        origin ??= record.time;
+        yield { index: record.index, time: record.time - origin, position: record.position, image };
         continue;
       }
-      const index = frameIndex(segment.frameTimes, stamp.ptsTime);
-      yield { index, time: stamp.ptsTime - segment.frameTimes[0]!, image };
-      if (segment.until !== undefined && stamp.ptsTime >= segment.until) {
-        child.kill('SIGKILL');
-        return { framesDecoded: produced };
-      }
+      yield { index: frameIndex(segment.frameTimes, record.time), time: record.time - segment.frameTimes[0]!, position: record.position, image };
     }
-    const code = await exited;
+    // No End record: the decoder was stopped (a cancel, a limit of prlimit) or crashed.
+    const [code, signal] = await exited;
     if (options.signal?.aborted) return { framesDecoded: produced, failure: 'cancelled' };
-    const failure = code !== 0 ? (problems[0] ?? `ffmpeg exited with code ${code}`) : problems[0];
-    return { framesDecoded: produced, failure };
+    return { framesDecoded: produced, failure: decoderExit(code, signal) };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
 }
-
-/** ffmpeg's niceness: 10 of 19, where the service runs at 0. */
-const DECODER_NICENESS = 10;
 
 /** Frames decoded ahead of the one being analysed: ffmpeg decodes the next while the engine works. */
 const FRAMES_AHEAD = 2;
@@ -174,28 +112,59 @@ const FRAMES_AHEAD = 2;
  */
 const sharedFrame = (bytes: number) => Buffer.from(new SharedArrayBuffer(bytes));
 
+interface DecoderRecord {
+  kind: RecordKind;
+  time: number;
+  position: number;
+  index: number;
+  payload: Buffer;
+}
+
 /**
- * The raw frames of ffmpeg's output, each copied once, chunk by chunk (pipe chunks are 64 KiB), into
- * its own buffer. Up to FRAMES_AHEAD wait for the reader, then the pipe is paused: ffmpeg keeps a
- * frame or two ahead, never the clip.
+ * The decoder's records, each payload copied once, chunk by chunk (pipe chunks are 64 KiB), into its
+ * own buffer. Up to FRAMES_AHEAD wait for the reader, then the pipe is paused: the decoder keeps a
+ * frame or two ahead (its writes block), never the clip. A frame larger than the clip's frames is a
+ * protocol error.
  */
-function framesAhead(stdout: Readable, frameBytes: number): { next(): Promise<Buffer | undefined> } {
-  const ready: Buffer[] = [];
-  let frame = sharedFrame(frameBytes);
+function recordsAhead(stdout: Readable, frameBytes: number): { next(): Promise<DecoderRecord | undefined> } {
+  const ready: DecoderRecord[] = [];
+  const header = Buffer.alloc(DECODER_HEADER_BYTES);
+  let headerFilled = 0;
+  let current: DecoderRecord | undefined;
   let filled = 0;
   let ended = false;
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
   stdout.on('data', (chunk: Buffer) => {
-    for (let offset = 0; offset < chunk.length;) {
-      const taken = Math.min(frameBytes - filled, chunk.length - offset);
-      chunk.copy(frame, filled, offset, offset + taken);
+    for (let offset = 0; offset < chunk.length && !failure;) {
+      if (!current) {
+        const taken = Math.min(DECODER_HEADER_BYTES - headerFilled, chunk.length - offset);
+        chunk.copy(header, headerFilled, offset, offset + taken);
+        headerFilled += taken;
+        offset += taken;
+        if (headerFilled < DECODER_HEADER_BYTES) continue;
+        headerFilled = 0;
+        const kind = header.readUInt32LE(0) as RecordKind;
+        const length = header.readUInt32LE(4);
+        if (
+          (kind === RecordKind.Frame && length !== frameBytes) ||
+          (kind === RecordKind.End && length > 65_536) ||
+          (kind !== RecordKind.Frame && kind !== RecordKind.End)
+        ) {
+          failure = new Error(`the decoder sent a record of kind ${kind} and ${length} bytes`);
+          break;
+        }
+        const payload = kind === RecordKind.Frame ? sharedFrame(length) : Buffer.alloc(length);
+        current = { kind, time: header.readDoubleLE(8), position: header.readDoubleLE(16), index: header.readUInt32LE(24), payload };
+        filled = 0;
+      }
+      const taken = Math.min(current.payload.length - filled, chunk.length - offset);
+      chunk.copy(current.payload, filled, offset, offset + taken);
       filled += taken;
       offset += taken;
-      if (filled < frameBytes) continue;
-      ready.push(frame);
-      frame = sharedFrame(frameBytes);
-      filled = 0;
+      if (filled < current.payload.length) continue;
+      ready.push(current);
+      current = undefined;
     }
     if (ready.length >= FRAMES_AHEAD) stdout.pause();
     wake?.();

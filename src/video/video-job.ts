@@ -3,6 +3,7 @@
 import { ErrorCode, UserFacingError } from '../errors';
 import type { DetectionSettings, FaceAnalyser, FaceDetector } from '../providers/provider';
 import type { AnalysisResult, FaceTrackData } from './video-analysis';
+import { MAX_FRAME_RATE } from './video-decoder';
 import type { VideoInfo } from './video-probe';
 
 export type VideoJobStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
@@ -54,18 +55,23 @@ export type FrameCharge = (owner: string, frames: number) => void;
 
 export const isActive = (status: VideoJobStatus) => status === 'QUEUED' || status === 'RUNNING';
 
-/** How an analysis that ran to its end ends the job: FAILED with no frame, else SUCCEEDED, noting a break. */
+/**
+ * How an analysis that ran to its end ends the job: FAILED with no frame, else SUCCEEDED, noting a
+ * break (VIDEO_DECODE_FAILED) or a cut at the length limit (VIDEO_TOO_LONG); the frames before stand.
+ */
 export function jobOutcome(result: Pick<AnalysisResult, 'tracks' | 'framesAnalysed' | 'decode'>): {
   status: 'SUCCEEDED' | 'FAILED';
   userErrors: UserFacingError[];
 } {
-  const { failure } = result.decode;
+  const { failure, tooLong } = result.decode;
   if (result.framesAnalysed === 0) {
+    if (tooLong) return { status: 'FAILED', userErrors: [lengthLimit(tooLong, 0)] };
     return {
       status: 'FAILED',
       userErrors: [new UserFacingError(ErrorCode.UNSUPPORTED_VIDEO, `The video has no frame that could be decoded${failure ? ` (${failure})` : ''}.`)],
     };
   }
+  if (tooLong) return { status: 'SUCCEEDED', userErrors: [lengthLimit(tooLong, result.framesAnalysed)] };
   if (!failure) return { status: 'SUCCEEDED', userErrors: [] };
   const last = result.tracks.flatMap((t) => t.faces).reduce((max, f) => Math.max(max, f.frame), -1);
   return {
@@ -77,6 +83,16 @@ export function jobOutcome(result: Pick<AnalysisResult, 'tracks' | 'framesAnalys
       ),
     ],
   };
+}
+
+/** A stream that ran past MAX_VIDEO_SECONDS (or the frame cap derived from it) while decoding. */
+function lengthLimit(tooLong: NonNullable<AnalysisResult['decode']['tooLong']>, framesAnalysed: number): UserFacingError {
+  const where =
+    tooLong.seconds !== undefined
+      ? `its timeline reached ${tooLong.seconds.toFixed(1)} s, past the limit (MAX_VIDEO_SECONDS)`
+      : `it reached ${tooLong.frames} frames, more than the limit allows (MAX_VIDEO_SECONDS at ${MAX_FRAME_RATE} frames a second)`;
+  const kept = framesAnalysed > 0 ? `; the ${framesAnalysed} analysed frames before the cut are kept` : '';
+  return new UserFacingError(ErrorCode.VIDEO_TOO_LONG, `The video is longer than the server accepts: decoding stopped where ${where}${kept}.`);
 }
 
 /** The typed error a job ends with when its analysis threw. */

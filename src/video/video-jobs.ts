@@ -19,10 +19,11 @@ import {
 } from './video-job';
 import { probeVideo, type VideoLimits } from './video-probe';
 import { removeVideoFile } from './video-source';
+import type { DecoderProcess } from './decoder-process';
 
 export interface VideoJobsOptions extends VideoLimits {
-  ffmpegPath: string;
-  ffprobePath: string;
+  /** Runs the decoder's process, where every file is probed and decoded. */
+  decoder: DecoderProcess;
   detectionMaxSide: number;
   resultTtlSeconds: number;
   /** Segments of a job analysed side by side (VIDEO_WORKERS). */
@@ -50,7 +51,7 @@ export class VideoJobs implements VideoJobService {
   constructor(private readonly options: VideoJobsOptions) {}
 
   async start(request: VideoJobRequest): Promise<VideoJob> {
-    const video = await probeVideo(this.options.ffprobePath, request.file, this.options);
+    const video = await probeVideo(this.options.decoder, request.file, this.options);
     const entry: Entry = {
       job: { id: randomUUID(), status: 'QUEUED', progress: 0, framesAnalysed: 0, video, userErrors: [], tracks: async () => entry.tracks },
       tracks: [],
@@ -105,8 +106,8 @@ export class VideoJobs implements VideoJobService {
       job.status = 'RUNNING';
       this.changed(entry);
       const result = await analyseClip({
-        ffmpegPath: this.options.ffmpegPath,
-        ffprobePath: this.options.ffprobePath,
+        decoder: this.options.decoder,
+        maxSeconds: this.options.maxSeconds,
         workers: this.options.workers,
         file: request.file,
         info: job.video!,
@@ -119,6 +120,8 @@ export class VideoJobs implements VideoJobService {
         photos: this.options.photos,
         signal: entry.abort.signal,
         onProgress: (frames, fraction) => {
+          // A cancelled job's figures stand as they were at the cancel (and were charged so).
+          if (!isActive(job.status)) return;
           job.framesAnalysed = frames;
           job.progress = fraction;
           this.changed(entry);

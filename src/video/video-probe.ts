@@ -1,7 +1,7 @@
-// What a video file holds, from ffprobe's JSON, checked against the limits before any frame is decoded.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+// What a video file holds, as ffprobe's JSON states it (the decoder process answers in that form),
+// checked against the limits before any frame is decoded.
 import { ErrorCode, UserFacingError } from '../errors';
+import type { DecoderProcess } from './decoder-process';
 
 /** What a client learns about its video. Width and height are those of the upright frame. */
 export interface VideoInfo {
@@ -22,13 +22,24 @@ export interface VideoLimits {
   maxSeconds: number;
 }
 
-/** The demuxers the service lets ffmpeg use: the accepted containers, nothing else of ffmpeg's hundreds. */
+/**
+ * The demuxers the service lets ffmpeg use, by the container name ffprobe reports: the accepted
+ * containers, nothing else of ffmpeg's hundreds. MP4, MOV, 3GP and 3G2 share one demuxer.
+ */
 export const VIDEO_CONTAINERS: Record<string, string> = {
   'mov,mp4,m4a,3gp,3g2,mj2': 'mov',
   'matroska,webm': 'matroska',
   avi: 'avi',
   gif: 'gif',
+  // Recorders, cameras and HLS segments.
+  mpegts: 'mpegts',
+  // Windows Media (WMV), as in OpenFace's own sample clips.
+  asf: 'asf',
+  flv: 'flv',
 };
+
+/** The accepted containers as a person names them, for refusals and docs. */
+export const VIDEO_CONTAINER_NAMES = 'MP4/MOV/3GP, WebM/MKV, AVI, MPEG-TS, WMV (ASF), FLV or an animated GIF';
 
 /** The subset of ffprobe's `-show_streams -show_format -of json` output read here. */
 export interface ProbeJson {
@@ -48,7 +59,7 @@ export interface ProbeJson {
   format?: { format_name?: string; duration?: string };
 }
 
-const unsupported = (why: string) => new UserFacingError(ErrorCode.UNSUPPORTED_VIDEO, `${why} Send MP4/MOV, WebM, MKV, AVI or an animated GIF.`);
+const unsupported = (why: string) => new UserFacingError(ErrorCode.UNSUPPORTED_VIDEO, `${why} Send ${VIDEO_CONTAINER_NAMES}.`);
 
 const rate = (fraction: string | undefined): number | undefined => {
   const [num, den] = (fraction ?? '').split('/').map(Number);
@@ -106,36 +117,24 @@ function clockwiseRotation(video: NonNullable<ProbeJson['streams']>[number]): nu
   return (((quarter % 4) + 4) % 4) * 90;
 }
 
-/** Runs ffprobe on a file and describes it; a file ffprobe cannot read is UNSUPPORTED_VIDEO. */
-export async function probeVideo(ffprobePath: string, file: string, limits: VideoLimits): Promise<VideoInfo> {
-  let stdout: string;
+/** Reads a file's facts in the decoder process and describes them; a file it cannot read is UNSUPPORTED_VIDEO. */
+export async function probeVideo(decoder: DecoderProcess, file: string, limits: VideoLimits): Promise<VideoInfo> {
+  let probe: ProbeJson;
   try {
-    ({ stdout } = await promisify(execFile)(ffprobePath, ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', file], {
-      timeout: 30_000,
-      maxBuffer: 16 * 1024 * 1024,
-    }));
+    probe = await decoder.json<ProbeJson>(['probe', file], { timeoutMs: 30_000, maxBytes: 1024 * 1024 });
   } catch {
     throw unsupported('The file is not a video the service can read.');
   }
-  return describeProbe(JSON.parse(stdout) as ProbeJson, limits);
+  return describeProbe(probe, limits);
 }
 
 /**
  * The presentation time (seconds) of every frame of the video stream, ascending, from its packets
- * (demuxed, not decoded: a second or two for a long clip); undefined when a packet has no time.
+ * (demuxed, not decoded: a second or two for a long clip); undefined when there are none.
  */
-export async function probeFrameTimes(ffprobePath: string, file: string): Promise<number[] | undefined> {
-  const { stdout } = await promisify(execFile)(
-    ffprobePath,
-    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file],
-    {
-      timeout: 60_000,
-      maxBuffer: 256 * 1024 * 1024,
-    },
-  );
-  const times = stdout
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => Number(line.split(',')[0]));
-  return times.length > 0 && times.every(Number.isFinite) ? times.sort((a, b) => a - b) : undefined;
+export async function probeFrameTimes(decoder: DecoderProcess, file: string, info: VideoInfo): Promise<number[] | undefined> {
+  const demuxer = VIDEO_CONTAINERS[info.container];
+  if (!demuxer) return undefined;
+  const times = await decoder.json<number[]>(['frame-times', file, demuxer], { timeoutMs: 60_000, maxBytes: 256 * 1024 * 1024 });
+  return times.length > 0 && times.every(Number.isFinite) ? times : undefined;
 }

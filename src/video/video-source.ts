@@ -6,7 +6,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { ErrorCode, UserFacingError } from '../errors';
-import type { UploadedFile } from '../image/image-input';
+import { throwUploadFailure, type UploadedFile } from '../image/image-input';
 
 export interface VideoSource {
   upload?: Promise<UploadedFile> | null;
@@ -15,8 +15,8 @@ export interface VideoSource {
 
 export interface VideoReading {
   maxBytes: number;
-  /** Fetches a URL up to `maxBytes`; absent: URL input is off. */
-  fetchUrl?: (url: string, field: string[]) => Promise<Buffer>;
+  /** Streams a URL's body to a file, up to `maxBytes`; absent: URL input is off. */
+  saveUrl?: (url: string, file: string, field: string[]) => Promise<void>;
 }
 
 const tooLarge = (maxBytes: number, field: string[]) =>
@@ -29,8 +29,11 @@ export async function saveVideoInput(source: VideoSource, reading: VideoReading,
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'facemark-video-'));
   const file = path.join(dir, 'input');
   try {
-    if (source.upload) await writeUpload(await source.upload, file, reading.maxBytes, [...field, 'upload']);
-    else await writeFromUrl(source.url as string, file, reading, [...field, 'url']);
+    if (source.upload) {
+      const uploadField = [...field, 'upload'];
+      const failed = throwUploadFailure(uploadField);
+      await writeUpload(await source.upload.catch(failed), file, reading.maxBytes, uploadField).catch(failed);
+    } else await writeFromUrl(source.url as string, file, reading, [...field, 'url']);
     if ((await fs.promises.stat(file)).size === 0) throw new UserFacingError(ErrorCode.UNSUPPORTED_VIDEO, 'The video file is empty.', field);
     return file;
   } catch (error) {
@@ -63,6 +66,6 @@ async function writeUpload(upload: UploadedFile, file: string, maxBytes: number,
 }
 
 async function writeFromUrl(url: string, file: string, reading: VideoReading, field: string[]) {
-  if (!reading.fetchUrl) throw new UserFacingError(ErrorCode.URL_NOT_ALLOWED, 'This server does not fetch URLs (URL_INPUT_ENABLED=false).', field);
-  await fs.promises.writeFile(file, await reading.fetchUrl(url, field));
+  if (!reading.saveUrl) throw new UserFacingError(ErrorCode.URL_NOT_ALLOWED, 'This server does not fetch URLs (URL_INPUT_ENABLED=false).', field);
+  await reading.saveUrl(url, file, field);
 }

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { sharedPath } from '../../tools/shared-folder';
 
 /** ../shared/datasets beside the project root (never copied into the project). */
-export const DATASETS = path.resolve(__dirname, '../../../shared/datasets');
+export const DATASETS = sharedPath('datasets');
 
 export const dataset = (...parts: string[]) => path.join(DATASETS, ...parts);
 

@@ -99,6 +99,8 @@ const INT_RANGES: Record<string, [number, number]> = {
   VIDEO_REDIS_MAX_BYTES: [1024, 512 * 1024 * 1024],
   VIDEO_SEGMENT_SECONDS: [2, 600],
   VIDEO_LOCK_SECONDS: [2, 3600],
+  VIDEO_DECODER_MAX_MEMORY_MB: [512, 64 * 1024],
+  VIDEO_DECODER_MAX_CPU_SECONDS: [10, 7 * 86_400],
 };
 
 test.each(Object.entries(INT_RANGES))('%s takes whole numbers from %j, nothing outside or between', (name, [min, max]) => {
@@ -214,15 +216,14 @@ test('the problems are listed one per line under a heading', () => {
   expect(() => loadConfig({ PORT: '-1', MAX_ALIASES: '0' })).toThrow(/^Invalid configuration:\n {2}PORT: .+\n {2}MAX_ALIASES: .+$/);
 });
 
-test('video limits and binaries', () => {
+test('video limits and the decoder process bounds', () => {
   expect(loadConfig({ WORKER_THREADS: '2' }).video).toEqual({
     maxBytes: 500 * 2 ** 20,
     maxSeconds: 600,
     maxPixels: 3840 * 2160,
     resultTtlSeconds: 86_400,
     workers: 1,
-    ffmpegPath: undefined,
-    ffprobePath: undefined,
+    decoder: { maxMemoryBytes: 2048 * 2 ** 20, maxCpuSeconds: 1800 },
     queue: undefined,
   });
   // The queue comes with Redis.
@@ -237,8 +238,10 @@ test('video limits and binaries', () => {
   expect(loadConfig({ WORKER_THREADS: '4' }).video.workers).toBe(3);
   expect(loadConfig({ WORKER_THREADS: '1' }).video.workers).toBe(1);
   expect(loadConfig({ WORKER_THREADS: '2', VIDEO_WORKERS: '2' }).video.workers).toBe(2);
-  expect(loadConfig({ FFMPEG_PATH: '/usr/bin/ffmpeg', FFPROBE_PATH: '/usr/bin/ffprobe' }).video).toMatchObject({
-    ffmpegPath: '/usr/bin/ffmpeg',
-    ffprobePath: '/usr/bin/ffprobe',
+  // The decoder's CPU time follows the longest clip accepted (3 s a second of it), unless set.
+  expect(loadConfig({ MAX_VIDEO_SECONDS: '20' }).video.decoder).toEqual({ maxMemoryBytes: 2048 * 2 ** 20, maxCpuSeconds: 60 });
+  expect(loadConfig({ VIDEO_DECODER_MAX_MEMORY_MB: '600', VIDEO_DECODER_MAX_CPU_SECONDS: '45' }).video.decoder).toEqual({
+    maxMemoryBytes: 600 * 2 ** 20,
+    maxCpuSeconds: 45,
   });
 });

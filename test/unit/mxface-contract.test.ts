@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { parseMxfaceErrorMessage, parseMxfaceResponse, toMxfaceFace } from '../../src/providers/mxface/mxface-contract';
 import { UpstreamError } from '../../src/providers/mxface/upstream-error';
+import { sharedPath } from '../../tools/shared-folder';
 
 const face = {
   faceLandmark: { mouthLeft: { x: 40, y: 80 }, mouthRight: { x: 60, y: 80 }, nose: { x: 50, y: 60 }, eye_left: { x: 40, y: 40 }, eye_right: { x: 60, y: 40 } },
@@ -65,7 +65,7 @@ describe('upstream failures are classified once', () => {
 });
 
 test("the vendor's documented example, read verbatim from the contract page: its coordinates, eye sides and quality", () => {
-  const page = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'shared', 'docs', 'mxface-landmark-api.md'), 'utf8');
+  const page = fs.readFileSync(sharedPath('docs', 'mxface-landmark-api.md'), 'utf8');
   const example = /## Success[\s\S]*?```json\n([\s\S]*?)```/.exec(page)?.[1];
   expect(example).toBeDefined();
   const parsed = parseMxfaceResponse(JSON.parse(example!));

@@ -1,7 +1,7 @@
 // Reading ffprobe's answer: the facts of a video and the typed refusals, on answers shaped as ffprobe
 // prints them (the first one is walking.mp4's, abridged).
 import { ErrorCode } from '../../src/errors';
-import { describeProbe, type ProbeJson } from '../../src/video/video-probe';
+import { describeProbe, VIDEO_CONTAINERS, type ProbeJson } from '../../src/video/video-probe';
 
 const LIMITS = { maxPixels: 1920 * 1080, maxSeconds: 600 };
 const MP4 = 'mov,mp4,m4a,3gp,3g2,mj2';
@@ -84,7 +84,9 @@ test('a cover picture in the file is not its video stream', () => {
     ],
     format: { format_name: MP4, duration: '180' },
   };
-  expect(refusal(probe)).toBe(`${ErrorCode.UNSUPPORTED_VIDEO}: The file has audio but no video stream. Send MP4/MOV, WebM, MKV, AVI or an animated GIF.`);
+  expect(refusal(probe)).toBe(
+    `${ErrorCode.UNSUPPORTED_VIDEO}: The file has audio but no video stream. Send MP4/MOV/3GP, WebM/MKV, AVI, MPEG-TS, WMV (ASF), FLV or an animated GIF.`,
+  );
 });
 
 test.each([
@@ -94,7 +96,8 @@ test.each([
     'not a video container the service reads (image2)',
   ],
   ['a PNG', video({ codec_type: 'video', codec_name: 'png', width: 10, height: 10 }, { format_name: 'png_pipe' }), '(png_pipe)'],
-  ['an MPEG transport stream', video({ codec_type: 'video', codec_name: 'h264', width: 10, height: 10 }, { format_name: 'mpegts' }), '(mpegts)'],
+  ['a RealMedia file', video({ codec_type: 'video', codec_name: 'rv40', width: 10, height: 10 }, { format_name: 'rm' }), '(rm)'],
+  ['an MPEG program stream (DVD)', video({ codec_type: 'video', codec_name: 'mpeg2video', width: 10, height: 10 }, { format_name: 'mpeg' }), '(mpeg)'],
   ['nothing ffprobe named', { streams: [] }, '(unknown)'],
   ['an MP3', { streams: [{ codec_type: 'audio', codec_name: 'mp3' }], format: { format_name: 'mp3' } }, '(mp3)'],
   ['an M4A (audio in MP4)', { streams: [{ codec_type: 'audio', codec_name: 'aac' }], format: { format_name: MP4 } }, 'audio but no video stream'],
@@ -119,4 +122,15 @@ test('a declared duration over MAX_VIDEO_SECONDS is VIDEO_TOO_LONG, with both fi
   expect(refusal(lasting('600.5', '1'))).toBe(`${ErrorCode.VIDEO_TOO_LONG}: The video lasts 600.5 s; the limit is 600 s (MAX_VIDEO_SECONDS).`);
   expect(refusal(lasting(undefined, '601'))).toMatch(/^VIDEO_TOO_LONG: The video lasts 601.0 s/);
   expect(refusal(lasting('N/A', '7'))).toBe('accepted');
+});
+
+test.each([
+  ['MPEG-TS (recorders, HLS segments)', 'mpegts', 'mpegts'],
+  ['WMV (ASF)', 'asf', 'asf'],
+  ['FLV', 'flv', 'flv'],
+  ['3GP and 3G2, read by the MP4 demuxer', 'mov,mp4,m4a,3gp,3g2,mj2', 'mov'],
+])('%s is accepted, and read by its own demuxer only', (_, container, demuxer) => {
+  const info = describeProbe(video({ codec_type: 'video', codec_name: 'h264', width: 64, height: 48, duration: '2' }, { format_name: container }), LIMITS);
+  expect(info.container).toBe(container);
+  expect(VIDEO_CONTAINERS[info.container]).toBe(demuxer);
 });

@@ -12,12 +12,13 @@ import { EmbeddedProvider } from '../../src/providers/embedded/embedded.provider
 import { unpackMesh, type MeshPoint } from '../../src/providers/embedded/mediapipe/face-mesh';
 import { ProviderName } from '../../src/config';
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
+import { sharedPath } from '../shared-folder';
 
 // Mesh vertices per iBUG point, and the ridge penalty per training face: a 5-fold cross-validation on
 // helen-dev alone (engine-notes) gave 5.40 % 68-pt NME at K = 8, lambda = 1e-4, 5.41 % at 16 / 1e-3.
 const NEAREST_VERTICES = 8;
 const LAMBDA = 1e-4;
-const DATASETS = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'datasets');
+const DATASETS = sharedPath('datasets');
 const OUTPUT = path.resolve(__dirname, '..', '..', '..', 'src', 'geometry', 'ibug68-regression.json');
 
 interface Sample {

@@ -1,0 +1,86 @@
+// The decoder's process (decoder-child.ts, FFmpeg's libraries from node-av's npm package): untrusted
+// files are parsed there, never in the service. Each run is bounded: its address space and CPU time
+// by prlimit (RLIMIT_AS, RLIMIT_CPU), its priority below the service's, its wall time by a deadline.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import { buildOutput } from '../build-output';
+
+export interface DecoderLimits {
+  /** The decoder process's address space (VIDEO_DECODER_MAX_MEMORY_MB): past it, allocations fail and the decode ends. */
+  maxMemoryBytes: number;
+  /** Its CPU time (VIDEO_DECODER_MAX_CPU_SECONDS): past it, the kernel ends it (SIGXCPU). */
+  maxCpuSeconds: number;
+}
+
+/** The decoder's niceness: 10 of 19, where the service runs at 0 (photos served meanwhile come first). */
+const DECODER_NICENESS = 10;
+
+const PRLIMIT = ['/usr/bin/prlimit', '/bin/prlimit'].find((file) => fs.existsSync(file));
+
+/** What ended a decoder run that did not finish its answer, in words a client may read. */
+export function decoderExit(code: number | null, signal: NodeJS.Signals | null): string {
+  if (signal === 'SIGXCPU' || signal === 'SIGKILL') return 'the decoder ran out of its CPU time or was stopped';
+  if (signal === 'SIGSEGV' || signal === 'SIGBUS' || signal === 'SIGABRT') return 'the decoder crashed on the file';
+  if (signal) return `the decoder was ended (${signal})`;
+  return `the decoder failed (exit code ${code})`;
+}
+
+export class DecoderProcess {
+  private readonly script: string;
+
+  constructor(readonly limits: DecoderLimits) {
+    const script = buildOutput('src/video/decoder-child.js');
+    if (!script) throw new Error('The video decoder is not built (dist/src/video/decoder-child.js is missing): run `npm run build`.');
+    this.script = script;
+  }
+
+  /** Starts one command of the decoder (see decoder-child.ts); stdout carries its answer. */
+  start(args: string[]): ChildProcess {
+    const node = [process.execPath, '--no-warnings', this.script, ...args];
+    // Without prlimit (not Linux), the limits cannot be set: the deadline and the frame caps still hold.
+    const command = PRLIMIT ? [PRLIMIT, `--as=${this.limits.maxMemoryBytes}`, `--cpu=${this.limits.maxCpuSeconds}`, '--', ...node] : node;
+    const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid !== undefined) {
+      try {
+        os.setPriority(child.pid, DECODER_NICENESS);
+      } catch {
+        // Already gone (the caller sees how it ended), or a platform that does not allow it.
+      }
+    }
+    return child;
+  }
+
+  /**
+   * A command's JSON answer (probe, frame-times, version); rejects with the decoder's reason when it
+   * fails, crashes, answers more than `maxBytes` or takes longer than `timeoutMs`.
+   */
+  async json<T>(args: string[], { timeoutMs, maxBytes }: { timeoutMs: number; maxBytes: number }): Promise<T> {
+    const child = this.start(args);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) child.kill('SIGKILL');
+      else chunks.push(chunk);
+    });
+    child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr = (stderr + text).slice(-2000)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    try {
+      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+        child.once('error', reject);
+        child.once('close', (c, s) => resolve([c, s]));
+      });
+      if (code !== 0 || size > maxBytes) throw new Error(stderr.trim().split('\n').pop() || decoderExit(code, signal));
+      return JSON.parse(Buffer.concat(chunks).toString('utf8')) as T;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The FFmpeg libraries' version, e.g. `8.1.1` (serviceInfo, the start-up log). */
+  version(): Promise<string> {
+    return this.json<{ version: string }>(['version'], { timeoutMs: 30_000, maxBytes: 4096 }).then((v) => v.version);
+  }
+}
