@@ -7,7 +7,6 @@ import { ProviderName } from '../src/config';
 import { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
 import { DecoderProcess } from '../src/video/decoder-process';
 import { analyseClip } from '../src/video/video-analysis';
-import { probeVideo } from '../src/video/video-probe';
 
 const SHARES = [0.1, 0.25, 0.5, 0.75, 1];
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -25,7 +24,7 @@ async function main(file: string) {
   await engine.start();
   const maxSeconds = 24 * 3600;
   const decoder = new DecoderProcess({ maxMemoryBytes: 4 * 2 ** 30, maxCpuSeconds: maxSeconds });
-  const info = await probeVideo(decoder, file, { maxPixels: 1e8, maxSeconds });
+  const info = await decoder.probe(file, { maxPixels: 1e8, maxSeconds });
   const readings: Array<{ heap: number; external: number }> = [];
   const result = await analyseClip({
     decoder,

@@ -47,7 +47,9 @@ const RANGE_WORDS: Record<string, string> = {
   benchmarking: 'an address reserved for benchmarking',
   amt: 'an AMT relay address',
   as112: 'an AS112 address',
-  deprecated: 'a deprecated address',
+  as112v6: 'an AS112 address',
+  deprecatedSiteLocal: 'a deprecated site-local address (an old IPv6 private network)',
+  deprecatedOrchid: 'a deprecated ORCHID address',
   orchid2: 'an ORCHIDv2 address',
   discard: 'a discard-only address',
 };

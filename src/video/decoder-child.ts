@@ -6,7 +6,7 @@
 //   decode <request JSON>         the frames as raw RGB records (decoder-protocol.ts), then an end record
 // It is synchronous on purpose: a blocking write to the pipe is the back-pressure, and a kill ends it.
 import fs from 'node:fs';
-import { DECODER_HEADER_BYTES, RecordKind, type DecodeRequest, type DecodeSummary } from './decoder-protocol';
+import { RecordKind, recordHeader, type DecodeRequest, type DecodeSummary } from './decoder-protocol';
 
 // node-av is ESM and reaches for Promise.withResolvers (Node 22) in its async paths; this process uses
 // its synchronous API, but the module must load on Node 20 too.
@@ -48,13 +48,7 @@ function writeAll(bytes: Uint8Array) {
 }
 
 function writeRecord(kind: RecordKind, payload: Uint8Array, time = 0, position = -1, index = 0) {
-  const header = Buffer.alloc(DECODER_HEADER_BYTES);
-  header.writeUInt32LE(kind, 0);
-  header.writeUInt32LE(payload.length, 4);
-  header.writeDoubleLE(time, 8);
-  header.writeDoubleLE(position, 16);
-  header.writeUInt32LE(index, 24);
-  writeAll(header);
+  writeAll(recordHeader(kind, payload.length, time, position, index));
   writeAll(payload);
 }
 
@@ -78,13 +72,13 @@ function probe(file: string) {
   const input = av.Demuxer.openSync(file);
   try {
     const streams = input.streams.map((s) => {
-      const codec = lib.Codec.findDecoder(s.codecpar.codecId);
       const type = s.codecpar.codecType;
       const rotation = displayRotation(s);
       const rotateTag = s.metadata?.get('rotate');
       return {
         codec_type: type === constants.AVMEDIA_TYPE_VIDEO ? 'video' : type === constants.AVMEDIA_TYPE_AUDIO ? 'audio' : 'other',
-        codec_name: codec?.name ?? undefined,
+        // The codec's own name (avcodec_get_name, as ffprobe gives it: flv1, av1), not its decoder's (flv, libdav1d).
+        codec_name: lib.avGetCodecName(s.codecpar.codecId) ?? undefined,
         width: s.codecpar.width || undefined,
         height: s.codecpar.height || undefined,
         avg_frame_rate: fraction(s.avgFrameRate),

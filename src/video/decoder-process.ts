@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import { buildOutput } from '../build-output';
+import { describeProbe, unsupported, VIDEO_CONTAINERS, type ProbeJson, type VideoInfo, type VideoLimits } from './video-probe';
 
 export interface DecoderLimits {
   /** The decoder process's address space (VIDEO_DECODER_MAX_MEMORY_MB): past it, allocations fail and the decode ends. */
@@ -77,6 +78,28 @@ export class DecoderProcess {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** A file's facts, checked against the limits; a file the decoder cannot read is UNSUPPORTED_VIDEO. */
+  async probe(file: string, limits: VideoLimits): Promise<VideoInfo> {
+    let probe: ProbeJson;
+    try {
+      probe = await this.json<ProbeJson>(['probe', file], { timeoutMs: 30_000, maxBytes: 1024 * 1024 });
+    } catch {
+      throw unsupported('The file is not a video the service can read.');
+    }
+    return describeProbe(probe, limits);
+  }
+
+  /**
+   * The presentation time (seconds) of every frame of the video stream, ascending, from its packets
+   * (demuxed, not decoded: a second or two for a long clip); undefined when there are none.
+   */
+  async frameTimes(file: string, info: VideoInfo): Promise<number[] | undefined> {
+    const demuxer = VIDEO_CONTAINERS[info.container];
+    if (!demuxer) return undefined;
+    const times = await this.json<number[]>(['frame-times', file, demuxer], { timeoutMs: 60_000, maxBytes: 256 * 1024 * 1024 });
+    return times.length > 0 && times.every(Number.isFinite) ? times : undefined;
   }
 
   /** The FFmpeg libraries' version, e.g. `8.1.1` (serviceInfo, the start-up log). */

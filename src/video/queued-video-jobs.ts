@@ -14,10 +14,11 @@ import { describeError, log } from '../logger';
 import { metrics, observeVideoQueues } from '../observability/metrics';
 import type { DetectionSettings, FaceAnalyser, FaceDetector } from '../providers/provider';
 import { decodeAnalysis, encodeAnalysis } from './analysis-codec';
-import { analyseVideo, mergeAnalyses, planClip, planSegment, progressFraction, segmentSeconds, type ClipPlan, type FaceTrackData } from './video-analysis';
+import { analyseVideo, mergeAnalyses, planClip, planSegment, segmentSeconds, type ClipPlan, type FaceTrackData } from './video-analysis';
+import { progressFraction } from './video-segments';
 import { isActive, jobFailure, jobOutcome, jobUpdates, type VideoJob, type VideoJobRequest, type VideoJobService, type VideoJobStatus } from './video-job';
 import type { VideoJobsOptions } from './video-jobs';
-import { probeVideo, type VideoInfo } from './video-probe';
+import type { VideoInfo } from './video-probe';
 import { SharedClips } from './shared-clips';
 import { removeVideoFile } from './video-source';
 
@@ -180,7 +181,7 @@ export class QueuedVideoJobs implements VideoJobService {
   async start(request: VideoJobRequest): Promise<VideoJob> {
     const id = randomUUID();
     try {
-      const video = await probeVideo(this.options.decoder, request.file, this.options);
+      const video = await this.options.decoder.probe(request.file, this.options);
       // As many segments as the clip has VIDEO_SEGMENT_SECONDS (2-30 s each): the replicas' workers share them.
       const plan = await planClip(this.options.decoder, request.file, video, Math.ceil(video.durationSeconds / this.options.segmentSeconds));
       await reachable(this.clipsIn.put(id, request.file));

@@ -18,8 +18,8 @@ import { FaceTracker } from './face-tracker';
 import { FaceSmoother, type FaceSmoothing } from './face-smoother';
 import { isSceneCut, thumbnail } from './scene-cut';
 import { decodeFrames, type DecodeEnd, type SegmentFrames, type VideoFrame } from './video-decoder';
-import { probeFrameTimes, VIDEO_CONTAINERS, type VideoInfo } from './video-probe';
-import { joinSegments, segmentStarts } from './video-segments';
+import { VIDEO_CONTAINERS, type VideoInfo } from './video-probe';
+import { joinSegments, progressFraction, segmentStarts } from './video-segments';
 import fs from 'node:fs';
 import sharp from 'sharp';
 import type { DecoderProcess } from './decoder-process';
@@ -269,7 +269,7 @@ export interface ClipPlan {
  */
 export async function planClip(decoder: DecoderProcess, file: string, info: VideoInfo, workers: number): Promise<ClipPlan> {
   const split = SEEKABLE.has(VIDEO_CONTAINERS[info.container] ?? '') && segmentStarts(0, info.durationSeconds, workers).length > 1;
-  const frameTimes = split ? await probeFrameTimes(decoder, file, info).catch(() => undefined) : undefined;
+  const frameTimes = split ? await decoder.frameTimes(file, info).catch(() => undefined) : undefined;
   const starts = frameTimes ? segmentStarts(frameTimes[0]!, frameTimes[frameTimes.length - 1]! - frameTimes[0]!, workers) : [];
   return starts.length > 1 ? { starts, frameTimes } : { starts: [0] };
 }
@@ -282,12 +282,6 @@ export function planSegment(plan: ClipPlan, k: number): SegmentFrames | undefine
 /** Seconds of the clip a segment has analysed, by its progress `time` (seconds from the clip's start). */
 export function segmentSeconds(plan: ClipPlan, k: number, time: number): number {
   return plan.frameTimes ? time - (plan.starts[k]! - plan.frameTimes[0]!) : time;
-}
-
-/** A job's progress (0..0.999): seconds analysed of the declared duration, or bytes read of the file without one. */
-export function progressFraction(info: Pick<VideoInfo, 'durationSeconds'>, seconds: number, position: number, fileBytes: number): number {
-  const done = info.durationSeconds > 0 ? seconds / info.durationSeconds : fileBytes > 0 && position > 0 ? position / fileBytes : 0;
-  return Math.min(0.999, done);
 }
 
 /** The segments' analyses (in clip order) as one: tracks joined across boundaries, a boundary frame counted once. */

@@ -3,9 +3,8 @@
 // that changes size midway does not restart it) and its time from the stream's own timestamps (so
 // variable frame rates are right). Decoding stops at MAX_VIDEO_SECONDS of presentation time, and at a
 // frame cap, whatever the container declared.
-import type { Readable } from 'node:stream';
 import type { RgbImage } from '../image/image-decoder';
-import { DECODER_HEADER_BYTES, RecordKind, type DecodeRequest, type DecodeSummary } from './decoder-protocol';
+import { readRecords, RecordKind, type DecodeRequest, type DecodeSummary } from './decoder-protocol';
 import { decoderExit, type DecoderProcess } from './decoder-process';
 import { VIDEO_CONTAINERS, type VideoInfo } from './video-probe';
 
@@ -78,11 +77,14 @@ export async function* decodeFrames(options: DecodeOptions): AsyncGenerator<Vide
   child.stderr!.resume(); // its diagnostics are not read; the End record says how decoding went
 
   const frameBytes = info.width * info.height * 3;
-  const records = recordsAhead(child.stdout!, frameBytes);
+  const records = readRecords(child.stdout!, frameBytes);
   let origin: number | undefined;
   let produced = 0;
   try {
-    for (let record = await records.next(); record; record = await records.next()) {
+    // A decoder that breaks the protocol (a bug, or a file that took it over) ends the decode like a broken stream.
+    const next = () => records.next().catch(() => 'broken' as const);
+    for (let record = await next(); record; record = await next()) {
+      if (record === 'broken') return { framesDecoded: produced, failure: 'the decoder sent something other than frames' };
       if (record.kind === RecordKind.End) return JSON.parse(record.payload.toString('utf8')) as DecodeEnd;
       produced++;
       const image = { data: record.payload, width: info.width, height: info.height };
@@ -101,85 +103,6 @@ export async function* decodeFrames(options: DecodeOptions): AsyncGenerator<Vide
     options.signal?.removeEventListener('abort', onAbort);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
-}
-
-/** Frames decoded ahead of the one being analysed: ffmpeg decodes the next while the engine works. */
-const FRAMES_AHEAD = 2;
-
-/**
- * A frame's buffer in shared memory: the engine calls of a frame (two or three) send it to worker
- * threads, which then read it where it is instead of each getting a copy (691 KB at 640x360).
- */
-const sharedFrame = (bytes: number) => Buffer.from(new SharedArrayBuffer(bytes));
-
-interface DecoderRecord {
-  kind: RecordKind;
-  time: number;
-  position: number;
-  index: number;
-  payload: Buffer;
-}
-
-/**
- * The decoder's records, each payload copied once, chunk by chunk (pipe chunks are 64 KiB), into its
- * own buffer. Up to FRAMES_AHEAD wait for the reader, then the pipe is paused: the decoder keeps a
- * frame or two ahead (its writes block), never the clip. A frame larger than the clip's frames is a
- * protocol error.
- */
-function recordsAhead(stdout: Readable, frameBytes: number): { next(): Promise<DecoderRecord | undefined> } {
-  const ready: DecoderRecord[] = [];
-  const header = Buffer.alloc(DECODER_HEADER_BYTES);
-  let headerFilled = 0;
-  let current: DecoderRecord | undefined;
-  let filled = 0;
-  let ended = false;
-  let failure: Error | undefined;
-  let wake: (() => void) | undefined;
-  stdout.on('data', (chunk: Buffer) => {
-    for (let offset = 0; offset < chunk.length && !failure;) {
-      if (!current) {
-        const taken = Math.min(DECODER_HEADER_BYTES - headerFilled, chunk.length - offset);
-        chunk.copy(header, headerFilled, offset, offset + taken);
-        headerFilled += taken;
-        offset += taken;
-        if (headerFilled < DECODER_HEADER_BYTES) continue;
-        headerFilled = 0;
-        const kind = header.readUInt32LE(0) as RecordKind;
-        const length = header.readUInt32LE(4);
-        if (
-          (kind === RecordKind.Frame && length !== frameBytes) ||
-          (kind === RecordKind.End && length > 65_536) ||
-          (kind !== RecordKind.Frame && kind !== RecordKind.End)
-        ) {
-          failure = new Error(`the decoder sent a record of kind ${kind} and ${length} bytes`);
-          break;
-        }
-        const payload = kind === RecordKind.Frame ? sharedFrame(length) : Buffer.alloc(length);
-        current = { kind, time: header.readDoubleLE(8), position: header.readDoubleLE(16), index: header.readUInt32LE(24), payload };
-        filled = 0;
-      }
-      const taken = Math.min(current.payload.length - filled, chunk.length - offset);
-      chunk.copy(current.payload, filled, offset, offset + taken);
-      filled += taken;
-      offset += taken;
-      if (filled < current.payload.length) continue;
-      ready.push(current);
-      current = undefined;
-    }
-    if (ready.length >= FRAMES_AHEAD) stdout.pause();
-    wake?.();
-  });
-  stdout.on('end', () => ((ended = true), wake?.()));
-  stdout.on('error', (error) => ((failure = error), wake?.()));
-  return {
-    async next() {
-      while (ready.length === 0 && !ended && !failure) await new Promise<void>((resolve) => (wake = resolve));
-      if (failure) throw failure;
-      const next = ready.shift();
-      if (ready.length < FRAMES_AHEAD) stdout.resume();
-      return next;
-    },
-  };
 }
 
 /** The index of the frame shown at `time`: the nearest of the stream's frame times. */

@@ -17,7 +17,7 @@ import {
   type VideoJobStatus,
   type FrameCharge,
 } from './video-job';
-import { probeVideo, type VideoLimits } from './video-probe';
+import type { VideoLimits } from './video-probe';
 import { removeVideoFile } from './video-source';
 import type { DecoderProcess } from './decoder-process';
 
@@ -51,7 +51,7 @@ export class VideoJobs implements VideoJobService {
   constructor(private readonly options: VideoJobsOptions) {}
 
   async start(request: VideoJobRequest): Promise<VideoJob> {
-    const video = await probeVideo(this.options.decoder, request.file, this.options);
+    const video = await this.options.decoder.probe(request.file, this.options);
     const entry: Entry = {
       job: { id: randomUUID(), status: 'QUEUED', progress: 0, framesAnalysed: 0, video, userErrors: [], tracks: async () => entry.tracks },
       tracks: [],

@@ -1,7 +1,6 @@
 // What a video file holds, as ffprobe's JSON states it (the decoder process answers in that form),
 // checked against the limits before any frame is decoded.
 import { ErrorCode, UserFacingError } from '../errors';
-import type { DecoderProcess } from './decoder-process';
 
 /** What a client learns about its video. Width and height are those of the upright frame. */
 export interface VideoInfo {
@@ -59,7 +58,7 @@ export interface ProbeJson {
   format?: { format_name?: string; duration?: string };
 }
 
-const unsupported = (why: string) => new UserFacingError(ErrorCode.UNSUPPORTED_VIDEO, `${why} Send ${VIDEO_CONTAINER_NAMES}.`);
+export const unsupported = (why: string) => new UserFacingError(ErrorCode.UNSUPPORTED_VIDEO, `${why} Send ${VIDEO_CONTAINER_NAMES}.`);
 
 const rate = (fraction: string | undefined): number | undefined => {
   const [num, den] = (fraction ?? '').split('/').map(Number);
@@ -115,26 +114,4 @@ function clockwiseRotation(video: NonNullable<ProbeJson['streams']>[number]): nu
   const degrees = matrix !== undefined ? -matrix : Number(video.tags?.rotate ?? 0);
   const quarter = Math.round((Number.isFinite(degrees) ? degrees : 0) / 90);
   return (((quarter % 4) + 4) % 4) * 90;
-}
-
-/** Reads a file's facts in the decoder process and describes them; a file it cannot read is UNSUPPORTED_VIDEO. */
-export async function probeVideo(decoder: DecoderProcess, file: string, limits: VideoLimits): Promise<VideoInfo> {
-  let probe: ProbeJson;
-  try {
-    probe = await decoder.json<ProbeJson>(['probe', file], { timeoutMs: 30_000, maxBytes: 1024 * 1024 });
-  } catch {
-    throw unsupported('The file is not a video the service can read.');
-  }
-  return describeProbe(probe, limits);
-}
-
-/**
- * The presentation time (seconds) of every frame of the video stream, ascending, from its packets
- * (demuxed, not decoded: a second or two for a long clip); undefined when there are none.
- */
-export async function probeFrameTimes(decoder: DecoderProcess, file: string, info: VideoInfo): Promise<number[] | undefined> {
-  const demuxer = VIDEO_CONTAINERS[info.container];
-  if (!demuxer) return undefined;
-  const times = await decoder.json<number[]>(['frame-times', file, demuxer], { timeoutMs: 60_000, maxBytes: 256 * 1024 * 1024 });
-  return times.length > 0 && times.every(Number.isFinite) ? times : undefined;
 }

@@ -80,3 +80,9 @@ function continuations<F extends { frame: number; box: Box }>(
   }
   return result;
 }
+
+/** A job's progress (0..0.999): seconds analysed of the declared duration, or bytes read of the file without one. */
+export function progressFraction(info: { durationSeconds: number }, seconds: number, position: number, fileBytes: number): number {
+  const done = info.durationSeconds > 0 ? seconds / info.durationSeconds : fileBytes > 0 && position > 0 ? position / fileBytes : 0;
+  return Math.min(0.999, done);
+}

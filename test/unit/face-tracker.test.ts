@@ -139,3 +139,28 @@ test('openIds: the tracks a later frame may continue; a track missed one frame p
   t.cut();
   expect(t.openIds()).toEqual(new Set());
 });
+
+test('after missed frames, the motion is measured per frame: a face found two frames on continues at that pace', () => {
+  // 40 px boxes: a step of 20 overlaps (IoU 0.33), a step of 30 from the last box does not.
+  const t = tracker();
+  const at = (x: number) => box(x, 0, 40);
+  const [id] = t.update([at(0)]);
+  expect(t.update([at(20)])).toEqual([id]);
+  expect(t.update([at(40)])).toEqual([id]); // 20 px a frame
+  t.update([]); // missed once: expected at 80 now (40 + 2 x 20), not at 50 (40 + 20 / 2)
+  expect(t.update([at(100)])).toEqual([id]); // 60 px over two frames: 30 a frame
+  expect(t.update([at(130)])).toEqual([id]); // so next at 130; 60 px a frame (x steps) would expect it at 220
+});
+
+test("a box's motion is its centre's, also when its size changes", () => {
+  // A wide box, then a small one at its right end: the centre moved 30 px right (50 -> 80), the left edge 60.
+  const t = tracker();
+  const [id] = t.update([{ x: 0, y: 0, width: 100, height: 40 }]);
+  expect(t.update([{ x: 60, y: 0, width: 40, height: 40 }])).toEqual([id]);
+  // 30 px on, past any overlap with the last box (IoU 0.14): only the centre's motion finds it.
+  expect(t.update([{ x: 90, y: 0, width: 40, height: 40 }])).toEqual([id]);
+  // The same downwards.
+  const [down] = t.update([{ x: 500, y: 0, width: 40, height: 100 }]);
+  expect(t.update([{ x: 500, y: 60, width: 40, height: 40 }])).toEqual([down]);
+  expect(t.update([{ x: 500, y: 90, width: 40, height: 40 }])).toEqual([down]);
+});

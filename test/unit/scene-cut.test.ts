@@ -25,3 +25,32 @@ test('a change over most of the frame by more than the threshold is a cut; by le
   expect(isSceneCut(flat(100), flat(131))).toBe(true);
   expect(isSceneCut(flat(100), flat(129))).toBe(false);
 });
+
+test('a change of exactly the threshold is no cut: the median must exceed it', () => {
+  const flat = (grey: number) => thumbnail(frame(64, 36, () => grey));
+  expect(isSceneCut(flat(100), flat(130))).toBe(false);
+  expect(isSceneCut(flat(100), flat(130), 29.5)).toBe(true);
+});
+
+test("each thumbnail cell is the mean of its own part of the frame, in the rows' order, for any frame size", () => {
+  // Every cell of the 32x18 grid a flat grey of its own: the thumbnail must read each back exactly.
+  const cellGrey = (column: number, row: number) => (column * 7 + row * 13) % 256;
+  for (const [width, height] of [
+    [320, 180],
+    [640, 360],
+    [96, 54],
+    [64, 36],
+  ] as const) {
+    const image = frame(width, height, (x, y) => cellGrey(Math.floor((x * 32) / width), Math.floor((y * 18) / height)));
+    const expected = Array.from({ length: 32 * 18 }, (_, k) => cellGrey(k % 32, Math.floor(k / 32)));
+    expect([...thumbnail(image)]).toEqual(expected);
+  }
+});
+
+test('a thumbnail weighs the channels as luma does (0.299 R, 0.587 G, 0.114 B)', () => {
+  const [r, g, b] = [200, 100, 50];
+  const data = Buffer.alloc(64 * 36 * 3);
+  for (let i = 0; i < data.length; i += 3) data.set([r, g, b], i);
+  const grey = 0.299 * r + 0.587 * g + 0.114 * b;
+  for (const cell of thumbnail({ data, width: 64, height: 36 })) expect(cell).toBeCloseTo(grey, 3);
+});

@@ -16,11 +16,11 @@ const face = (frame: number, mesh?: Float32Array): TrackedFaceData => ({
   pose: { yaw: -12.5, pitch: 3.25, roll: 0.1 },
 });
 
-const analysis = (frames: number[], failure?: string): AnalysisResult => ({
+const analysis = (frames: number[], failure?: string, tooLong?: AnalysisResult['decode']['tooLong']): AnalysisResult => ({
   tracks: frames.length ? [{ id: '1', faces: frames.map((f) => face(f)) }] : [],
   framesAnalysed: frames.length,
   framesDetected: 1,
-  decode: { framesDecoded: frames.length, failure },
+  decode: { framesDecoded: frames.length, failure, tooLong },
 });
 
 describe('jobOutcome', () => {
@@ -53,6 +53,47 @@ describe('jobOutcome', () => {
     expect(jobOutcome(faceless).userErrors[0]!.message).toBe(
       'The video broke off after 2 analysed frames: Invalid data found. The frames before the break are kept.',
     );
+  });
+});
+
+describe('jobOutcome at the length limit (a stream that ran past MAX_VIDEO_SECONDS while decoding)', () => {
+  test('cut by its timeline: SUCCEEDED with the frames before, and VIDEO_TOO_LONG saying where', () => {
+    expect(jobOutcome(analysis([0, 1, 2], undefined, { seconds: 6.5 }))).toEqual({
+      status: 'SUCCEEDED',
+      userErrors: [
+        new UserFacingError(
+          ErrorCode.VIDEO_TOO_LONG,
+          'The video is longer than the server accepts: decoding stopped where its timeline reached 6.5 s, past the limit (MAX_VIDEO_SECONDS); the 3 analysed frames before the cut are kept.',
+        ),
+      ],
+    });
+  });
+
+  test('cut by the frame cap: the frames counted, and the rate that sets the cap', () => {
+    const { status, userErrors } = jobOutcome(analysis([0], undefined, { frames: 721 }));
+    expect(status).toBe('SUCCEEDED');
+    expect(userErrors.map((e) => [e.code, e.message])).toEqual([
+      [
+        ErrorCode.VIDEO_TOO_LONG,
+        'The video is longer than the server accepts: decoding stopped where it reached 721 frames, more than the limit allows (MAX_VIDEO_SECONDS at 120 frames a second); the 1 analysed frames before the cut are kept.',
+      ],
+    ]);
+  });
+
+  test('the limit wins over a break the decoder also reported', () => {
+    expect(jobOutcome(analysis([0, 1], 'Invalid data found', { seconds: 7 })).userErrors.map((e) => e.code)).toEqual([ErrorCode.VIDEO_TOO_LONG]);
+  });
+
+  test('no frame before the cut: FAILED with VIDEO_TOO_LONG, not UNSUPPORTED_VIDEO', () => {
+    expect(jobOutcome(analysis([], undefined, { seconds: 601 }))).toEqual({
+      status: 'FAILED',
+      userErrors: [
+        new UserFacingError(
+          ErrorCode.VIDEO_TOO_LONG,
+          'The video is longer than the server accepts: decoding stopped where its timeline reached 601.0 s, past the limit (MAX_VIDEO_SECONDS).',
+        ),
+      ],
+    });
   });
 });
 

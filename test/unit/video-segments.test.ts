@@ -1,7 +1,7 @@
 // Segment planning and joining, on tracks the test writes: who continues whom across a boundary.
 import type { Box } from '../../src/geometry/geometry';
 import { frameIndex } from '../../src/video/video-decoder';
-import { joinSegments, MAX_SEGMENT_SECONDS, MIN_SEGMENT_SECONDS, segmentStarts } from '../../src/video/video-segments';
+import { joinSegments, MAX_SEGMENT_SECONDS, MIN_SEGMENT_SECONDS, progressFraction, segmentStarts } from '../../src/video/video-segments';
 
 type Face = { frame: number; box: Box; from: string };
 const box = (x: number, size = 100): Box => ({ x, y: 0, width: size, height: size });
@@ -101,4 +101,29 @@ test('ids are renumbered in order of first frame across the clip', () => {
     ['2', 2],
     ['3', 5],
   ]);
+});
+
+describe('progressFraction', () => {
+  test('with a declared duration: the seconds analysed of it, whatever the bytes say', () => {
+    expect(progressFraction({ durationSeconds: 20 }, 5, 900, 1000)).toBe(0.25);
+    expect(progressFraction({ durationSeconds: 20 }, 0, 900, 1000)).toBe(0);
+  });
+
+  test('without one: the share of the file the decoder has read', () => {
+    expect(progressFraction({ durationSeconds: 0 }, 5, 250, 1000)).toBe(0.25);
+    expect(progressFraction({ durationSeconds: 0 }, 5, 1, 4)).toBe(0.25);
+  });
+
+  test('no position known, or an empty file: 0', () => {
+    expect(progressFraction({ durationSeconds: 0 }, 5, -1, 1000)).toBe(0);
+    expect(progressFraction({ durationSeconds: 0 }, 5, 0, 1000)).toBe(0);
+    expect(progressFraction({ durationSeconds: 0 }, 5, 10, 0)).toBe(0);
+  });
+
+  test('never 1 before the job has ended, even past the declared end or the last byte', () => {
+    expect(progressFraction({ durationSeconds: 20 }, 20, 0, 0)).toBe(0.999);
+    expect(progressFraction({ durationSeconds: 20 }, 25, 0, 0)).toBe(0.999);
+    expect(progressFraction({ durationSeconds: 0 }, 0, 1000, 1000)).toBe(0.999);
+    expect(progressFraction({ durationSeconds: 20 }, 19.9, 0, 0)).toBeCloseTo(0.995, 10);
+  });
 });
