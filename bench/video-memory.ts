@@ -55,6 +55,7 @@ async function main(file: string) {
   const meshMb = faces.reduce((sum, f) => sum + (f.mesh?.byteLength ?? 0), 0) / 2 ** 20;
   const otherMb = faces.reduce((sum, { mesh: _mesh, ...rest }) => sum + JSON.stringify(rest).length, 0) / 2 ** 20;
   await engine.close();
+  decoder.close();
   console.log(JSON.stringify({ readings, settled, faces: faces.length, meshMb, otherMb }));
 }
 

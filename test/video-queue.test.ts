@@ -17,6 +17,7 @@ import { CANCEL, JOB_FIELDS, photoClip, videoClient } from './support/video-clie
 
 const KEYS = ['queue-key-a', 'queue-key-b'];
 const CHARGED_KEY = 'queue-key-charged';
+const CANCEL_KEY = 'queue-key-cancel';
 type Replica = ServiceProcess & { url: string };
 
 describeWithPackage(
@@ -28,6 +29,8 @@ describeWithPackage(
   let replicas: Replica[] = [];
   let dir: string;
   let clip: string;
+  /** Twice as long: 8 segments, which keep both replicas busy while the fair-shares test queues its clips. */
+  let longClip: string;
   let env: Record<string, string>;
   /** The job of an undisturbed run of `clip` on the first replica: its id, and its tracks, the reference for the runs below. */
   let undisturbed: Promise<{ id: string; tracks: unknown }> | undefined;
@@ -42,8 +45,8 @@ describeWithPackage(
   const logged = (replica: Replica, msg: string, job: string) => replica.logLines().filter((l) => l.msg === msg && l.job === job);
   const segmentsDone = (replica: Replica, job: string) => logged(replica, 'video segment done', job).length;
   const segmentCount = (replica: Replica, job: string) => logged(replica, 'video job queued', job)[0]!.segments as number;
-  const analyse = async (replica: Replica, key = KEYS[0]!) => {
-    const { job, userErrors } = await client(replica, key).analyze(clip, {}, key);
+  const analyse = async (replica: Replica, key = KEYS[0]!, file = clip) => {
+    const { job, userErrors } = await client(replica, key).analyze(file, {}, key);
     expect(userErrors).toEqual([]);
     return job.id as string;
   };
@@ -71,10 +74,12 @@ describeWithPackage(
     clip = path.join(dir, 'sliding.mp4');
     // The photo's face sliding left 3 px a frame for 8 s: 80 frames, 3 segments.
     photoClip(clip, 8, "pad=750:282:0:0,crop=500:282:'3*n':0");
+    longClip = path.join(dir, 'sliding-long.mp4');
+    photoClip(longClip, 16, "pad=750:282:0:0,crop=500:282:'1.5*n':0");
     redis = await startRedisServer({ queue: true });
     env = {
       REDIS_URL: redis.url,
-      API_KEYS: [...KEYS, CHARGED_KEY].join(','),
+      API_KEYS: [...KEYS, CHARGED_KEY, CANCEL_KEY].join(','),
       // Limits high enough never to refuse: the frames' charge is what is checked.
       RATE_LIMIT_IMAGES: '1000000',
       RATE_LIMIT_WINDOW_SECONDS: '3600',
@@ -148,18 +153,27 @@ describeWithPackage(
     expect(queued).toBeGreaterThanOrEqual(3);
   });
 
-  test('cancelled on the other replica: every segment stops within 2 s, no frame is analysed after', async () => {
+  test('cancelled on the other replica: every segment stops within 2 s, no frame is analysed after; its count freezes at the cancel and is what is charged', async () => {
     const [a, b] = replicas as [Replica, Replica];
-    const id = await analyse(a);
-    await running(a, id);
-    expect((await client(b).graphql(CANCEL, { id })).data.cancelVideoJob).toEqual({ id, status: 'CANCELLED' });
+    const charged = await rateLimitPoints(CANCEL_KEY);
+    const id = await analyse(a, CANCEL_KEY);
+    const count = async () =>
+      (await client(b, CANCEL_KEY).graphql(`query($id: ID!) { videoJob(id: $id) { status framesAnalysed } }`, { id }, CANCEL_KEY)).data.videoJob;
+    await waitFor(async () => ((await count()).framesAnalysed > 10 ? true : undefined), `job ${id} to run`);
+    expect((await client(b, CANCEL_KEY).graphql(CANCEL, { id }, CANCEL_KEY)).data.cancelVideoJob).toEqual({ id, status: 'CANCELLED' });
+    const atCancel = await count();
+    expect(atCancel.status).toBe('CANCELLED');
     const frames = () => Promise.all([a, b].map((r) => scrapeMetrics(r.url, ['facemark_video_frames_analysed_total']).then(([n]) => n!)));
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const after2s = await frames();
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(await frames()).toEqual(after2s);
     expect(segmentsDone(a, id) + segmentsDone(b, id)).toBeLessThan(segmentCount(a, id));
-    expect((await client(a).finished(id)).status).toBe('CANCELLED');
+    expect((await client(a, CANCEL_KEY).finished(id, CANCEL_KEY)).status).toBe('CANCELLED');
+    // The segments' frames after the cancel neither count nor are charged; the charge lands as each segment stops.
+    expect(await count()).toEqual(atCancel);
+    await waitFor(async () => ((await rateLimitPoints(CANCEL_KEY)) - charged >= atCancel.framesAnalysed ? true : undefined), 'the frames charged', 5000);
+    expect((await rateLimitPoints(CANCEL_KEY)) - charged).toBe(atCancel.framesAnalysed);
   });
 
   /** The segment `replica` has started for the job and not finished. */
@@ -240,7 +254,9 @@ describeWithPackage(
 
   test("fair shares: a client's one clip queued behind another's three starts at the next free worker, ahead of their second clip", async () => {
     const [a, b] = replicas as [Replica, Replica];
-    const many = [await analyse(a), await analyse(b), await analyse(a)];
+    // The first clip's 8 segments keep both workers busy while the others are queued (each submission
+    // starts a decoder process to probe it, which takes a busy machine up to a second).
+    const many = [await analyse(a, KEYS[0], longClip), await analyse(b), await analyse(a)];
     const one = await analyse(b, KEYS[1]);
     await Promise.all([...many.map((id) => client(a).finished(id)), client(a, KEYS[1]).finished(one, KEYS[1])]);
     const times = (msg: string, id: string) => [a, b].flatMap((r) => logged(r, msg, id).map((l) => Date.parse(l.time as string)));

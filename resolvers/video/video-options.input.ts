@@ -4,7 +4,8 @@ import { Field, Float, InputType, Int } from 'type-graphql';
 export class VideoOptions {
   @Field(() => Float, {
     nullable: true,
-    description: 'Analyse at most this many frames per second (frames are picked by their timestamps); null or omitted: every frame.',
+    description:
+      "Analyse this many frames per second at most: the first frame at or after each tick of a 1/sampleFps grid from the first frame, by the frames' timestamps (2 of a 25 fps clip: 0, 0.52, 1.0, 1.52 s...); null or omitted: every frame.",
   })
   sampleFps?: number | null;
 

@@ -189,6 +189,7 @@ export async function startServer(config: Config, providers: Providers, schema: 
       stopping ??= apollo
         .stop()
         .then(() => videos.jobs.close())
+        .then(() => decoder.close())
         .then(() => services.close());
       return stopping;
     },

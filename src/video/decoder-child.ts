@@ -68,7 +68,8 @@ function displayRotation(stream: Stream): number | undefined {
   return -((Math.atan2(m[1]! / scaleY, m[0]! / scaleX) * 180) / Math.PI);
 }
 
-function probe(file: string) {
+/** The file's facts; with `withFrameTimes`, also its video frames' times (one process for both: a queued job's plan). */
+function probe(file: string, withFrameTimes: boolean) {
   const input = av.Demuxer.openSync(file);
   try {
     const streams = input.streams.map((s) => {
@@ -91,7 +92,8 @@ function probe(file: string) {
       };
     });
     const duration = input.duration > 0 ? String(input.duration) : undefined;
-    return { streams, format: { format_name: input.formatName, duration } };
+    const video = withFrameTimes ? videoStream(input) : undefined;
+    return { streams, format: { format_name: input.formatName, duration }, frame_times: video && packetTimes(input, video) };
   } finally {
     input.closeSync();
   }
@@ -101,17 +103,21 @@ function frameTimes(file: string, demuxer: string): number[] {
   const input = av.Demuxer.openSync(file, { format: demuxer });
   try {
     const stream = videoStream(input);
-    if (!stream) return [];
-    const times: number[] = [];
-    for (const packet of input.packetsSync(stream.index)) {
-      if (!packet) break;
-      if (packet.pts !== NO_PTS) times.push(seconds(packet.pts, stream.timeBase));
-      packet.free();
-    }
-    return times.sort((a, b) => a - b);
+    return stream ? packetTimes(input, stream) : [];
   } finally {
     input.closeSync();
   }
+}
+
+/** The presentation times of the stream's packets, ascending: one per frame, without decoding any. */
+function packetTimes(input: Demuxer, stream: Stream): number[] {
+  const times: number[] = [];
+  for (const packet of input.packetsSync(stream.index)) {
+    if (!packet) break;
+    if (packet.pts !== NO_PTS) times.push(seconds(packet.pts, stream.timeBase));
+    packet.free();
+  }
+  return times.sort((a, b) => a - b);
 }
 
 /** The filters that turn a decoded frame upright (the player's rotation) at the first frame's size, in RGB. */
@@ -145,6 +151,9 @@ function decode(request: DecodeRequest): DecodeSummary {
   let kept = 0;
   let origin = request.origin;
   let lastKept: number | undefined;
+  // sampleFps keeps the first frame at or after each tick of a 1/sampleFps grid from the first frame: the
+  // rate asked for on average (2 a second of 25 fps is 0, 0.52, 1.0, 1.52...), never drifting below it.
+  let nextTick: number | undefined;
   let position = -1;
   let errors = 0;
   let firstError: string | undefined;
@@ -159,8 +168,13 @@ function decode(request: DecodeRequest): DecodeSummary {
     origin ??= time;
     if (time - origin > request.maxSeconds + 1e-6) return summary({ tooLong: { seconds: time - origin } });
     if (decoded > request.maxFrames) return summary({ tooLong: { frames: decoded } });
-    const sampled = request.sampleFps === undefined || lastKept === undefined || time - lastKept >= (1 / request.sampleFps) * 0.999;
+    const step = request.sampleFps ? 1 / request.sampleFps : 0;
+    const sampled = step === 0 || nextTick === undefined || time >= nextTick - step * 0.001;
     if (sampled) {
+      if (step > 0) {
+        nextTick ??= time;
+        while (nextTick <= time + step * 0.001) nextTick += step;
+      }
       lastKept = time;
       for (const rgb of toRgb(frame)) {
         writeRecord(RecordKind.Frame, rgb, time, position, index);
@@ -207,10 +221,18 @@ function describe(error: unknown): string {
   return message.replace(/(?:\/[\w.-]+)+/g, 'the file').trim() || 'the stream could not be decoded';
 }
 
+/** The command: on the command line, or (a spare process, started ahead) as JSON on stdin once it is wanted. */
+function commandLine(): string[] {
+  if (process.argv.length > 2) return process.argv.slice(2);
+  const text = fs.readFileSync(0, 'utf8');
+  if (!text) process.exit(0); // a spare never used: the service closed its stdin
+  return JSON.parse(text) as string[];
+}
+
 function main(argv: string[]) {
   const [command, ...args] = argv;
   if (command === 'version') return writeAll(Buffer.from(JSON.stringify({ version: lib.getFFmpegInfo().version })));
-  if (command === 'probe') return writeAll(Buffer.from(JSON.stringify(probe(args[0]!))));
+  if (command === 'probe') return writeAll(Buffer.from(JSON.stringify(probe(args[0]!, args[1] === 'frame-times'))));
   if (command === 'frame-times') return writeAll(Buffer.from(JSON.stringify(frameTimes(args[0]!, args[1]!))));
   if (command === 'decode') {
     const end = decode(JSON.parse(args[0]!) as DecodeRequest);
@@ -220,7 +242,7 @@ function main(argv: string[]) {
 }
 
 try {
-  main(process.argv.slice(2));
+  main(commandLine());
 } catch (error) {
   process.stderr.write(`${describe(error)}\n`);
   process.exitCode = 1;

@@ -1,6 +1,10 @@
 // The decoder's process (decoder-child.ts, FFmpeg's libraries from node-av's npm package): untrusted
 // files are parsed there, never in the service. Each run is bounded: its address space and CPU time
 // by prlimit (RLIMIT_AS, RLIMIT_CPU), its priority below the service's, its wall time by a deadline.
+// A process serves one command and exits. Loading FFmpeg's libraries takes it 0.2 s on an idle machine
+// and a second or more on a busy one, so SPARES processes are kept started and waiting for a command on
+// stdin: a probe or a decode does not wait for that (two: a job's decode and the next request's probe
+// often come together).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +21,9 @@ export interface DecoderLimits {
 /** The decoder's niceness: 10 of 19, where the service runs at 0 (photos served meanwhile come first). */
 const DECODER_NICENESS = 10;
 
+/** Decoder processes kept waiting (78 MB of RSS each, idle). */
+const SPARES = 2;
+
 const PRLIMIT = ['/usr/bin/prlimit', '/bin/prlimit'].find((file) => fs.existsSync(file));
 
 /** What ended a decoder run that did not finish its answer, in words a client may read. */
@@ -29,6 +36,9 @@ export function decoderExit(code: number | null, signal: NodeJS.Signals | null):
 
 export class DecoderProcess {
   private readonly script: string;
+  /** Started, libraries loaded (or loading), waiting for a command on stdin; the oldest first. */
+  private spares: ChildProcess[] = [];
+  private closed = false;
 
   constructor(readonly limits: DecoderLimits) {
     const script = buildOutput('src/video/decoder-child.js');
@@ -36,12 +46,30 @@ export class DecoderProcess {
     this.script = script;
   }
 
-  /** Starts one command of the decoder (see decoder-child.ts); stdout carries its answer. */
+  /** Runs one command of the decoder (see decoder-child.ts) in the spare, or a new process; stdout carries its answer. */
   start(args: string[]): ChildProcess {
-    const node = [process.execPath, '--no-warnings', this.script, ...args];
+    this.spares = this.spares.filter((spare) => spare.exitCode === null && spare.signalCode === null);
+    const child = this.spares.shift() ?? this.spawnChild();
+    child.stdin!.end(JSON.stringify(args));
+    while (!this.closed && this.spares.length < SPARES) this.spares.push(this.spawnChild());
+    return child;
+  }
+
+  /** Ends the spares; later commands start their own process. */
+  close(): void {
+    this.closed = true;
+    for (const spare of this.spares) spare.kill('SIGKILL');
+    this.spares = [];
+  }
+
+  private spawnChild(): ChildProcess {
+    const node = [process.execPath, '--no-warnings', this.script];
     // Without prlimit (not Linux), the limits cannot be set: the deadline and the frame caps still hold.
     const command = PRLIMIT ? [PRLIMIT, `--as=${this.limits.maxMemoryBytes}`, `--cpu=${this.limits.maxCpuSeconds}`, '--', ...node] : node;
-    const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command[0]!, command.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+    // A spare that fails to start is found out when it is taken (it has exited), or by its command's reader.
+    child.on('error', () => undefined);
+    child.stdin!.on('error', () => undefined);
     if (child.pid !== undefined) {
       try {
         os.setPriority(child.pid, DECODER_NICENESS);
@@ -82,13 +110,24 @@ export class DecoderProcess {
 
   /** A file's facts, checked against the limits; a file the decoder cannot read is UNSUPPORTED_VIDEO. */
   async probe(file: string, limits: VideoLimits): Promise<VideoInfo> {
-    let probe: ProbeJson;
+    return (await this.probeFile(file, limits, false)).info;
+  }
+
+  /** probe(), and in the same process the frame times (`frameTimes`), for a clip about to be planned at once. */
+  probeWithFrameTimes(file: string, limits: VideoLimits): Promise<{ info: VideoInfo; frameTimes?: number[] }> {
+    return this.probeFile(file, limits, true);
+  }
+
+  private async probeFile(file: string, limits: VideoLimits, withFrameTimes: boolean) {
+    let probe: ProbeJson & { frame_times?: number[] };
     try {
-      probe = await this.json<ProbeJson>(['probe', file], { timeoutMs: 30_000, maxBytes: 1024 * 1024 });
+      const args = ['probe', file, ...(withFrameTimes ? ['frame-times'] : [])];
+      probe = await this.json(args, { timeoutMs: withFrameTimes ? 60_000 : 30_000, maxBytes: 256 * 1024 * 1024 });
     } catch {
       throw unsupported('The file is not a video the service can read.');
     }
-    return describeProbe(probe, limits);
+    const times = probe.frame_times;
+    return { info: describeProbe(probe, limits), frameTimes: times && times.length > 0 && times.every(Number.isFinite) ? times : undefined };
   }
 
   /**
@@ -102,7 +141,7 @@ export class DecoderProcess {
     return times.length > 0 && times.every(Number.isFinite) ? times : undefined;
   }
 
-  /** The FFmpeg libraries' version, e.g. `8.1.1` (serviceInfo, the start-up log). */
+  /** The FFmpeg libraries' version, e.g. `8.1-Jellyfin` (serviceInfo). */
   version(): Promise<string> {
     return this.json<{ version: string }>(['version'], { timeoutMs: 30_000, maxBytes: 4096 }).then((v) => v.version);
   }

@@ -181,9 +181,10 @@ export class QueuedVideoJobs implements VideoJobService {
   async start(request: VideoJobRequest): Promise<VideoJob> {
     const id = randomUUID();
     try {
-      const video = await this.options.decoder.probe(request.file, this.options);
+      // The facts and the frame times in one decoder run: the plan follows at once.
+      const { info: video, frameTimes } = await this.options.decoder.probeWithFrameTimes(request.file, this.options);
       // As many segments as the clip has VIDEO_SEGMENT_SECONDS (2-30 s each): the replicas' workers share them.
-      const plan = await planClip(this.options.decoder, request.file, video, Math.ceil(video.durationSeconds / this.options.segmentSeconds));
+      const plan = await planClip(this.options.decoder, request.file, video, Math.ceil(video.durationSeconds / this.options.segmentSeconds), frameTimes);
       await reachable(this.clipsIn.put(id, request.file));
       const stored: StoredRequest = { sampleFps: request.sampleFps, smoothing: request.smoothing, settings: request.settings };
       const count = plan.starts.length;

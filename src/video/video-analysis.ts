@@ -267,9 +267,9 @@ export interface ClipPlan {
  * enough and its container seeks. The frame times (a pass over the file's packets) are read only for a
  * clip the declared duration would split.
  */
-export async function planClip(decoder: DecoderProcess, file: string, info: VideoInfo, workers: number): Promise<ClipPlan> {
+export async function planClip(decoder: DecoderProcess, file: string, info: VideoInfo, workers: number, known?: number[]): Promise<ClipPlan> {
   const split = SEEKABLE.has(VIDEO_CONTAINERS[info.container] ?? '') && segmentStarts(0, info.durationSeconds, workers).length > 1;
-  const frameTimes = split ? await decoder.frameTimes(file, info).catch(() => undefined) : undefined;
+  const frameTimes = split ? (known ?? (await decoder.frameTimes(file, info).catch(() => undefined))) : undefined;
   const starts = frameTimes ? segmentStarts(frameTimes[0]!, frameTimes[frameTimes.length - 1]! - frameTimes[0]!, workers) : [];
   return starts.length > 1 ? { starts, frameTimes } : { starts: [0] };
 }
