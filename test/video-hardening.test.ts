@@ -83,6 +83,8 @@ beforeAll(async () => {
     MAX_VIDEO_BYTES: String(MAX_BYTES),
     URL_ALLOWED_HOSTS: '127.0.0.1',
     VIDEO_WORKERS: '1',
+    // A CPU-time limit of this server's own: its decoder processes are told apart from other servers' by it.
+    VIDEO_DECODER_MAX_CPU_SECONDS: '77',
   });
 }, 240_000);
 afterAll(async () => {
@@ -210,7 +212,7 @@ describe('the decoder runs apart from the service, bounded', () => {
   });
 });
 
-/** Decoder processes started by this process (prlimit execs node in place, so they are its children). */
+/** Decoder processes of this test's server: children of this process (prlimit execs node in place) with its CPU-time limit. */
 function decoderProcesses(): number[] {
   return fs
     .readdirSync('/proc')
@@ -219,7 +221,8 @@ function decoderProcesses(): number[] {
       try {
         const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
         const parent = Number(/^\d+ \(.*\) \S (\d+)/.exec(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1]);
-        return cmdline.includes('decoder-child.js') && parent === process.pid;
+        const limits = fs.readFileSync(`/proc/${pid}/limits`, 'utf8');
+        return cmdline.includes('decoder-child.js') && parent === process.pid && /Max cpu time\s+77\s/.test(limits);
       } catch {
         return false; // ended meanwhile
       }

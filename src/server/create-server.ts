@@ -189,7 +189,7 @@ export async function startServer(config: Config, providers: Providers, schema: 
       stopping ??= apollo
         .stop()
         .then(() => videos.jobs.close())
-        .then(() => decoder.close())
+        .finally(() => decoder.close())
         .then(() => services.close());
       return stopping;
     },

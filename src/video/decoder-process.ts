@@ -46,12 +46,16 @@ export class DecoderProcess {
     this.script = script;
   }
 
-  /** Runs one command of the decoder (see decoder-child.ts) in the spare, or a new process; stdout carries its answer. */
-  start(args: string[]): ChildProcess {
+  /**
+   * Runs one command of the decoder (see decoder-child.ts) in a spare, or a new process; stdout carries
+   * its answer. The spares are started by the first command: a service that never sees a video has none.
+   */
+  start(args: string[], { spares = SPARES }: { spares?: number } = {}): ChildProcess {
     this.spares = this.spares.filter((spare) => spare.exitCode === null && spare.signalCode === null);
     const child = this.spares.shift() ?? this.spawnChild();
+    holdsOpen(child, true);
     child.stdin!.end(JSON.stringify(args));
-    while (!this.closed && this.spares.length < SPARES) this.spares.push(this.spawnChild());
+    while (!this.closed && this.spares.length < spares) this.spares.push(holdsOpen(this.spawnChild(), false));
     return child;
   }
 
@@ -84,8 +88,8 @@ export class DecoderProcess {
    * A command's JSON answer (probe, frame-times, version); rejects with the decoder's reason when it
    * fails, crashes, answers more than `maxBytes` or takes longer than `timeoutMs`.
    */
-  async json<T>(args: string[], { timeoutMs, maxBytes }: { timeoutMs: number; maxBytes: number }): Promise<T> {
-    const child = this.start(args);
+  async json<T>(args: string[], { timeoutMs, maxBytes, spares }: { timeoutMs: number; maxBytes: number; spares?: number }): Promise<T> {
+    const child = this.start(args, { spares });
     const chunks: Buffer[] = [];
     let size = 0;
     let stderr = '';
@@ -143,6 +147,18 @@ export class DecoderProcess {
 
   /** The FFmpeg libraries' version, e.g. `8.1-Jellyfin` (serviceInfo). */
   version(): Promise<string> {
-    return this.json<{ version: string }>(['version'], { timeoutMs: 30_000, maxBytes: 4096 }).then((v) => v.version);
+    return this.json<{ version: string }>(['version'], { timeoutMs: 30_000, maxBytes: 4096, spares: 0 }).then((v) => v.version);
   }
+}
+
+/**
+ * Whether the process and its pipes keep this one's event loop alive: a spare does not (the service
+ * exits without waiting for it, and the spare exits when its stdin closes); a process at work does.
+ */
+function holdsOpen(child: ChildProcess, hold: boolean): ChildProcess {
+  for (const handle of [child, child.stdin, child.stdout, child.stderr] as Array<{ ref?(): void; unref?(): void } | null>) {
+    if (hold) handle?.ref?.();
+    else handle?.unref?.();
+  }
+  return child;
 }
