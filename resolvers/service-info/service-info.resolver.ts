@@ -1,4 +1,4 @@
-import { Ctx, Query, Resolver } from 'type-graphql';
+import { Ctx, FieldResolver, Query, Resolver } from 'type-graphql';
 import { MAX_FACES_LIMIT } from '../../src/detection/detection-options';
 import type { GraphQLContext } from '../../src/graphql/context';
 import { ImageFileFormat } from '../detection/image-file-format.enum';
@@ -6,13 +6,12 @@ import { ProviderName } from '../detection/provider-name.enum';
 import { ServiceInfo } from './service-info.type';
 import { SERVICE_VERSION } from '../../src/version';
 
-@Resolver()
+@Resolver(() => ServiceInfo)
 export class ServiceInfoResolver {
   @Query(() => ServiceInfo, { description: 'What this server is: version, provider and the limits in force.' })
-  async serviceInfo(@Ctx() ctx: GraphQLContext): Promise<ServiceInfo> {
+  serviceInfo(@Ctx() ctx: GraphQLContext): ServiceInfo {
     const { limits } = ctx.config;
     return {
-      videoDecoder: await ctx.videos.decoderVersion,
       version: SERVICE_VERSION,
       provider: ctx.providers.defaultProvider.name as ProviderName,
       providers: ctx.providers.names as ProviderName[],
@@ -26,5 +25,15 @@ export class ServiceInfoResolver {
         maxFaces: MAX_FACES_LIMIT,
       },
     };
+  }
+
+  // Read from a decoder process the first time a client asks, not at every start.
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "The version of the FFmpeg libraries that probe and decode videos (node-av's build, in a process of their own), e.g. `8.1-Jellyfin`; null when the decoder could not be started.",
+  })
+  videoDecoder(@Ctx() ctx: GraphQLContext): Promise<string | undefined> {
+    return ctx.videos.decoderVersion();
   }
 }

@@ -39,11 +39,4 @@ export class ServiceInfo {
 
   @Field(() => ServiceLimits, { description: 'Limits in force.' })
   limits!: ServiceLimits;
-
-  @Field(() => String, {
-    nullable: true,
-    description:
-      "The version of the FFmpeg libraries that probe and decode videos (node-av's build, in a process of their own), e.g. `8.1-Jellyfin`; null when the decoder could not be started.",
-  })
-  videoDecoder?: string;
 }

@@ -15,8 +15,8 @@ export interface GraphQLContext {
   imageReading: ImageReading;
   /** The HTTP request's record: client identity, rate limit, what to log. */
   record: GraphQLRequest;
-  /** Video jobs (shared by every request), how video inputs are read, and the decoder's FFmpeg version (undefined if unread). */
-  videos: { jobs: VideoJobService; reading: VideoReading; decoderVersion: Promise<string | undefined> };
+  /** Video jobs (shared by every request), how video inputs are read, and the decoder's FFmpeg version (undefined if it did not start). */
+  videos: { jobs: VideoJobService; reading: VideoReading; decoderVersion: () => Promise<string | undefined> };
 }
 
 /** What the GraphQL layer needs of the HTTP request: detection's needs, and the operation's name for the log. */

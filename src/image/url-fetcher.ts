@@ -4,14 +4,11 @@
 // again, at most URL_MAX_REDIRECTS; the whole fetch has a deadline and the body a byte cap. An image's
 // body is read into memory; a video's is streamed to a file, never held whole.
 import dns from 'node:dns';
-import fs from 'node:fs';
 import net, { type LookupFunction } from 'node:net';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { Agent, request, type Dispatcher } from 'undici';
 import { ErrorCode, UserFacingError } from '../errors';
 import type { AddressPolicy } from './address-policy';
-import { readCapped } from './read-capped';
+import { readCapped, writeCapped } from './read-capped';
 
 export interface UrlFetchOptions {
   policy: AddressPolicy;
@@ -26,9 +23,6 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /** A refused address, raised from inside the connection's DNS lookup. */
 class AddressRefused extends Error {}
-
-/** A body past the byte cap, raised from inside the stream to a file. */
-class BodyTooLarge extends Error {}
 
 export class UrlFetcher {
   private readonly agent: Agent;
@@ -58,16 +52,10 @@ export class UrlFetcher {
   async saveTo(url: string, file: string, field: string[]): Promise<void> {
     const deadline = AbortSignal.timeout(this.options.timeoutMs);
     const body = await this.open(url, field, deadline);
-    let bytes = 0;
-    const cap = new Transform({
-      transform: (chunk: Buffer, _encoding, done) => {
-        bytes += chunk.length;
-        done(bytes > this.options.maxBytes ? new BodyTooLarge() : null, chunk);
-      },
+    const within = await writeCapped(body, file, this.options.maxBytes).catch((error: unknown) => {
+      throw this.failure(error, deadline, field);
     });
-    await pipeline(body, cap, fs.createWriteStream(file)).catch((error: unknown) => {
-      throw error instanceof BodyTooLarge ? this.overCap(field) : this.failure(error, deadline, field);
-    });
+    if (!within) throw this.overCap(field);
   }
 
   /** The response body at `url` after checked redirects; a declared length over the cap is refused before reading. */

@@ -70,13 +70,15 @@ export async function startServer(config: Config, providers: Providers, schema: 
   const keyOf = (req: express.Request) => presentedKey((name) => req.get(name));
   const chargeFrames = (owner: string, frames: number) => void limiter.charge(owner, frames);
   const decoder = new DecoderProcess(config.video.decoder);
+  let decoderVersion: Promise<string | undefined> | undefined;
   const videos = {
     jobs: videoJobs(config, providers, decoder, chargeFrames, detector.photos),
     reading: services.videoReading,
-    decoderVersion: decoder.version().catch((error: unknown) => {
-      log.warn('the video decoder did not start', { error: describeError(error) });
-      return undefined;
-    }),
+    decoderVersion: () =>
+      (decoderVersion ??= decoder.version().catch((error: unknown) => {
+        log.warn('the video decoder did not start', { error: describeError(error) });
+        return undefined;
+      })),
   };
 
   const contextFor = (record: RequestRecord): GraphQLContext => ({
@@ -260,7 +262,8 @@ function isDevelopment(config: Config): boolean {
 /** Oversized or unparsable bodies: a GraphQL-shaped JSON error, never an HTML stack page. */
 const bodyErrorHandler: ErrorRequestHandler = (error, req, res, next) => {
   if (res.headersSent) return next(error);
-  const refusal = bodyRefusal(error, req.is('multipart/form-data') !== false);
+  // req.is: the type when it matches, false when another, null without a body.
+  const refusal = bodyRefusal(error, typeof req.is('multipart/form-data') === 'string');
   if (refusal.status === 500) log.error('request body handling failed', { error: describeError(error) });
   // The client's doing: one line that names the cause, no stack trace.
   else log.info('request body refused', { request: req.id, status: refusal.status, cause: refusal.message });

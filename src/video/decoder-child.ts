@@ -1,9 +1,10 @@
 // The video decoder's own process (decoder-process.ts starts it under prlimit): FFmpeg's libraries from
 // node-av's npm package parse the untrusted file here, never in the service. It answers one command
 // and exits:
-//   probe <file>                  the file's facts as ffprobe's JSON would give them (ProbeJson)
-//   frame-times <file> <demuxer>  every frame's presentation time, from the packets (no decoding)
-//   decode <request JSON>         the frames as raw RGB records (decoder-protocol.ts), then an end record
+//   probe <file> [frame-times]  the file's facts as ffprobe's JSON would give them (ProbeJson), and with
+//                               `frame-times` every frame's presentation time, from the packets (no decoding)
+//   decode <request JSON>       the frames as raw RGB records (decoder-protocol.ts), then an end record
+//   version                     the FFmpeg libraries' version
 // It is synchronous on purpose: a blocking write to the pipe is the back-pressure, and a kill ends it.
 import fs from 'node:fs';
 import { RecordKind, recordHeader, type DecodeRequest, type DecodeSummary } from './decoder-protocol';
@@ -35,6 +36,8 @@ const fraction = (r: { num: number; den: number }) => `${r.num}/${r.den}`;
 /** ffmpeg's "no timestamp" (AV_NOPTS_VALUE). */
 const NO_PTS = -(2n ** 63n);
 
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
 /** Writes all of `bytes` to stdout, waiting while the pipe is full (the parent reads as it analyses). */
 function writeAll(bytes: Uint8Array) {
   for (let offset = 0; offset < bytes.length;) {
@@ -42,7 +45,7 @@ function writeAll(bytes: Uint8Array) {
       offset += fs.writeSync(1, bytes, offset, bytes.length - offset);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+      Atomics.wait(PAUSE, 0, 0, 2);
     }
   }
 }
@@ -94,16 +97,6 @@ function probe(file: string, withFrameTimes: boolean) {
     const duration = input.duration > 0 ? String(input.duration) : undefined;
     const video = withFrameTimes ? videoStream(input) : undefined;
     return { streams, format: { format_name: input.formatName, duration }, frame_times: video && packetTimes(input, video) };
-  } finally {
-    input.closeSync();
-  }
-}
-
-function frameTimes(file: string, demuxer: string): number[] {
-  const input = av.Demuxer.openSync(file, { format: demuxer });
-  try {
-    const stream = videoStream(input);
-    return stream ? packetTimes(input, stream) : [];
   } finally {
     input.closeSync();
   }
@@ -233,7 +226,6 @@ function main(argv: string[]) {
   const [command, ...args] = argv;
   if (command === 'version') return writeAll(Buffer.from(JSON.stringify({ version: lib.getFFmpegInfo().version })));
   if (command === 'probe') return writeAll(Buffer.from(JSON.stringify(probe(args[0]!, args[1] === 'frame-times'))));
-  if (command === 'frame-times') return writeAll(Buffer.from(JSON.stringify(frameTimes(args[0]!, args[1]!))));
   if (command === 'decode') {
     const end = decode(JSON.parse(args[0]!) as DecodeRequest);
     return writeRecord(RecordKind.End, Buffer.from(JSON.stringify(end)));

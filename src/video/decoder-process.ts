@@ -1,15 +1,15 @@
 // The decoder's process (decoder-child.ts, FFmpeg's libraries from node-av's npm package): untrusted
 // files are parsed there, never in the service. Each run is bounded: its address space and CPU time
 // by prlimit (RLIMIT_AS, RLIMIT_CPU), its priority below the service's, its wall time by a deadline.
-// A process serves one command and exits. Loading FFmpeg's libraries takes it 0.2 s on an idle machine
-// and a second or more on a busy one, so SPARES processes are kept started and waiting for a command on
-// stdin: a probe or a decode does not wait for that (two: a job's decode and the next request's probe
+// A process serves one command and exits. A probe in a fresh process takes 428 ms (node-av's libraries
+// loaded first), in a spare already waiting 76 ms (BENCH_ONLY=decoder, idle cores), so SPARES processes
+// are kept started and waiting for a command on stdin (two: a job's decode and the next request's probe
 // often come together).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import { buildOutput } from '../build-output';
-import { describeProbe, unsupported, VIDEO_CONTAINERS, type ProbeJson, type VideoInfo, type VideoLimits } from './video-probe';
+import { describeProbe, unsupported, type ProbeJson, type VideoInfo, type VideoLimits } from './video-probe';
 
 export interface DecoderLimits {
   /** The decoder process's address space (VIDEO_DECODER_MAX_MEMORY_MB): past it, allocations fail and the decode ends. */
@@ -122,27 +122,27 @@ export class DecoderProcess {
     return this.probeFile(file, limits, true);
   }
 
-  private async probeFile(file: string, limits: VideoLimits, withFrameTimes: boolean) {
-    let probe: ProbeJson & { frame_times?: number[] };
-    try {
-      const args = ['probe', file, ...(withFrameTimes ? ['frame-times'] : [])];
-      probe = await this.json(args, { timeoutMs: withFrameTimes ? 60_000 : 30_000, maxBytes: 256 * 1024 * 1024 });
-    } catch {
-      throw unsupported('The file is not a video the service can read.');
-    }
-    const times = probe.frame_times;
-    return { info: describeProbe(probe, limits), frameTimes: times && times.length > 0 && times.every(Number.isFinite) ? times : undefined };
-  }
-
   /**
    * The presentation time (seconds) of every frame of the video stream, ascending, from its packets
    * (demuxed, not decoded: a second or two for a long clip); undefined when there are none.
    */
-  async frameTimes(file: string, info: VideoInfo): Promise<number[] | undefined> {
-    const demuxer = VIDEO_CONTAINERS[info.container];
-    if (!demuxer) return undefined;
-    const times = await this.json<number[]>(['frame-times', file, demuxer], { timeoutMs: 60_000, maxBytes: 256 * 1024 * 1024 });
-    return times.length > 0 && times.every(Number.isFinite) ? times : undefined;
+  async frameTimes(file: string): Promise<number[] | undefined> {
+    return usableTimes((await this.probeJson(file, true)).frame_times);
+  }
+
+  private async probeFile(file: string, limits: VideoLimits, withFrameTimes: boolean) {
+    let probe: Awaited<ReturnType<DecoderProcess['probeJson']>>;
+    try {
+      probe = await this.probeJson(file, withFrameTimes);
+    } catch {
+      throw unsupported('The file is not a video the service can read.');
+    }
+    return { info: describeProbe(probe, limits), frameTimes: usableTimes(probe.frame_times) };
+  }
+
+  private probeJson(file: string, withFrameTimes: boolean): Promise<ProbeJson & { frame_times?: number[] }> {
+    const args = ['probe', file, ...(withFrameTimes ? ['frame-times'] : [])];
+    return this.json(args, { timeoutMs: withFrameTimes ? 60_000 : 30_000, maxBytes: 256 * 1024 * 1024 });
   }
 
   /** The FFmpeg libraries' version, e.g. `8.1-Jellyfin` (serviceInfo). */
@@ -150,6 +150,9 @@ export class DecoderProcess {
     return this.json<{ version: string }>(['version'], { timeoutMs: 30_000, maxBytes: 4096, spares: 0 }).then((v) => v.version);
   }
 }
+
+/** Frame times a segment plan can index: some, all finite. */
+const usableTimes = (times: number[] | undefined) => (times && times.length > 0 && times.every(Number.isFinite) ? times : undefined);
 
 /**
  * Whether the process and its pipes keep this one's event loop alive: a spare does not (the service

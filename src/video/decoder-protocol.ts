@@ -23,7 +23,7 @@ export interface DecodeRequest {
   height: number;
   /** Clockwise degrees to turn the stored frames (0, 90, 180 or 270). */
   rotation: number;
-  /** At most this many frames a second, by their timestamps; undefined: every frame. */
+  /** The first frame at or after each tick of a 1/sampleFps grid from the first frame's time; undefined: every frame. */
   sampleFps?: number;
   /** Stream seconds: decoding starts at the first frame at or after `from`, ends after the first at or after `until`. */
   from?: number;
@@ -36,7 +36,13 @@ export interface DecodeRequest {
   maxFrames: number;
 }
 
-/** How a decode ended. */
+/**
+ * The frame rate no accepted clip exceeds: with MAX_VIDEO_SECONDS it caps the frames decoded
+ * (`maxFrames`), so that a stream whose timestamps stand still or lie cannot run on for ever.
+ */
+export const MAX_FRAME_RATE = 120;
+
+/** How a decode ended: whole, broken after some frames (a truncated or corrupt stream), or cut at a limit. */
 export interface DecodeSummary {
   framesDecoded: number;
   /** FFmpeg's words for the first error (a corrupt or cut-off stream); undefined when it decoded cleanly. */

@@ -17,7 +17,8 @@ import type { DetectionSettings, FaceAnalyser, FaceDetector, ProviderFace } from
 import { FaceTracker } from './face-tracker';
 import { FaceSmoother, type FaceSmoothing } from './face-smoother';
 import { isSceneCut, thumbnail } from './scene-cut';
-import { decodeFrames, type DecodeEnd, type SegmentFrames, type VideoFrame } from './video-decoder';
+import { decodeFrames, type SegmentFrames, type VideoFrame } from './video-decoder';
+import type { DecodeSummary } from './decoder-protocol';
 import { VIDEO_CONTAINERS, type VideoInfo } from './video-probe';
 import { joinSegments, progressFraction, segmentStarts } from './video-segments';
 import fs from 'node:fs';
@@ -78,7 +79,7 @@ export interface AnalysisResult {
   lastFrame?: number;
   /** Analysed frames the detector ran on (the others followed their faces by mesh alone). */
   framesDetected: number;
-  decode: DecodeEnd;
+  decode: DecodeSummary;
 }
 
 /** Measured on still and moving faces (docs/video.md): jitter down to a third, little lag. */
@@ -157,7 +158,7 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
   // Frames decoded ahead of the one analysed, and their following meshes begun while the detector ran.
   const decoded: VideoFrame[] = [];
   const early = new Map<number, LookAhead>();
-  let end: DecodeEnd | undefined;
+  let end: DecodeSummary | undefined;
   const frameAt = async (k: number): Promise<VideoFrame | undefined> => {
     while (decoded.length <= k && !end) {
       const next = await frames.next();
@@ -269,7 +270,7 @@ export interface ClipPlan {
  */
 export async function planClip(decoder: DecoderProcess, file: string, info: VideoInfo, workers: number, known?: number[]): Promise<ClipPlan> {
   const split = SEEKABLE.has(VIDEO_CONTAINERS[info.container] ?? '') && segmentStarts(0, info.durationSeconds, workers).length > 1;
-  const frameTimes = split ? (known ?? (await decoder.frameTimes(file, info).catch(() => undefined))) : undefined;
+  const frameTimes = split ? (known ?? (await decoder.frameTimes(file).catch(() => undefined))) : undefined;
   const starts = frameTimes ? segmentStarts(frameTimes[0]!, frameTimes[frameTimes.length - 1]! - frameTimes[0]!, workers) : [];
   return starts.length > 1 ? { starts, frameTimes } : { starts: [0] };
 }
@@ -307,7 +308,7 @@ export async function analyseClip(options: ClipAnalysisOptions): Promise<Analysi
   const { info, onProgress } = options;
   const fileBytes = (await fs.promises.stat(options.file)).size;
   const plan = await planClip(options.decoder, options.file, info, options.workers);
-  const done = plan.starts.map(() => ({ frames: 0, seconds: 0, position: -1 }));
+  const done = plan.starts.map(() => ({ frames: 0, seconds: 0 }));
   const results: AnalysisResult[] = [];
   let next = 0;
   const worker = async () => {
@@ -316,12 +317,12 @@ export async function analyseClip(options: ClipAnalysisOptions): Promise<Analysi
         ...options,
         segment: planSegment(plan, k),
         onProgress: (frames, time, position) => {
-          done[k] = { frames, seconds: segmentSeconds(plan, k, time), position };
+          done[k] = { frames, seconds: segmentSeconds(plan, k, time) };
           const seconds = done.reduce((sum, d) => sum + d.seconds, 0);
-          // Without a declared duration a clip is one piece: how far its decoder has read the file.
+          // Without a declared duration a clip is one piece, and `position` how far its decoder has read the file.
           onProgress?.(
             done.reduce((sum, d) => sum + d.frames, 0),
-            progressFraction(info, seconds, done[0]!.position, fileBytes),
+            progressFraction(info, seconds, position, fileBytes),
           );
         },
       });

@@ -4,7 +4,7 @@
 // variable frame rates are right). Decoding stops at MAX_VIDEO_SECONDS of presentation time, and at a
 // frame cap, whatever the container declared.
 import type { RgbImage } from '../image/image-decoder';
-import { readRecords, RecordKind, type DecodeRequest, type DecodeSummary } from './decoder-protocol';
+import { MAX_FRAME_RATE, readRecords, RecordKind, type DecodeRequest, type DecodeSummary } from './decoder-protocol';
 import { decoderExit, type DecoderProcess } from './decoder-process';
 import { VIDEO_CONTAINERS, type VideoInfo } from './video-probe';
 
@@ -25,7 +25,7 @@ export interface DecodeOptions {
   info: VideoInfo;
   /** Presentation seconds after which decoding stops with `tooLong` (MAX_VIDEO_SECONDS). */
   maxSeconds: number;
-  /** At most this many frames per second; undefined: every frame. */
+  /** At most this many frames per second, on a grid of the frames' timestamps (decoder-child.ts); undefined: every frame. */
   sampleFps?: number;
   /** A part of the clip only (a segment); undefined: all of it. */
   segment?: SegmentFrames;
@@ -41,17 +41,8 @@ export interface SegmentFrames {
   frameTimes: readonly number[];
 }
 
-/** How decoding ended: whole, broken after some frames (a truncated or corrupt stream), or cut at a limit. */
-export type DecodeEnd = DecodeSummary;
-
-/**
- * The frame rate no accepted clip exceeds: with MAX_VIDEO_SECONDS it caps the frames decoded, so that
- * a stream whose timestamps stand still or lie cannot run on for ever.
- */
-export const MAX_FRAME_RATE = 120;
-
 /** Streams the video's frames in order; the generator's return value says how decoding ended. */
-export async function* decodeFrames(options: DecodeOptions): AsyncGenerator<VideoFrame, DecodeEnd, undefined> {
+export async function* decodeFrames(options: DecodeOptions): AsyncGenerator<VideoFrame, DecodeSummary, undefined> {
   const { info, segment } = options;
   const demuxer = VIDEO_CONTAINERS[info.container];
   if (!demuxer) throw new Error(`no demuxer for ${info.container}`);
@@ -85,7 +76,7 @@ export async function* decodeFrames(options: DecodeOptions): AsyncGenerator<Vide
     const next = () => records.next().catch(() => 'broken' as const);
     for (let record = await next(); record; record = await next()) {
       if (record === 'broken') return { framesDecoded: produced, failure: 'the decoder sent something other than frames' };
-      if (record.kind === RecordKind.End) return JSON.parse(record.payload.toString('utf8')) as DecodeEnd;
+      if (record.kind === RecordKind.End) return JSON.parse(record.payload.toString('utf8')) as DecodeSummary;
       produced++;
       const image = { data: record.payload, width: info.width, height: info.height };
       if (!segment) {

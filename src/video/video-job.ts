@@ -3,7 +3,7 @@
 import { ErrorCode, UserFacingError } from '../errors';
 import type { DetectionSettings, FaceAnalyser, FaceDetector } from '../providers/provider';
 import type { AnalysisResult, FaceTrackData } from './video-analysis';
-import { MAX_FRAME_RATE } from './video-decoder';
+import { MAX_FRAME_RATE } from './decoder-protocol';
 import type { VideoInfo } from './video-probe';
 
 export type VideoJobStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';

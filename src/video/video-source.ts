@@ -3,10 +3,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { once } from 'node:events';
-import { finished } from 'node:stream/promises';
 import { ErrorCode, UserFacingError } from '../errors';
 import { throwUploadFailure, type UploadedFile } from '../image/image-input';
+import { writeCapped } from '../image/read-capped';
 
 export interface VideoSource {
   upload?: Promise<UploadedFile> | null;
@@ -50,19 +49,9 @@ export async function removeVideoFile(file: string): Promise<void> {
 /** Streams the upload to `file`; past the limit the rest is read and dropped, so the request ends cleanly. */
 async function writeUpload(upload: UploadedFile, file: string, maxBytes: number, field: string[]) {
   const stream = upload.createReadStream();
-  const out = fs.createWriteStream(file);
-  let bytes = 0;
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      bytes += chunk.length;
-      if (bytes <= maxBytes && !out.write(chunk)) await once(out, 'drain');
-    }
-  } finally {
-    out.end();
-    await finished(out);
-  }
+  const within = await writeCapped(stream as AsyncIterable<Buffer>, file, maxBytes, { drain: true });
   // graphql-upload-minimal also cuts a stream at its own limit and marks it truncated.
-  if (bytes > maxBytes || stream.truncated) throw tooLarge(maxBytes, field);
+  if (!within || stream.truncated) throw tooLarge(maxBytes, field);
 }
 
 async function writeFromUrl(url: string, file: string, reading: VideoReading, field: string[]) {
