@@ -36,6 +36,7 @@ import { convertedModelPath, modelOutputs, type ConvertedModelName } from '../sr
 import { useWasmBackend } from '../src/providers/embedded/tf-runtime';
 import type { Box } from '../src/geometry/geometry';
 import { sharedPath } from '../tools/shared-folder';
+import { makeStageClip, STAGE_SHOTS } from '../tools/stage-clip';
 import { AUTHORIZATION, PRODUCTION_ACCESS, startService } from './service-process';
 import { benchVideoQueue } from './video-queue';
 import { jobEnded, jobWhenEnded, submitVideo } from './video-jobs';
@@ -148,32 +149,45 @@ async function benchDecoderStartup() {
   return { idle, busy };
 }
 
-/**
- * Video: analyzeVideo on walking.mp4 (1920x1080) and on a 640x360 copy, against the same frames sent
- * one by one as photos (PNG, through detectLandmarks) to the same service, in one run; the tracks found.
- */
-async function benchVideo(threads: number) {
-  const service = await startService({ WORKER_THREADS: String(threads), MAX_VIDEO_SECONDS: '3600', MAX_VIDEO_BYTES: String(500 * 1024 * 1024) });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'facemark-bench-video-'));
+interface VideoJobResult {
+  status: string;
+  progress: number;
+  framesAnalysed: number;
+  tracks: Array<{ id: string; frameCount: number; firstFrame: number; lastFrame: number; faces: Array<{ frame: number; rectangle: Box }> }>;
+}
+
+/** Runs a job to its end, followed by its subscription; or asked every 100 ms, and `onPoll` sees its progress each time. */
+async function analyseOnService(url: string, file: string, options: { sampleFps?: number } = {}, onPoll?: (progress: number) => void) {
+  const started = performance.now();
+  const id = await submitVideo(url, file, options);
+  const fields = 'framesAnalysed tracks { id frameCount firstFrame lastFrame faces { frame rectangle { x y width height } } }';
+  const job = onPoll ? await jobWhenEnded<VideoJobResult>(url, id, fields, (j) => onPoll(j.progress)) : await jobEnded<VideoJobResult>(url, id, fields);
+  return { seconds: (performance.now() - started) / 1000, job };
+}
+
+/** The clips the video figures are measured on: walking.mp4, a 640x360 copy, and the stage clip (tools/stage-clip.ts). */
+async function benchClips(dir: string) {
   const walking = path.join(DATASETS, 'video', 'walking.mp4');
   const small = path.join(dir, 'walking-640.mp4');
   await promisify(execFile)(ffmpegPath, ['-v', 'error', '-i', walking, '-vf', 'scale=640:360', '-c:v', 'libx264', '-an', small]);
-  interface Job {
-    status: string;
-    progress: number;
-    framesAnalysed: number;
-    tracks: Array<{ id: string; frameCount: number; firstFrame: number; lastFrame: number; faces: Array<{ frame: number; rectangle: Box }> }>;
-  }
-  /** Runs a job to its end, followed by its subscription; or asked every 100 ms, and `onPoll` sees its progress each time. */
-  const analyse = async (file: string, options: { sampleFps?: number } = {}, onPoll?: (progress: number) => void) => {
-    const started = performance.now();
-    const id = await submitVideo(service.url, file, options);
-    const fields = 'framesAnalysed tracks { id frameCount firstFrame lastFrame faces { frame rectangle { x y width height } } }';
-    const job = onPoll ? await jobWhenEnded<Job>(service.url, id, fields, (j) => onPoll(j.progress)) : await jobEnded<Job>(service.url, id, fields);
-    return { seconds: (performance.now() - started) / 1000, job };
-  };
+  const stage = path.join(dir, 'stage.mp4');
+  makeStageClip(ffmpegPath, stage);
+  const clips = [
+    { name: 'walking.mp4, 1920x1080, 4.2 s', file: walking, seconds: 4.2 },
+    { name: 'walking.mp4 at 640x360', file: small, seconds: 4.2 },
+    { name: 'the stage clip, 640x360, 6 s', file: stage, seconds: 6, shots: STAGE_SHOTS },
+  ];
+  // BENCH_CLIP=stage (any part of a name): those clips only, for BENCH_ONLY=video-clips while tuning.
+  return clips.filter((c) => !process.env.BENCH_CLIP || c.name.includes(process.env.BENCH_CLIP));
+}
+
+/**
+ * analyzeVideo against a user's own loop (every frame a JPEG through detectLandmarks, WORKER_THREADS in
+ * flight) on each clip, in one run of one service; per shot where a clip has shots.
+ */
+async function benchVideoClips(url: string, threads: number, clips: Awaited<ReturnType<typeof benchClips>>) {
   const rows = [];
-  let walkingRecall: ReturnType<typeof trackRecall> | undefined;
+  const shotRows: string[] = [];
   console.log(
     `\nVideo: analyzeVideo against a user's own loop (every frame to a JPEG with ffmpeg, then detectLandmarks with ${threads} requests in flight, timed from the file), one service process`,
   );
@@ -181,40 +195,73 @@ async function benchVideo(threads: number) {
     '| clip | analyzeVideo frames/s | the loop frames/s (of which JPEG extraction s) | ratio | faces: job / loop | frames with a face: job / loop | real-time factor | tracks (frames each) |',
   );
   console.log('|---|---|---|---|---|---|---|---|');
-  for (const [name, file] of [
-    ['walking.mp4, 1920x1080, 4.2 s', walking],
-    ['walking.mp4 at 640x360', small],
-  ] as const) {
-    await analyse(file); // warm: the first job pays for the engine's first large frames
-    const video = await analyse(file);
-    const loop = await userFrameLoop(service.url, file, threads);
+  for (const clip of clips) {
+    await analyseOnService(url, clip.file); // warm: the first job pays for the engine's first large frames
+    const video = await analyseOnService(url, clip.file);
+    const loop = await userFrameLoop(url, clip.file, threads);
     const videoFps = video.job.framesAnalysed / video.seconds;
     const loopFps = loop.frames / loop.seconds;
     const lengths = video.job.tracks.map((t) => t.frameCount).sort((a, b) => b - a);
-    const jobFaces = video.job.tracks.reduce((sum, t) => sum + t.faces.length, 0);
-    const jobFrames = new Set(video.job.tracks.flatMap((t) => t.faces.map((f) => f.frame))).size;
-    const loopFaces = loop.faces.reduce((sum, n) => sum + n, 0);
-    const loopFrames = loop.faces.filter((n) => n > 0).length;
+    const counts = (first: number, last: number) => {
+      const jobFaces = video.job.tracks.flatMap((t) => t.faces.filter((f) => f.frame >= first && f.frame <= last));
+      const loopFaces = loop.faces.slice(first, last + 1);
+      return {
+        faces: { job: jobFaces.length, loop: loopFaces.reduce((sum, n) => sum + n, 0) },
+        framesWithFace: { job: new Set(jobFaces.map((f) => f.frame)).size, loop: loopFaces.filter((n) => n > 0).length },
+      };
+    };
+    const all = counts(0, Infinity);
     const row = {
-      name,
+      name: clip.name,
       videoFps,
       loopFps,
       loopExtractSeconds: loop.extractSeconds,
       ratio: videoFps / loopFps,
-      faces: { job: jobFaces, loop: loopFaces },
-      framesWithFace: { job: jobFrames, loop: loopFrames },
-      realTime: 4.2 / video.seconds,
+      ...all,
+      realTime: clip.seconds / video.seconds,
       tracks: video.job.tracks.length,
       lengths,
+      shots: clip.shots?.map((shot) => ({
+        ...shot,
+        ...counts(shot.first, shot.last),
+        // Tracks with faces on both sides of the shot's first frame: a track across a cut.
+        acrossCut: video.job.tracks.filter((t) => t.faces.some((f) => f.frame < shot.first) && t.faces.some((f) => f.frame >= shot.first)).length,
+      })),
     };
-    rows.push(row);
+    rows.push({ ...row, job: video.job });
     console.log(
-      `| ${name} | ${videoFps.toFixed(2)} | ${loopFps.toFixed(2)} (${loop.extractSeconds.toFixed(2)}) | ${row.ratio.toFixed(2)} | ${jobFaces} / ${loopFaces} | ${jobFrames} / ${loopFrames} | ${row.realTime.toFixed(2)} | ${row.tracks} (${lengths.join(', ')}) |`,
+      `| ${clip.name} | ${videoFps.toFixed(2)} | ${loopFps.toFixed(2)} (${loop.extractSeconds.toFixed(2)}) | ${row.ratio.toFixed(2)} | ${all.faces.job} / ${all.faces.loop} | ${all.framesWithFace.job} / ${all.framesWithFace.loop} | ${row.realTime.toFixed(2)} | ${row.tracks} (${lengths.join(', ')}) |`,
     );
-    if (file === walking) walkingRecall = trackRecall(video.job.tracks);
+    for (const shot of row.shots ?? []) {
+      shotRows.push(
+        `| ${shot.name} | ${shot.first}-${shot.last} | ${shot.faces.job} / ${shot.faces.loop} | ${shot.framesWithFace.job} / ${shot.framesWithFace.loop} | ${shot.acrossCut} |`,
+      );
+    }
   }
+  if (shotRows.length > 0) {
+    console.log(
+      '\nThe stage clip per shot\n| shot | frames | faces: job / loop | frames with a face: job / loop | tracks across the cut into it |\n|---|---|---|---|---|',
+    );
+    for (const line of shotRows) console.log(line);
+  }
+  return rows;
+}
+
+/**
+ * Video: the clip table (benchVideoClips), walking.mp4's recall, a photo's latency during a job, and a
+ * 10-minute clip's time and memory.
+ */
+async function benchVideo(threads: number) {
+  const service = await startService({ WORKER_THREADS: String(threads), MAX_VIDEO_SECONDS: '3600', MAX_VIDEO_BYTES: String(500 * 1024 * 1024) });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'facemark-bench-video-'));
+  const walking = path.join(DATASETS, 'video', 'walking.mp4');
+  const analyse = (file: string, options: { sampleFps?: number } = {}, onPoll?: (progress: number) => void) =>
+    analyseOnService(service.url, file, options, onPoll);
+  const clipRows = await benchVideoClips(service.url, threads, await benchClips(dir));
+  const walkingRecall = trackRecall(clipRows[0]!.job.tracks);
+  const rows = clipRows.map(({ job: _job, ...row }) => row);
   console.log(
-    `\nwalking.mp4's tracks against walking-faces.json: ${walkingRecall!.found} of ${walkingRecall!.listed} listed faces (IoU >= 0.3), ${walkingRecall!.unlisted} boxes not listed`,
+    `\nwalking.mp4's tracks against walking-faces.json: ${walkingRecall.found} of ${walkingRecall.listed} listed faces (IoU >= 0.3), ${walkingRecall.unlisted} boxes not listed`,
   );
   // A photo's latency while a video job runs, against the same photo with the service idle.
   const single = await photo('single face, 640 px', 'dlib-faces/Tom_Cruise_avp_2014_4.jpg', 640);
@@ -425,6 +472,18 @@ async function main(): Promise<void> {
   }
   if (process.env.BENCH_ONLY === 'video') {
     console.log(JSON.stringify({ ...(await benchVideo(threads)), decoderStartup: await benchDecoderStartup() }));
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'video-clips') {
+    const service = await startService({ WORKER_THREADS: String(threads), MAX_VIDEO_SECONDS: '3600' });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'facemark-bench-video-'));
+    try {
+      const rows = await benchVideoClips(service.url, threads, await benchClips(dir));
+      console.log(JSON.stringify(rows.map(({ job: _job, ...row }) => row)));
+    } finally {
+      service.child.kill('SIGTERM');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
     return;
   }
   if (process.env.BENCH_ONLY === 'decoder') {

@@ -4,6 +4,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import ffmpeg from '@ffmpeg-installer/ffmpeg';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { dataset } from './support/datasets';
 import { startTestServer, type TestServer } from './support/server';
@@ -166,6 +168,21 @@ describeWithPackage(
       clips = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-video-'));
       // happy.jpg (one face) moving 20 px right a frame, 10 frames a second for 1 s.
       photoClip(path.join(clips, 'moving.mp4'), 1, "pad=700:282:200:0,crop=500:282:'200-20*n':0");
+      // The same motion over a red margin (frame n shows 20n red columns at its left: the frame on screen
+      // can be read from its pixels), presented from 0.85 s as edited MP4s are (an edit list).
+      photoClip(path.join(clips, 'red.mp4'), 1, "pad=700:282:200:0:color=red,crop=500:282:'200-20*n':0");
+      execFileSync(ffmpeg.path, [
+        '-v',
+        'error',
+        '-y',
+        '-i',
+        path.join(clips, 'red.mp4'),
+        '-c',
+        'copy',
+        '-output_ts_offset',
+        '0.85',
+        path.join(clips, 'late.mp4'),
+      ]);
     });
     afterAll(() => fs.rmSync(clips, { recursive: true, force: true }));
 
@@ -231,6 +248,50 @@ describeWithPackage(
 
       fs.mkdirSync(OUTPUT, { recursive: true });
       await page.screenshot({ path: path.join(OUTPUT, 'demo-page-video.png'), fullPage: true });
+    });
+
+    /** The frame on screen, read from its pixels: the red columns at its left, 20 a frame. */
+    const frameOnScreen = () =>
+      page.evaluate(() => {
+        type Video = { videoWidth: number; videoHeight: number };
+        type Context = {
+          drawImage(v: Video, x: number, y: number): void;
+          getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+        };
+        const doc = (
+          globalThis as unknown as {
+            document: { getElementById(id: string): Video; createElement(name: string): { width: number; height: number; getContext(kind: string): Context } };
+          }
+        ).document;
+        const player = doc.getElementById('video-player');
+        const canvas = doc.createElement('canvas');
+        [canvas.width, canvas.height] = [player.videoWidth, player.videoHeight];
+        const context = canvas.getContext('2d');
+        context.drawImage(player, 0, 0);
+        const row = context.getImageData(0, Math.floor(player.videoHeight / 2), player.videoWidth, 1).data;
+        let red = 0;
+        while (red < player.videoWidth && row[4 * red]! > 150 && row[4 * red + 1]! < 90 && row[4 * red + 2]! < 90) red++;
+        return Math.round(red / 20);
+      });
+
+    test("a clip whose first frame is presented at 0.85 s: at every time sought, the faces drawn are the frame's on screen", async () => {
+      await pickVideo(path.join(clips, 'late.mp4'));
+      expect(await page.getAttribute('#video', 'data-state')).toBe('done');
+      const seen: Array<[number, number, number[]]> = [];
+      for (const time of [0.3, 0.9, 1.23, 1.5, 1.62, 1.78]) {
+        await seek(time);
+        seen.push([time, await frameOnScreen(), (await drawnTracks()).map((f) => f.frame)]);
+      }
+      // Chromium shows frame n from 0.85 + n / 10 s, and the first frame before that.
+      expect(seen.map(([time, shown]) => [time, shown])).toEqual([
+        [0.3, 0],
+        [0.9, 0],
+        [1.23, 3],
+        [1.5, 6],
+        [1.62, 7],
+        [1.78, 9],
+      ]);
+      for (const [time, shown, drawn] of seen) expect([time, drawn]).toEqual([time, [shown]]);
     });
 
     test('walking.mp4: every face the job found in a frame is drawn there, each with its track id', async () => {

@@ -32,6 +32,8 @@ beforeAll(async () => {
   fromPhoto('moving.mp4', 1, "pad=700:282:200:0,crop=500:282:'200-20*n':0");
   // Long enough to be split in two segments (2.5 s each) with VIDEO_WORKERS=2.
   fromPhoto('slow.mp4', 5, "pad=700:282:200:0,crop=500:282:'200-3*n':0");
+  // The same frames presented from 0.85 s, as edited MP4s are: ffmpeg writes an edit list that delays the first frame.
+  make('-i', clip('slow.mp4'), '-c', 'copy', '-output_ts_offset', '0.85', clip('late.mp4'));
   // A rotation in the stream's display matrix (ffmpeg reports it as "rotate: 270", a quarter turn anticlockwise).
   make('-i', clip('still.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', clip('rotated.mp4'));
   fromPhoto('still.gif', 1, 'fps=5,scale=250:-1', ['-f', 'gif']);
@@ -67,7 +69,7 @@ async function analysed(file: string, options: Record<string, unknown> = {}) {
 test("a still clip: its facts, one track over every frame, each frame the photo's face with every landmark scheme", async () => {
   const job = await analysed(clip('still.mp4'));
   expect(job).toMatchObject({ status: 'SUCCEEDED', progress: 1, framesAnalysed: 10, userErrors: [] });
-  expect(job.video).toEqual({ width: 500, height: 282, durationSeconds: 1, frameRate: 10, frameCount: 10, codec: 'h264', rotation: 0 });
+  expect(job.video).toEqual({ width: 500, height: 282, durationSeconds: 1, frameRate: 10, frameCount: 10, codec: 'h264', rotation: 0, startTime: 0 });
   expect(job.tracks).toHaveLength(1);
   const [track] = job.tracks;
   expect(track).toMatchObject({ firstFrame: 0, lastFrame: 9, frameCount: 10 });
@@ -105,6 +107,21 @@ test('a clip analysed in two segments side by side: one track across the boundar
   const steps = faces.slice(1).map((f, i) => f.rectangle.x - faces[i]!.rectangle.x);
   for (const step of steps) expect(step).toBeGreaterThan(2);
   for (const step of steps) expect(step).toBeLessThan(4);
+});
+
+test("a clip whose first frame is presented at 0.85 s: each face's time is its frame's on the player's timeline, through the segments and the downloads", async () => {
+  const job = await analysed(clip('late.mp4'));
+  expect(job).toMatchObject({ status: 'SUCCEEDED', framesAnalysed: 50, userErrors: [] });
+  expect(job.video.startTime).toBeCloseTo(0.85, 6);
+  expect(job.tracks).toHaveLength(1);
+  const faces: Array<{ frame: number; time: number }> = job.tracks[0].faces;
+  expect(faces.map((f) => f.frame)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  faces.forEach((f) => expect(f.time).toBeCloseTo(0.85 + f.frame / 10, 6));
+  const download = async (format: string) =>
+    (await (await fetch(`${server.url}/videos/${job.id}/landmarks.${format}`, { headers: { authorization: `Bearer ${KEYS[0]}` } })).text()).trim().split('\n');
+  const [, ...rows] = await download('csv');
+  expect(rows.map((row) => Number(row.split(',')[1]))).toEqual(faces.map((f) => expect.closeTo(f.time, 3)));
+  expect((await download('jsonl')).map((line) => (JSON.parse(line) as { time: number }).time)).toEqual(faces.map((f) => f.time));
 });
 
 test('photos come first: while they keep coming a job waits before each frame (250 ms at most), and every photo is answered', async () => {

@@ -7,7 +7,10 @@ export class TrackedFace {
   @Field(() => Int, { description: 'Index of the frame in the decoded stream (0-based; also when frames are skipped by `sampleFps`).' })
   frame!: number;
 
-  @Field(() => Float, { description: "Seconds from the first frame, from the stream's timestamps (right for variable frame rates)." })
+  @Field(() => Float, {
+    description:
+      "The frame's presentation time in seconds, from the stream's timestamps with the file's edit lists applied: the `currentTime` a browser's `<video>` reports while it shows this frame (right for variable frame rates; a clip whose first frame comes late starts at `VideoInfo.startTime`, not 0).",
+  })
   time!: number;
 
   @Field(() => Rectangle, { description: 'The face box in this frame.' })

@@ -12,6 +12,12 @@ export class VideoInfo {
   durationSeconds!: number;
 
   @Field(() => Float, {
+    description:
+      "The first frame's presentation time in seconds, on the player's timeline: 0 for most files, later for edited MP4s (an edit list) and MPEG-TS. `TrackedFace.time` counts on the same timeline.",
+  })
+  startTime!: number;
+
+  @Field(() => Float, {
     description: 'Average frames per second, as the file declares it (a variable-rate clip has its average here; frame times come from timestamps).',
   })
   frameRate!: number;

@@ -88,6 +88,7 @@ function probe(file: string, withFrameTimes: boolean) {
         avg_frame_rate: fraction(s.avgFrameRate),
         r_frame_rate: fraction(s.rFrameRate),
         duration: s.duration > 0n && s.duration !== NO_PTS ? String(seconds(s.duration, s.timeBase)) : undefined,
+        start_time: s.startTime !== NO_PTS ? String(seconds(s.startTime, s.timeBase)) : undefined,
         nb_frames: s.nbFrames > 0n ? String(s.nbFrames) : undefined,
         disposition: { attached_pic: (s.disposition & constants.AV_DISPOSITION_ATTACHED_PIC) !== 0 ? 1 : 0 },
         tags: rotateTag ? { rotate: rotateTag } : undefined,
@@ -96,7 +97,8 @@ function probe(file: string, withFrameTimes: boolean) {
     });
     const duration = input.duration > 0 ? String(input.duration) : undefined;
     const video = withFrameTimes ? videoStream(input) : undefined;
-    return { streams, format: { format_name: input.formatName, duration }, frame_times: video && packetTimes(input, video) };
+    const startTime = Number.isFinite(input.startTime) ? String(input.startTime) : undefined;
+    return { streams, format: { format_name: input.formatName, duration, start_time: startTime }, frame_times: video && packetTimes(input, video) };
   } finally {
     input.closeSync();
   }

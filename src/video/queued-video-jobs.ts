@@ -44,6 +44,8 @@ const REPORT_EVERY_MS = 250;
 /** A segment failing for an unexpected reason is tried once more (a replica's engine hiccup). */
 const SEGMENT_ATTEMPTS = 2;
 
+/** A job's video facts as stored; one stored before `startTime` existed (a rolling upgrade) started at 0 as far as it knew. */
+const storedVideo = (text: string): VideoInfo => ({ startTime: 0, ...(JSON.parse(text) as Omit<VideoInfo, 'startTime'>) });
 const jobKey = (id: string) => `facemark:video:${id}`;
 const progressKey = (id: string) => `${jobKey(id)}:progress`;
 const planKey = (id: string) => `${jobKey(id)}:plan`;
@@ -276,7 +278,7 @@ export class QueuedVideoJobs implements VideoJobService {
     ];
     if (!hash.owner) return undefined;
     const status = hash.status as VideoJobStatus;
-    const video = JSON.parse(hash.video!) as VideoInfo;
+    const video = storedVideo(hash.video!);
     const done = Object.values(progress).map((value) => value.split(' ').map(Number) as [number, number, number?]);
     const seconds = done.reduce((sum, [, s]) => sum + s, 0);
     // Without a declared duration the clip is one segment, whose progress is the share of the file it has read.
@@ -342,7 +344,7 @@ export class QueuedVideoJobs implements VideoJobService {
         job,
         JSON.parse(planText) as ClipPlan,
         JSON.parse(hash.request!) as StoredRequest,
-        JSON.parse(hash.video!) as VideoInfo,
+        storedVideo(hash.video!),
         signal,
       );
       return result === undefined ? '' : encodeAnalysis(result);
@@ -399,7 +401,7 @@ export class QueuedVideoJobs implements VideoJobService {
         signal: stop.signal,
         segment: planSegment(plan, k),
         onProgress: (frames, time, position) => {
-          const seconds = segmentSeconds(plan, k, time);
+          const seconds = segmentSeconds(plan, k, time, video.startTime);
           progress = { frames, seconds, fraction: progressFraction(video, seconds, position, fileBytes) };
         },
       });

@@ -16,7 +16,7 @@ import { ibug68FromMesh } from '../geometry/mesh-to-ibug68';
 import type { DetectionSettings, FaceAnalyser, FaceDetector, ProviderFace } from '../providers/provider';
 import { FaceTracker } from './face-tracker';
 import { FaceSmoother, type FaceSmoothing } from './face-smoother';
-import { isSceneCut, thumbnail } from './scene-cut';
+import { SceneCuts, thumbnail } from './scene-cut';
 import { decodeFrames, type SegmentFrames, type VideoFrame } from './video-decoder';
 import type { DecodeSummary } from './decoder-protocol';
 import { VIDEO_CONTAINERS, type VideoInfo } from './video-probe';
@@ -63,7 +63,7 @@ export interface AnalysisOptions {
   /** A part of the clip only; undefined: all of it. */
   segment?: SegmentFrames;
   /**
-   * After each analysed frame: frames analysed, the time of that frame (seconds from the clip's start),
+   * After each analysed frame: frames analysed, the time of that frame (its presentation time, seconds),
    * and where its packet starts in the file (bytes; -1 unknown), for progress without a declared duration.
    */
   onProgress?: (framesAnalysed: number, time: number, position: number) => void;
@@ -142,7 +142,7 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
     signal: options.signal,
   });
   let firstFrame: number | undefined;
-  let previousThumb: Float32Array | undefined;
+  const cuts = new SceneCuts();
   let previousIndex: number | undefined;
   let analysed = 0;
   let detected = 0;
@@ -172,12 +172,10 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
       await options.photos?.quiet(PHOTO_WAIT_MS);
       const begun = early.get(frame.index);
       early.delete(frame.index);
-      const thumb = thumbnail(frame.image);
-      if (previousThumb && isSceneCut(previousThumb, thumb)) {
+      if (cuts.next(thumbnail(frame.image))) {
         tracker.cut();
         following = [];
       }
-      previousThumb = thumb;
       const image = begun?.image ?? frameImage(frame.image, frame.index, options.detectionMaxSide);
       // Two engine calls at once, on two workers: the detector when it is due runs beside the following
       // meshes, which are otherwise split in two (photos still come first, above).
@@ -280,9 +278,9 @@ export function planSegment(plan: ClipPlan, k: number): SegmentFrames | undefine
   return plan.frameTimes && { from: plan.starts[k]!, until: plan.starts[k + 1], frameTimes: plan.frameTimes };
 }
 
-/** Seconds of the clip a segment has analysed, by its progress `time` (seconds from the clip's start). */
-export function segmentSeconds(plan: ClipPlan, k: number, time: number): number {
-  return plan.frameTimes ? time - (plan.starts[k]! - plan.frameTimes[0]!) : time;
+/** Seconds of the clip a segment has analysed, by its progress `time` (a presentation time) and the clip's first. */
+export function segmentSeconds(plan: ClipPlan, k: number, time: number, startTime: number): number {
+  return Math.max(0, time - (plan.frameTimes ? plan.starts[k]! : startTime));
 }
 
 /** The segments' analyses (in clip order) as one: tracks joined across boundaries, a boundary frame counted once. */
@@ -317,7 +315,7 @@ export async function analyseClip(options: ClipAnalysisOptions): Promise<Analysi
         ...options,
         segment: planSegment(plan, k),
         onProgress: (frames, time, position) => {
-          done[k] = { frames, seconds: segmentSeconds(plan, k, time) };
+          done[k] = { frames, seconds: segmentSeconds(plan, k, time, info.startTime) };
           const seconds = done.reduce((sum, d) => sum + d.seconds, 0);
           // Without a declared duration a clip is one piece, and `position` how far its decoder has read the file.
           onProgress?.(

@@ -11,7 +11,7 @@ import { VIDEO_CONTAINERS, type VideoInfo } from './video-probe';
 export interface VideoFrame {
   /** Index in the decoded stream (0-based), also when frames are skipped by sampling. */
   index: number;
-  /** Seconds from the first frame. */
+  /** The frame's presentation time in seconds (its timestamp, edit lists applied): a player's `currentTime` while it shows the frame. */
   time: number;
   /** Where the frame's packet starts in the file (bytes), for progress without a declared duration; -1: unknown. */
   position: number;
@@ -69,7 +69,6 @@ export async function* decodeFrames(options: DecodeOptions): AsyncGenerator<Vide
 
   const frameBytes = info.width * info.height * 3;
   const records = readRecords(child.stdout!, frameBytes);
-  let origin: number | undefined;
   let produced = 0;
   try {
     // A decoder that breaks the protocol (a bug, or a file that took it over) ends the decode like a broken stream.
@@ -79,12 +78,8 @@ export async function* decodeFrames(options: DecodeOptions): AsyncGenerator<Vide
       if (record.kind === RecordKind.End) return JSON.parse(record.payload.toString('utf8')) as DecodeSummary;
       produced++;
       const image = { data: record.payload, width: info.width, height: info.height };
-      if (!segment) {
-        origin ??= record.time;
-        yield { index: record.index, time: record.time - origin, position: record.position, image };
-        continue;
-      }
-      yield { index: frameIndex(segment.frameTimes, record.time), time: record.time - segment.frameTimes[0]!, position: record.position, image };
+      const index = segment ? frameIndex(segment.frameTimes, record.time) : record.index;
+      yield { index, time: record.time, position: record.position, image };
     }
     // No End record: the decoder was stopped (a cancel, a limit of prlimit) or crashed.
     const [code, signal] = await exited;

@@ -12,6 +12,8 @@ export interface VideoInfo {
   codec: string;
   /** Clockwise degrees the player turns the stored frames (0, 90, 180 or 270); already applied to width and height. */
   rotation: number;
+  /** The first frame's presentation time in seconds, as a player's timeline counts (0 for most files; later in edited MP4s and MPEG-TS). */
+  startTime: number;
   /** The container as ffprobe names it, e.g. `mov,mp4,m4a,3gp,3g2,mj2`. */
   container: string;
 }
@@ -50,12 +52,13 @@ export interface ProbeJson {
     avg_frame_rate?: string;
     r_frame_rate?: string;
     duration?: string;
+    start_time?: string;
     nb_frames?: string;
     disposition?: { attached_pic?: number };
     tags?: { rotate?: string };
     side_data_list?: Array<{ rotation?: number }>;
   }>;
-  format?: { format_name?: string; duration?: string };
+  format?: { format_name?: string; duration?: string; start_time?: string };
 }
 
 export const unsupported = (why: string) => new UserFacingError(ErrorCode.UNSUPPORTED_VIDEO, `${why} Send ${VIDEO_CONTAINER_NAMES}.`);
@@ -63,6 +66,10 @@ export const unsupported = (why: string) => new UserFacingError(ErrorCode.UNSUPP
 const rate = (fraction: string | undefined): number | undefined => {
   const [num, den] = (fraction ?? '').split('/').map(Number);
   return num && den ? num / den : undefined;
+};
+const finite = (value: string | undefined): number | undefined => {
+  const n = value === undefined || value === '' ? NaN : Number(value);
+  return Number.isFinite(n) ? n : undefined;
 };
 const positive = (value: string | number | undefined): number | undefined => {
   const n = Number(value);
@@ -104,6 +111,7 @@ export function describeProbe(probe: ProbeJson, limits: VideoLimits): VideoInfo 
     frameCount: positive(video.nb_frames) ?? Math.round(durationSeconds * frameRate),
     codec: video.codec_name ?? 'unknown',
     rotation,
+    startTime: finite(video.start_time) ?? finite(probe.format?.start_time) ?? 0,
     container,
   };
 }

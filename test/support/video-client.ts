@@ -20,6 +20,7 @@ export const JOB_FIELDS = /* GraphQL */ `
     frameCount
     codec
     rotation
+    startTime
   }
   userErrors {
     code

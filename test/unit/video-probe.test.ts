@@ -44,8 +44,21 @@ test("walking.mp4's facts", () => {
     frameCount: 105,
     codec: 'h264',
     rotation: 0,
+    startTime: 0,
     container: MP4,
   });
+});
+
+test("the first frame's time: the video stream's start, else the container's, else 0", () => {
+  const stream = { codec_type: 'video', codec_name: 'h264', width: 640, height: 360, avg_frame_rate: '30/1' };
+  expect(describeProbe(video({ ...stream, start_time: '0.852' }, { format_name: MP4, start_time: '0.1' }), LIMITS).startTime).toBe(0.852);
+  // An MPEG-TS recording's clock, kept as the player counts it.
+  expect(describeProbe(video(stream, { format_name: 'mpegts', start_time: '1.4' }), LIMITS).startTime).toBe(1.4);
+  expect(describeProbe(video({ ...stream, start_time: '0' }, { format_name: MP4, start_time: '0.5' }), LIMITS).startTime).toBe(0);
+  expect(describeProbe(video({ ...stream, start_time: '-0.04' }), LIMITS).startTime).toBe(-0.04);
+  for (const unknown of ['', 'N/A', 'NaN', 'Infinity']) {
+    expect(describeProbe(video({ ...stream, start_time: unknown }, { format_name: MP4, start_time: unknown }), LIMITS).startTime).toBe(0);
+  }
 });
 
 test.each([

@@ -83,14 +83,20 @@ function follow(id: string, apiKey: string): Promise<void> {
   }).finally(() => void client.dispose());
 }
 
-/** Each track's face in the frame shown at `time`: the last analysed one up to it, if it is that recent. */
-function facesAt(job: Job, time: number): Array<{ track: string; face: TrackedFace }> {
+/**
+ * Each track's face in the frame shown at `time` (the player's currentTime, the timeline the faces' times
+ * are on): the last analysed one up to it, if it is that recent. Before the first frame's time a player
+ * shows the first frame.
+ */
+function facesAt(job: Job, playerTime: number): Array<{ track: string; face: TrackedFace }> {
   const frameTime = 1 / (job.video?.frameRate || 30);
+  const time = Math.max(playerTime, job.video?.startTime ?? 0);
   return job.tracks.flatMap((track) => {
     let found: TrackedFace | undefined;
-    // A track's faces are in frame order: stop at the first one past this moment.
+    // A track's faces are in frame order: stop at the first one past this moment (a player shows a
+    // frame from its time on; the millisecond absorbs rounding in the times the player reports).
     for (const face of track.faces) {
-      if (face.time > time + frameTime / 2) break;
+      if (face.time > time + 0.001) break;
       found = face;
     }
     return found && time - found.time < 1.5 * frameTime ? [{ track: track.id, face: found }] : [];
