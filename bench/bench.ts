@@ -19,6 +19,11 @@ import { startMxfaceServer } from '../tools/mxface-server/mxface-server';
 import { Providers } from '../src/providers/providers';
 import { startServer } from '../src/server/create-server';
 import { DecoderProcess } from '../src/video/decoder-process';
+import { analyseClip } from '../src/video/video-analysis';
+import { encodeAnalysis } from '../src/video/analysis-codec';
+import { ANALYSIS_PHASES, emptyTimings, type AnalysisTimings } from '../src/video/analysis-timings';
+import { GRAPH_TIMES_CHANNEL, type GraphTime } from '../src/providers/embedded/engine-protocol';
+import { BroadcastChannel } from 'node:worker_threads';
 import { buildFacemarkSchema } from '../resolvers';
 import { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
 import { ProviderName } from '../src/config';
@@ -248,6 +253,88 @@ async function benchVideoClips(url: string, threads: number, clips: Awaited<Retu
 }
 
 /**
+ * Where an analysis's time goes, in this process (as the service runs a job with VIDEO_WORKERS at its
+ * default): the analysis's own path by phase (src/video/analysis-timings.ts), the engine's graph time
+ * (posted by its workers), and the inference floor: the graph time shared over the workers, against
+ * which the analysis's frames/s is set.
+ */
+async function benchVideoSplit(threads: number, clips: Awaited<ReturnType<typeof benchClips>>) {
+  const engine = new EmbeddedProvider({ threads, engine: 'mediapipe', timeGraphs: true });
+  await engine.start();
+  const graphTimes = new Map<string, number>();
+  const channel = new BroadcastChannel(GRAPH_TIMES_CHANNEL);
+  channel.onmessage = (event) => {
+    const { graph, ms } = (event as { data: GraphTime }).data;
+    graphTimes.set(graph, (graphTimes.get(graph) ?? 0) + ms);
+  };
+  const maxSeconds = 3600;
+  const decoder = new DecoderProcess({ maxMemoryBytes: 4 * 2 ** 30, maxCpuSeconds: maxSeconds });
+  const rows = [];
+  console.log(
+    `\nWhere an analysis's time goes (in one process, ${Math.max(1, threads - 1)} segment at a time as the service by default, ${threads} engine workers), ms per frame`,
+  );
+  console.log(
+    `| clip | frames/s | ${ANALYSIS_PHASES.join(' | ')} | the rest | results (encoded) | graph time: ${GRAPHS.join(' / ')} | inference floor frames/s | job / floor |`,
+  );
+  console.log(`|---|---|${ANALYSIS_PHASES.map(() => '---|').join('')}---|---|---|---|---|`);
+  try {
+    for (const clip of clips) {
+      const info = await decoder.probe(clip.file, { maxPixels: 1e8, maxSeconds });
+      const analyse = (timings?: AnalysisTimings) =>
+        analyseClip({
+          decoder,
+          maxSeconds,
+          workers: Math.max(1, threads - 1),
+          file: clip.file,
+          info,
+          smoothing: true,
+          settings: { minConfidence: 0.3, maxFaces: 20, provider: ProviderName.EMBEDDED },
+          detector: engine,
+          analyser: engine,
+          detectionMaxSide: 1280,
+          timings,
+        });
+      await analyse(); // warm
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the warm run's last graph times have arrived
+      graphTimes.clear();
+      const timings = emptyTimings();
+      const started = performance.now();
+      const result = await analyse(timings);
+      const ms = performance.now() - started;
+      const encodeStarted = performance.now();
+      encodeAnalysis(result);
+      const resultsMs = performance.now() - encodeStarted;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const frames = result.framesAnalysed;
+      const graphMs = GRAPHS.map((g) => graphTimes.get(g) ?? 0);
+      const floorFps = frames / (graphMs.reduce((a, b) => a + b, 0) / threads / 1000);
+      const rest = ms - ANALYSIS_PHASES.reduce((sum, p) => sum + timings[p], 0);
+      const fps = frames / (ms / 1000);
+      const perFrame = (v: number) => (v / frames).toFixed(1);
+      rows.push({
+        name: clip.name,
+        fps,
+        timings,
+        restMs: rest,
+        resultsMs,
+        graphMs: Object.fromEntries(GRAPHS.map((g, i) => [g, graphMs[i]])),
+        floorFps,
+        frames,
+      });
+      console.log(
+        `| ${clip.name} | ${fps.toFixed(2)} | ${ANALYSIS_PHASES.map((p) => perFrame(timings[p])).join(' | ')} | ${perFrame(rest)} | ${perFrame(resultsMs)} | ${graphMs.map(perFrame).join(' / ')} | ${floorFps.toFixed(1)} | ${(fps / floorFps).toFixed(2)} |`,
+      );
+    }
+  } finally {
+    channel.close();
+    decoder.close();
+    await engine.close();
+  }
+  return rows;
+}
+const GRAPHS = ['blazeface-back', 'facemesh-attention', 'faceboxes'];
+
+/**
  * Video: the clip table (benchVideoClips), walking.mp4's recall, a photo's latency during a job, and a
  * 10-minute clip's time and memory.
  */
@@ -257,7 +344,8 @@ async function benchVideo(threads: number) {
   const walking = path.join(DATASETS, 'video', 'walking.mp4');
   const analyse = (file: string, options: { sampleFps?: number } = {}, onPoll?: (progress: number) => void) =>
     analyseOnService(service.url, file, options, onPoll);
-  const clipRows = await benchVideoClips(service.url, threads, await benchClips(dir));
+  const clips = await benchClips(dir);
+  const clipRows = await benchVideoClips(service.url, threads, clips);
   const walkingRecall = trackRecall(clipRows[0]!.job.tracks);
   const rows = clipRows.map(({ job: _job, ...row }) => row);
   console.log(
@@ -326,6 +414,7 @@ async function benchVideo(threads: number) {
       `RSS at 10/25/50/75/100 % of the job: ${longClip.rssMb.map(({ rss }) => rss.toFixed(0)).join(' / ')} MB (peak ${longClip.peakRssMb.toFixed(0)} MB).`,
   );
   service.child.kill('SIGTERM');
+  const split = await benchVideoSplit(threads, clips);
   // The same clip analysed in a process of its own that can collect its garbage before each reading.
   const memory = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, 'video-memory.js'), long], { encoding: 'utf8' });
   const collected = JSON.parse(memory.stdout.trim().split('\n').pop()!) as {
@@ -343,7 +432,7 @@ async function benchVideo(threads: number) {
       `against ${collected.meshMb.toFixed(1)} MB of the results' meshes); ${collected.faces} faces.`,
   );
   fs.rmSync(dir, { recursive: true, force: true });
-  return { rows, walkingRecall, photoDuringVideo, longClip: { ...longClip, collected } };
+  return { rows, split, walkingRecall, photoDuringVideo, longClip: { ...longClip, collected } };
 }
 
 /** The tracks' faces in the listed frames of walking.mp4 against the list (footageRecall, summed). */
@@ -478,8 +567,11 @@ async function main(): Promise<void> {
     const service = await startService({ WORKER_THREADS: String(threads), MAX_VIDEO_SECONDS: '3600' });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'facemark-bench-video-'));
     try {
-      const rows = await benchVideoClips(service.url, threads, await benchClips(dir));
-      console.log(JSON.stringify(rows.map(({ job: _job, ...row }) => row)));
+      const clips = await benchClips(dir);
+      const rows = await benchVideoClips(service.url, threads, clips);
+      service.child.kill('SIGTERM');
+      const split = await benchVideoSplit(threads, clips);
+      console.log(JSON.stringify({ clips: rows.map(({ job: _job, ...row }) => row), split }));
     } finally {
       service.child.kill('SIGTERM');
       fs.rmSync(dir, { recursive: true, force: true });

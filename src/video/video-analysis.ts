@@ -7,7 +7,7 @@ import { selectFaces } from '../detection/detection-options';
 import { iou, type Box, type Point } from '../geometry/geometry';
 import { headPoseFromMesh, estimateHeadPose, type HeadPose } from '../geometry/head-pose';
 import { fivePointsFrom68, type FivePoints } from '../geometry/landmarks';
-import type { CheckedImage, DetectionPixels, RgbImage } from '../image/image-decoder';
+import type { CheckedImage, DetectionPixels } from '../image/image-decoder';
 import { ImageFileFormat } from '../image/image-format';
 import { packMesh, unpackMesh, type MeshPoint } from '../providers/embedded/mediapipe/face-mesh';
 import type { FaceSeed, SeededMesh } from '../providers/embedded/engine-protocol';
@@ -17,12 +17,12 @@ import type { DetectionSettings, FaceAnalyser, FaceDetector, ProviderFace } from
 import { FaceTracker } from './face-tracker';
 import { FaceSmoother, type FaceSmoothing } from './face-smoother';
 import { SceneCuts, thumbnail } from './scene-cut';
+import { PhaseClock, type AnalysisTimings } from './analysis-timings';
 import { decodeFrames, type SegmentFrames, type VideoFrame } from './video-decoder';
 import type { DecodeSummary } from './decoder-protocol';
 import { VIDEO_CONTAINERS, type VideoInfo } from './video-probe';
 import { joinSegments, progressFraction, segmentStarts } from './video-segments';
 import fs from 'node:fs';
-import sharp from 'sharp';
 import type { DecoderProcess } from './decoder-process';
 import { metrics } from '../observability/metrics';
 
@@ -69,6 +69,8 @@ export interface AnalysisOptions {
   onProgress?: (framesAnalysed: number, time: number, position: number) => void;
   /** Photo detections in flight on this replica: each frame waits for them first (PhotoTraffic). */
   photos?: PhotoTraffic;
+  /** Where the analysis's time goes, added up here by phase (the bench's time split); undefined: not timed. */
+  timings?: AnalysisTimings;
 }
 
 export interface AnalysisResult {
@@ -105,8 +107,9 @@ interface Track extends FaceTrackData {
   /** The unsmoothed meshes of the track's face in the last analysed frame and the one before, if it had them. */
   lastMesh?: MeshPoint[];
   meshBefore?: MeshPoint[];
-  /** The last frame the track has a face in (its face there may still be being smoothed). */
+  /** The last frame the track has a face in (its face there may still be being smoothed), and its box there. */
   lastFrame?: number;
+  lastBox?: Box;
 }
 
 /** A face of this frame before it has a track id: the detector's, or one followed by mesh. */
@@ -139,15 +142,19 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
     maxSeconds: options.maxSeconds,
     sampleFps: options.sampleFps,
     segment: options.segment,
+    maxSide: options.detectionMaxSide,
     signal: options.signal,
   });
   let firstFrame: number | undefined;
   const cuts = new SceneCuts();
+  const clock = new PhaseClock(options.timings);
   let previousIndex: number | undefined;
   let analysed = 0;
   let detected = 0;
   let sinceDetection = Infinity;
   let following: Track[] = [];
+  // The frames analysed since the detector last ran (within this shot), for faces it finds late.
+  let recent: RecentFrame[] = [];
   // Each frame's smoothing, points and pose, left to run while the engine meshes the next frame (the
   // next crop needs only the raw mesh): the main thread and an engine worker each busy at once.
   let pending: Array<() => void> = [];
@@ -168,46 +175,73 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
     return decoded[k];
   };
   try {
-    for (let frame = await frameAt(0); frame; decoded.shift(), frame = await frameAt(0)) {
-      await options.photos?.quiet(PHOTO_WAIT_MS);
+    const nextFrame = () => clock.wait('decode', frameAt(0));
+    for (let frame = await nextFrame(); frame; decoded.shift(), frame = await nextFrame()) {
+      if (options.photos) await clock.wait('photos', options.photos.quiet(PHOTO_WAIT_MS));
       const begun = early.get(frame.index);
       early.delete(frame.index);
       if (cuts.next(thumbnail(frame.image))) {
         tracker.cut();
         following = [];
+        recent = [];
       }
-      const image = begun?.image ?? frameImage(frame.image, frame.index, options.detectionMaxSide);
+      const image = begun?.image ?? frameImage(frame, info);
       // Two engine calls at once, on two workers: the detector when it is due runs beside the following
-      // meshes, which are otherwise split in two (photos still come first, above).
+      // meshes, which are otherwise split in two (photos still come first, above). A regular run looks
+      // only for faces other than those followed (where they were in the frame before); the photo path's
+      // whole detection runs where following has no face, loses one, or the look finds a face it lacked.
       const due = following.length === 0 || sinceDetection >= FOLLOWING.detectEvery;
-      const detect = () => options.detector.detect([image], options.settings, options.signal);
-      let detecting = due ? detect() : undefined;
-      detecting?.catch(() => undefined); // its failure is thrown where it is awaited below
-      const followed = following.length > 0 ? await meanwhile(follow(options.analyser, image, following, begun, due ? 1 : 2), finishPending) : [];
+      const detectAll = async () => {
+        const [found] = await options.detector.detect([image], options.settings, options.signal);
+        if (found instanceof Error) throw found;
+        return found ?? [];
+      };
+      const known = following.map((t) => t.lastBox!);
+      let detecting = due
+        ? { whole: known.length === 0, faces: known.length === 0 ? detectAll() : options.analyser.newFaces(image, known, options.settings.maxFaces) }
+        : undefined;
+      detecting?.faces.catch(() => undefined); // its failure is thrown where it is awaited below
+      const followed =
+        following.length > 0
+          ? await clock.wait(
+              'meshes',
+              meanwhile(follow(options.analyser, image, following, begun, due ? 1 : 2), () => clock.run('points and smoothing', finishPending)),
+            )
+          : [];
       const kept = followed.filter((f) => f.presence >= FOLLOWING.minPresence);
       let faces: FrameFace[] = kept;
       // A face lost from view sends for the detector; one it accepted on a second opinion only (a low presence
       // at once) waits for the next regular run instead, which would otherwise be every frame.
       const lost = followed.some((f) => f.presence < FOLLOWING.minPresence && f.track.detectedPresence >= FOLLOWING.minPresence);
-      if (due || lost) {
-        detecting ??= detect();
+      const detectedHere = due || lost;
+      if (detectedHere) {
+        if (lost && !detecting?.whole) detecting = { whole: true, faces: detectAll() };
+        const detection = (detecting ??= { whole: true, faces: detectAll() });
         // Meanwhile, on the other worker: the next frames' meshes of the faces followed here, each cut
         // where following would cut it if the detector leaves the face as it is (as it mostly does).
-        await lookAheadWhile(detecting, kept, previousIndex, async (k, cuts) => {
+        const lookingAhead = lookAheadWhile(detection.faces, kept, previousIndex, async (k, cuts) => {
           const upcoming = await frameAt(k + 1);
           if (!upcoming) return undefined;
           const begunThen = early.get(upcoming.index);
           if (begunThen) return begunThen; // begun while an earlier detector ran, from the same faces
           await options.photos?.quiet(PHOTO_WAIT_MS);
-          const ahead = lookAhead(options.analyser, upcoming, options.detectionMaxSide, cuts);
+          const ahead = lookAhead(options.analyser, upcoming, info, cuts);
           early.set(upcoming.index, ahead);
           return ahead;
         });
-        const [found] = await detecting;
-        if (found instanceof Error) throw found;
+        let found = selectFaces(
+          await clock.wait(
+            'detector',
+            lookingAhead.then(() => detection.faces),
+          ),
+          options.settings,
+        );
+        if (!detection.whole && found.some((d) => followed.every((f) => iou(f.face.box, d.box) < SAME_FACE_LOOSELY))) {
+          found = selectFaces(await clock.wait('detector', detectAll()), options.settings);
+        }
         faces = withDetections(
           followed,
-          selectFaces(found ?? [], options.settings).map((face) => ({ face, meshPoints: face.mesh && unpackMesh(face.mesh), followed: false })),
+          found.map((face) => ({ face, meshPoints: face.mesh && unpackMesh(face.mesh), followed: false })),
         );
         detected++;
         sinceDetection = 0;
@@ -217,9 +251,15 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
         faces.map((f) => f.face.box),
         faces.map((f) => f.track?.id),
       );
+      const earlier = detectedHere
+        ? await clock.wait('follow back', followBack(options.analyser, faces, ids, recent, tracks.live, options.settings.maxFaces))
+        : undefined;
       following = faces
-        .map((f, k) => record(tracks, ids[k]!, f, { index: frame.index, time: frame.time, previous: previousIndex }, options.smoothing, pending))
+        .map((f, k) =>
+          record(tracks, ids[k]!, f, { index: frame.index, time: frame.time, previous: previousIndex }, options.smoothing, pending, earlier?.get(k)),
+        )
         .filter((t) => t.lastMesh);
+      recent = detectedHere ? [] : [...recent, { index: frame.index, time: frame.time, image, boxes: faces.map((f) => f.face.box) }];
       const open = tracker.openIds();
       for (const id of tracks.live.keys()) if (!open.has(id)) tracks.live.delete(id);
       previousIndex = frame.index;
@@ -229,7 +269,7 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
       metrics.videoFrames.inc();
       options.onProgress?.(analysed, frame.time, frame.position);
     }
-    finishPending();
+    clock.run('points and smoothing', finishPending);
   } finally {
     // A failure mid-clip (an engine error, a cancelled job) must not leave ffmpeg running; after the
     // last frame this does nothing.
@@ -389,8 +429,8 @@ async function lookAheadWhile(
 }
 
 /** The frame's meshes of the cuts, in one engine call (the other worker runs the detector). */
-function lookAhead(analyser: FaceAnalyser, frame: VideoFrame, maxSide: number, cuts: readonly Cut[]): LookAhead {
-  const image = frameImage(frame.image, frame.index, maxSide);
+function lookAhead(analyser: FaceAnalyser, frame: VideoFrame, info: VideoInfo, cuts: readonly Cut[]): LookAhead {
+  const image = frameImage(frame, info);
   const meshes = meshesAt(
     analyser,
     image,
@@ -471,6 +511,65 @@ function withDetections(followed: readonly FollowedFace[], detected: readonly Fr
 const SAME_FACE_LOOSELY = 0.1;
 const AGREEING = 0.5;
 
+/** An analysed frame the detector did not run on: its image and the boxes of the faces recorded in it. */
+interface RecentFrame {
+  index: number;
+  time: number;
+  image: CheckedImage;
+  boxes: Box[];
+}
+
+/** A face found late, in a frame before the one where the detector found it. */
+interface EarlierFace {
+  frame: number;
+  time: number;
+  face: FrameFace['face'];
+  meshPoints: MeshPoint[];
+}
+
+/**
+ * The faces the detector found in this frame that following did not have (newcomers, and faces
+ * following lost), followed back through the frames since the detector last ran, from the latest: the
+ * frames a loop of photos would have found them in while the job waited for its next detector run.
+ * Back to the track's last face, and while the mesh keeps its presence, the frame has room (maxFaces) and
+ * no face recorded there overlaps it. Each face's earlier faces by its place in `faces`, in frame order.
+ */
+async function followBack(
+  analyser: FaceAnalyser,
+  faces: readonly FrameFace[],
+  ids: readonly string[],
+  recent: readonly RecentFrame[],
+  live: ReadonlyMap<string, Track>,
+  maxFaces: number,
+): Promise<Map<number, EarlierFace[]>> {
+  const found = new Map<number, EarlierFace[]>();
+  for (const [k, { face, meshPoints, followed }] of faces.entries()) {
+    if (followed || !meshPoints) continue;
+    const since = live.get(ids[k]!)?.lastFrame ?? -1;
+    const onMesh = boxOnMesh(face.box, meshPoints);
+    const earlier: EarlierFace[] = [];
+    let [last, before]: [MeshPoint[], MeshPoint[] | undefined] = [meshPoints, undefined];
+    for (let j = recent.length - 1; j >= 0 && recent[j]!.index > since && recent[j]!.boxes.length < maxFaces; j--) {
+      const frame = recent[j]!;
+      const [mesh] = await meshesAt(analyser, frame.image, [followingSeed(last, before)], 1);
+      if (mesh!.presence < FOLLOWING.minPresence) break;
+      const points = unpackMesh(mesh!.mesh);
+      const box = boxFromMesh(onMesh, points);
+      if (frame.boxes.some((b) => iou(b, box) >= TRACKING.minIou)) break;
+      frame.boxes.push(box);
+      earlier.unshift({
+        frame: frame.index,
+        time: frame.time,
+        meshPoints: points,
+        face: { box, confidence: face.confidence, points68: ibug68FromMesh(points), mesh: mesh!.mesh },
+      });
+      [before, last] = [last, points];
+    }
+    if (earlier.length > 0) found.set(k, earlier);
+  }
+  return found;
+}
+
 /**
  * The faces in order, less each that overlaps one before it as much as the tracker asks of one face
  * across frames: two tracks whose meshes have come to one face.
@@ -489,6 +588,7 @@ function record(
   frame: { index: number; time: number; previous?: number },
   smoothing: boolean,
   later: Array<() => void>,
+  earlier: readonly EarlierFace[] = [],
 ): Track {
   let track = tracks.live.get(id);
   if (!track) {
@@ -513,8 +613,12 @@ function record(
   track.meshBefore = meshBeforeNext(track, frame.previous);
   track.lastMesh = mesh;
   track.lastFrame = frame.index;
+  track.lastBox = face.box;
   const owner = track;
-  later.push(() => owner.faces.push(trackedFace(face, mesh, frame.index, frame.time, smoothing ? owner : undefined)));
+  later.push(() => {
+    for (const e of earlier) owner.faces.push(trackedFace(e.face, e.meshPoints, e.frame, e.time, smoothing ? owner : undefined));
+    owner.faces.push(trackedFace(face, mesh, frame.index, frame.time, smoothing ? owner : undefined));
+  });
   return track;
 }
 
@@ -539,23 +643,21 @@ function trackedFace(
   return { frame, time, box: face.box, confidence: face.confidence, fivePoints, points68, mesh, pose };
 }
 
-/** A decoded frame as the image the detector takes: scaled to the detection size on first use. */
-function frameImage(image: RgbImage, index: number, maxSide: number): CheckedImage {
-  const full: DetectionPixels = { ...image, scale: 1 };
-  const longer = Math.max(image.width, image.height);
-  let pixels: Promise<DetectionPixels> | undefined;
+/** A decoded frame as the image the detector takes: decoded at the detection size already (decodeFrames' `maxSide`). */
+function frameImage(frame: VideoFrame, info: VideoInfo): CheckedImage {
+  const pixels: DetectionPixels = { ...frame.image, scale: frame.scale };
   return {
-    info: { sha256: `frame ${index}`, byteLength: image.data.length, format: ImageFileFormat.PNG, orientation: 1, width: image.width, height: image.height },
-    bytes: image.data,
-    upright: async () => full,
-    pixels: () =>
-      (pixels ??=
-        longer <= maxSide
-          ? Promise.resolve(full)
-          : sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-              .resize({ width: maxSide, height: maxSide, fit: 'inside' })
-              .raw()
-              .toBuffer({ resolveWithObject: true })
-              .then(({ data, info }) => ({ data, width: info.width, height: info.height, scale: image.width / info.width }))),
+    info: {
+      sha256: `frame ${frame.index}`,
+      byteLength: frame.image.data.length,
+      format: ImageFileFormat.PNG,
+      orientation: 1,
+      width: info.width,
+      height: info.height,
+    },
+    bytes: frame.image.data,
+    pixels: async () => pixels,
+    // Nothing crops a video frame at full size (tracked faces have no crops): the decoded pixels are all there is.
+    upright: async () => pixels,
   };
 }

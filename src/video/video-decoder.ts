@@ -15,8 +15,10 @@ export interface VideoFrame {
   time: number;
   /** Where the frame's packet starts in the file (bytes), for progress without a declared duration; -1: unknown. */
   position: number;
-  /** The upright frame (rotation metadata applied), at the stream's first size. */
+  /** The upright frame (rotation metadata applied), at the stream's first size or smaller (`maxSide`). */
   image: RgbImage;
+  /** Upright-frame pixels per pixel of `image` (1 unless `maxSide` shrank it). */
+  scale: number;
 }
 
 export interface DecodeOptions {
@@ -29,7 +31,20 @@ export interface DecodeOptions {
   sampleFps?: number;
   /** A part of the clip only (a segment); undefined: all of it. */
   segment?: SegmentFrames;
+  /**
+   * The longer side frames are decoded at, at most (the detection size): the decoder scales as it converts
+   * to RGB, so a large frame never crosses to the service, or is copied there, at full size.
+   */
+  maxSide?: number;
   signal?: AbortSignal;
+}
+
+/** The size frames of `width` x `height` are decoded at for a longer side of at most `maxSide`, and the scale back. */
+export function decodedSize(width: number, height: number, maxSide = Infinity): { width: number; height: number; scale: number } {
+  const longer = Math.max(width, height);
+  if (longer <= maxSide) return { width, height, scale: 1 };
+  const shrunk = { width: Math.max(1, Math.round((width * maxSide) / longer)), height: Math.max(1, Math.round((height * maxSide) / longer)) };
+  return { ...shrunk, scale: width / shrunk.width };
 }
 
 /** The frames of one segment of a clip: those from `from`, up to the first at or after `until` (included). */
@@ -46,11 +61,12 @@ export async function* decodeFrames(options: DecodeOptions): AsyncGenerator<Vide
   const { info, segment } = options;
   const demuxer = VIDEO_CONTAINERS[info.container];
   if (!demuxer) throw new Error(`no demuxer for ${info.container}`);
+  const size = decodedSize(info.width, info.height, options.maxSide);
   const request: DecodeRequest = {
     file: options.file,
     demuxer,
-    width: info.width,
-    height: info.height,
+    width: size.width,
+    height: size.height,
     rotation: info.rotation,
     sampleFps: options.sampleFps,
     from: segment?.from,
@@ -67,7 +83,7 @@ export async function* decodeFrames(options: DecodeOptions): AsyncGenerator<Vide
   const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('close', (code, signal) => resolve([code, signal])));
   child.stderr!.resume(); // its diagnostics are not read; the End record says how decoding went
 
-  const frameBytes = info.width * info.height * 3;
+  const frameBytes = size.width * size.height * 3;
   const records = readRecords(child.stdout!, frameBytes);
   let produced = 0;
   try {
@@ -77,9 +93,9 @@ export async function* decodeFrames(options: DecodeOptions): AsyncGenerator<Vide
       if (record === 'broken') return { framesDecoded: produced, failure: 'the decoder sent something other than frames' };
       if (record.kind === RecordKind.End) return JSON.parse(record.payload.toString('utf8')) as DecodeSummary;
       produced++;
-      const image = { data: record.payload, width: info.width, height: info.height };
+      const image = { data: record.payload, width: size.width, height: size.height };
       const index = segment ? frameIndex(segment.frameTimes, record.time) : record.index;
-      yield { index, time: record.time, position: record.position, image };
+      yield { index, time: record.time, position: record.position, image, scale: size.scale };
     }
     // No End record: the decoder was stopped (a cancel, a limit of prlimit) or crashed.
     const [code, signal] = await exited;

@@ -1,6 +1,6 @@
 // Segment planning and joining, on tracks the test writes: who continues whom across a boundary.
 import type { Box } from '../../src/geometry/geometry';
-import { frameIndex } from '../../src/video/video-decoder';
+import { decodedSize, frameIndex } from '../../src/video/video-decoder';
 import { joinSegments, MAX_SEGMENT_SECONDS, MIN_SEGMENT_SECONDS, progressFraction, segmentStarts } from '../../src/video/video-segments';
 
 type Face = { frame: number; box: Box; from: string };
@@ -126,4 +126,14 @@ describe('progressFraction', () => {
     expect(progressFraction({ durationSeconds: 0 }, 0, 1000, 1000)).toBe(0.999);
     expect(progressFraction({ durationSeconds: 20 }, 19.9, 0, 0)).toBeCloseTo(0.995, 10);
   });
+});
+
+test('frames are decoded at the detection size: the longer side at most maxSide, the shape kept, and the scale back', () => {
+  expect(decodedSize(1920, 1080, 1280)).toEqual({ width: 1280, height: 720, scale: 1.5 });
+  expect(decodedSize(1080, 1920, 1280)).toEqual({ width: 720, height: 1280, scale: 1.5 });
+  expect(decodedSize(1280, 720, 1280)).toEqual({ width: 1280, height: 720, scale: 1 });
+  expect(decodedSize(640, 360)).toEqual({ width: 640, height: 360, scale: 1 });
+  // Sides rounded to whole pixels; the scale is the widths' ratio, as for photos.
+  expect(decodedSize(1001, 999, 500)).toEqual({ width: 500, height: 499, scale: 1001 / 500 });
+  expect(decodedSize(4000, 3, 1000)).toEqual({ width: 1000, height: 1, scale: 4 });
 });

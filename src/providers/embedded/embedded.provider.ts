@@ -14,6 +14,7 @@ import type {
   DetectInput,
   EmbeddedEngineName,
   EncodedDetectInput,
+  EngineFace,
   EngineRuntime,
   SecondDetectorName,
   EngineTaskName,
@@ -46,6 +47,8 @@ export interface EmbeddedProviderOptions {
   maxQueuedImages?: number;
   /** Waiting images sent to a worker in one task at most (the benchmark compares values). */
   imagesPerTask?: number;
+  /** Post each graph run's time on GRAPH_TIMES_CHANNEL (the benchmark's time split). */
+  timeGraphs?: boolean;
 }
 
 // Images per detect task: the ones already waiting when a worker frees up, at most this many.
@@ -90,7 +93,7 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
   private ready = false;
   private closing: Promise<void> | undefined;
   /** Worker tasks run, by name: tests use it to prove batching. */
-  readonly stats: Record<EngineTaskName, number> = { warmUp: 0, detect: 0, meshes: 0, expressions: 0, warps: 0, descriptors: 0, tensorCount: 0 };
+  readonly stats: Record<EngineTaskName, number> = { warmUp: 0, detect: 0, newFaces: 0, meshes: 0, expressions: 0, warps: 0, descriptors: 0, tensorCount: 0 };
 
   readonly version: string;
   /** What each worker loads, for the pool when it starts. */
@@ -100,7 +103,7 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
     const detector = options.detector ?? { name: 'blazeface' };
     const runtime = options.runtime ?? 'onnx';
     const secondDetector = options.secondDetector ?? 'faceboxes';
-    this.workerData = { engine: options.engine, runtime, detector, secondOpinion: secondDetector === 'faceboxes' };
+    this.workerData = { engine: options.engine, runtime, detector, secondOpinion: secondDetector === 'faceboxes', timeGraphs: options.timeGraphs };
     const models = options.engine === 'mediapipe' ? `human-models@${HUMAN_MODELS_VERSION}` : `face-api@${FACE_API_VERSION}`;
     this.version = `embedded/${options.engine}/${runtime}/${detector.name}+${secondDetector}${detector.modelPath ? `:${path.basename(detector.modelPath)}` : ''}/${models}/facemark@${SERVICE_VERSION}`;
     this.maxBatchSize = Math.max(4, options.threads * 4);
@@ -164,18 +167,18 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
           // A client already gone costs no decoding either.
           if (signal?.aborted) throw new CancelledError();
           const { faces, scale } = await this.queue.submit(await detectInput(image, settings.maxFaces), signal).catch(busyAsUserError);
-          const toClient = (p: { x: number; y: number }) => scalePixelPoint(p, scale);
-          return faces.map((f) => ({
-            ...f,
-            box: scaleBox(f.box, scale),
-            points68: f.points68.map(toClient),
-            mesh: f.mesh && meshToClient(f.mesh, scale),
-          }));
+          return faces.map((f) => faceToClient(f, scale));
         } catch (error) {
           return error instanceof Error ? error : new Error(String(error));
         }
       }),
     );
+  }
+
+  async newFaces(image: CheckedImage, known: Box[], maxFaces: number): Promise<ProviderFace[]> {
+    const pixels = await image.pixels();
+    const faces = await this.run('newFaces', { ...pixelImage(pixels), scale: pixels.scale, maxFaces, known: known.map((b) => scaleBox(b, 1 / pixels.scale)) });
+    return faces.map((f) => faceToClient(f, pixels.scale));
   }
 
   async meshes(requests: Array<{ image: CheckedImage; seeds: FaceSeed[] }>): Promise<SeededMesh[][]> {
@@ -279,6 +282,12 @@ function userErrorOfFailure(outcome: DetectedImage | DecodeFailure): DetectedIma
 }
 
 const pixelImage = (p: DetectionPixels) => ({ data: p.data, width: p.width, height: p.height });
+
+/** An engine face in the pixels' coordinates -> client (upright-image) coordinates. */
+function faceToClient(f: EngineFace, scale: number): ProviderFace {
+  const toClient = (p: { x: number; y: number }) => scalePixelPoint(p, scale);
+  return { ...f, box: scaleBox(f.box, scale), points68: f.points68.map(toClient), mesh: f.mesh && meshToClient(f.mesh, scale) };
+}
 
 /** Detection pixels -> client coordinates (pixel centres correspond); depth scales with x and y. */
 function meshToClient(mesh: PackedMesh, scale: number): PackedMesh {

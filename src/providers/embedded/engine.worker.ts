@@ -1,19 +1,36 @@
 // Piscina worker: one engine (one model set) per thread. Each task is a named export (see
 // engine-protocol.ts for the table of inputs and results).
-import { workerData } from 'node:worker_threads';
+import { BroadcastChannel, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { callFlattened } from '../../batching';
 import { UserFacingError } from '../../errors';
 import { decodeFile } from '../../image/image-decoder';
-import type { DecodeFailure, DetectedImage, DetectInput, EncodedDetectInput, EngineFace, EngineWorker, EngineWorkerData } from './engine-protocol';
+import {
+  GRAPH_TIMES_CHANNEL,
+  type DecodeFailure,
+  type DetectedImage,
+  type DetectInput,
+  type EncodedDetectInput,
+  type EngineFace,
+  type EngineWorker,
+  type EngineWorkerData,
+  type GraphTime,
+} from './engine-protocol';
+import { timeGraphs } from './inference-graph';
 import { descriptorsOf, detectWithFaceapi, expressionsOf, faceapiWeightTensors } from './faceapi-engine';
 import { warpToBytes } from './image-tensors';
 import { packMesh } from './mediapipe/face-mesh';
 import { MediapipeEngine } from './mediapipe/mediapipe-engine';
 import { useWasmBackend } from './tf-runtime';
 import { at } from '../../checked';
+import { iou } from '../../geometry/geometry';
 
-const { engine, runtime, detector, secondOpinion } = workerData as EngineWorkerData;
+const { engine, runtime, detector, secondOpinion, timeGraphs: timed } = workerData as EngineWorkerData;
+if (timed) {
+  const channel = new BroadcastChannel(GRAPH_TIMES_CHANNEL);
+  channel.unref();
+  timeGraphs((graph, ms) => channel.postMessage({ graph, ms } satisfies GraphTime));
+}
 // The mesh model serves every engine (MEDIAPIPE_478 and the 68 points of faces found elsewhere).
 const mediapipe = useWasmBackend().then(() => MediapipeEngine.load(detector, runtime, secondOpinion));
 
@@ -54,6 +71,13 @@ async function decodeForDetection(image: DetectInput | EncodedDetectInput): Prom
     throw error;
   }
 }
+
+export const newFaces: EngineWorker['newFaces'] = async (task) => {
+  if (engine === 'mediapipe') return (await mediapipe).newFaces(task, task.known);
+  // The faceapi engine has no second opinion to call: all its faces, less those at known boxes.
+  const faces = await detectWithFaceapi(task);
+  return faces.filter((f) => task.known.every((k) => iou(k, f.box) < 0.5));
+};
 
 export const meshes: EngineWorker['meshes'] = async (task) =>
   (await (await mediapipe).meshes(task, task.seeds)).map((m) => ({ mesh: packMesh(m.mesh), presence: m.presence }));

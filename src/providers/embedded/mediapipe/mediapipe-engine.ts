@@ -47,6 +47,8 @@ const CONFIRMING_SCORE = 0.5;
 const NEWCOMER_SCORE = 0.7;
 const NEWCOMER_PRESENCE = 0.5;
 const SAME_FACE = 0.3;
+// A candidate is a known face's when they agree this well (as a video's detections and followed faces do).
+const KNOWN_FACE = 0.5;
 
 interface JudgedFace {
   box: Box;
@@ -80,11 +82,31 @@ export class MediapipeEngine {
   async detect(images: readonly DetectInput[]): Promise<EngineFace[][]> {
     const candidates: FaceCandidate[][] = [];
     for (const image of images) candidates.push(await this.finder.find(image));
+    return this.judge(images, candidates);
+  }
+
+  /**
+   * The faces in a picture other than the `known` ones (faces followed into a video frame): the detector's
+   * candidates that no known box agrees with (IoU KNOWN_FACE), judged as `detect` judges them, and
+   * FaceBoxes asked for newcomers every time, since a rejected candidate of a known face, which would
+   * have called it, is not meshed here. A known face's candidate that disagrees with its box (a mesh slid
+   * off its face) is judged afresh.
+   */
+  async newFaces(image: DetectInput, known: readonly Box[]): Promise<EngineFace[]> {
+    const candidates = (await this.finder.find(image)).filter((c) => known.every((k) => iou(k, c.box) < KNOWN_FACE));
+    return at(await this.judge([image], [candidates], [known]), 0);
+  }
+
+  /**
+   * Per image: the candidates that the mesh's presence check accepts, or that FaceBoxes vouches for, best
+   * confidence first, with their quality, mesh and 68 points. The meshes of all the images' candidates run as batched inferences.
+   */
+  private async judge(images: readonly DetectInput[], candidates: FaceCandidate[][], known?: ReadonlyArray<readonly Box[]>): Promise<EngineFace[][]> {
     const crops = images.flatMap((image, i) => at(candidates, i).map((seed) => ({ image, seed })));
     const meshes = await this.checkedMeshes(crops, this.finder.cropScale, (presence) => presence >= MIN_FACE_PRESENCE && presence < FACE_PRESENCE);
     let next = 0;
     const judged = images.map((_, i) => at(candidates, i).map((c): JudgedFace => ({ box: c.box, confidence: c.score, mesh: at(meshes, next++) })));
-    const faces = await this.withSecondOpinion(images, judged);
+    const faces = await this.withSecondOpinion(images, judged, known);
     return images.map((image, i) =>
       at(faces, i)
         .sort((a, b) => b.confidence - a.confidence)
@@ -101,20 +123,22 @@ export class MediapipeEngine {
   }
 
   /** The faces the mesh accepts, plus those FaceBoxes confirms or proposes where the mesh rejected one. */
-  private async withSecondOpinion(images: readonly DetectInput[], judged: JudgedFace[][]): Promise<JudgedFace[][]> {
+  private async withSecondOpinion(images: readonly DetectInput[], judged: JudgedFace[][], known?: ReadonlyArray<readonly Box[]>): Promise<JudgedFace[][]> {
     const accepted = judged.map((faces) => faces.filter((f) => f.mesh.presence >= FACE_PRESENCE));
     if (!this.faceboxes) return accepted;
     const newcomers: Array<{ image: number; seed: FaceSeed; confidence: number }> = [];
     for (const [i, faces] of judged.entries()) {
       const rejected = faces.filter((f) => f.mesh.presence < FACE_PRESENCE);
-      if (rejected.length === 0) continue;
+      const knownBoxes = known?.[i];
+      if (rejected.length === 0 && !knownBoxes) continue;
       const boxes = await this.faceboxes.find(at(images, i));
       for (const face of rejected) {
         const vouching = boxes.filter((b) => b.score >= CONFIRMING_SCORE && iou(b.box, face.box) >= SAME_FACE);
         if (vouching.length > 0) at(accepted, i).push({ ...face, confidence: Math.max(face.confidence, ...vouching.map((b) => b.score)) });
       }
       for (const { box, score } of boxes) {
-        if (score >= NEWCOMER_SCORE && faces.every((f) => iou(f.box, box) <= SAME_FACE)) newcomers.push({ image: i, seed: levelSeed(box), confidence: score });
+        const isNew = [...faces.map((f) => f.box), ...(knownBoxes ?? [])].every((b) => iou(b, box) <= SAME_FACE);
+        if (score >= NEWCOMER_SCORE && isNew) newcomers.push({ image: i, seed: levelSeed(box), confidence: score });
       }
     }
     // Their eyes are unknown: the first mesh finds them, a second one cut around it is judged.
