@@ -271,7 +271,7 @@ async function benchVideoSplit(threads: number, clips: Awaited<ReturnType<typeof
   const decoder = new DecoderProcess({ maxMemoryBytes: 4 * 2 ** 30, maxCpuSeconds: maxSeconds });
   const rows = [];
   console.log(
-    `\nWhere an analysis's time goes (in one process, ${threads} segments side by side as the service by default (a clip of 4 s or more), ${threads} engine workers), ms per frame`,
+    `\nWhere an analysis's time goes (in one process, ${Math.max(1, threads - 1)} segment at a time as the service by default, ${threads} engine workers), ms per frame`,
   );
   console.log(
     `| clip | frames/s | ${ANALYSIS_PHASES.join(' | ')} | the rest | results (encoded) | graph time: ${GRAPHS.join(' / ')} | inference floor frames/s | job / floor |`,
@@ -284,7 +284,7 @@ async function benchVideoSplit(threads: number, clips: Awaited<ReturnType<typeof
         analyseClip({
           decoder,
           maxSeconds,
-          workers: threads,
+          workers: Math.max(1, threads - 1),
           file: clip.file,
           info,
           smoothing: true,

@@ -208,11 +208,8 @@ const configSchema = envSchema
       maxSeconds: e.MAX_VIDEO_SECONDS,
       maxPixels: e.MAX_VIDEO_PIXELS,
       resultTtlSeconds: e.VIDEO_RESULT_TTL_SECONDS,
-      /**
-       * Segments of one video job analysed side by side: by default one per engine worker. Photos keep their
-       * latency by coming first (PhotoTraffic), not by a worker kept idle for them (docs/video.md).
-       */
-      workers: e.VIDEO_WORKERS ?? e.WORKER_THREADS,
+      /** Engine workers one video job uses at once (its segments side by side); the others stay free for photos. */
+      workers: e.VIDEO_WORKERS ?? Math.max(1, e.WORKER_THREADS - 1),
       /** Each decoder process's bounds (prlimit); its CPU time defaults to 3 s per second of the longest clip accepted. */
       decoder: {
         maxMemoryBytes: e.VIDEO_DECODER_MAX_MEMORY_MB * 1024 * 1024,

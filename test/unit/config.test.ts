@@ -222,7 +222,7 @@ test('video limits and the decoder process bounds', () => {
     maxSeconds: 600,
     maxPixels: 3840 * 2160,
     resultTtlSeconds: 86_400,
-    workers: 2,
+    workers: 1,
     decoder: { maxMemoryBytes: 2048 * 2 ** 20, maxCpuSeconds: 1800 },
     queue: undefined,
   });
@@ -234,10 +234,10 @@ test('video limits and the decoder process bounds', () => {
     segmentSeconds: 10,
     lockSeconds: 5,
   });
-  // A video job runs a segment per engine worker by default; VIDEO_WORKERS sets it either way.
-  expect(loadConfig({ WORKER_THREADS: '4' }).video.workers).toBe(4);
+  // A video job leaves photos one worker by default, and takes at least one.
+  expect(loadConfig({ WORKER_THREADS: '4' }).video.workers).toBe(3);
   expect(loadConfig({ WORKER_THREADS: '1' }).video.workers).toBe(1);
-  expect(loadConfig({ WORKER_THREADS: '2', VIDEO_WORKERS: '1' }).video.workers).toBe(1);
+  expect(loadConfig({ WORKER_THREADS: '2', VIDEO_WORKERS: '2' }).video.workers).toBe(2);
   // The decoder's CPU time follows the longest clip accepted (3 s a second of it), unless set.
   expect(loadConfig({ MAX_VIDEO_SECONDS: '20' }).video.decoder).toEqual({ maxMemoryBytes: 2048 * 2 ** 20, maxCpuSeconds: 60 });
   expect(loadConfig({ VIDEO_DECODER_MAX_MEMORY_MB: '600', VIDEO_DECODER_MAX_CPU_SECONDS: '45' }).video.decoder).toEqual({
