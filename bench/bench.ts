@@ -19,7 +19,7 @@ import { startMxfaceServer } from '../tools/mxface-server/mxface-server';
 import { Providers } from '../src/providers/providers';
 import { startServer } from '../src/server/create-server';
 import { DecoderProcess } from '../src/video/decoder-process';
-import { analyseClip } from '../src/video/video-analysis';
+import { analyseClip, planClip } from '../src/video/video-analysis';
 import { encodeAnalysis } from '../src/video/analysis-codec';
 import { ANALYSIS_PHASES, emptyTimings, type AnalysisTimings } from '../src/video/analysis-timings';
 import { GRAPH_TIMES_CHANNEL, type GraphTime } from '../src/providers/embedded/engine-protocol';
@@ -269,9 +269,11 @@ async function benchVideoSplit(threads: number, clips: Awaited<ReturnType<typeof
   };
   const maxSeconds = 3600;
   const decoder = new DecoderProcess({ maxMemoryBytes: 4 * 2 ** 30, maxCpuSeconds: maxSeconds });
+  // As the service the other tables ran (startService passes the bench's environment on).
+  const videoWorkers = loadConfig({ WORKER_THREADS: String(threads), VIDEO_WORKERS: process.env.VIDEO_WORKERS }).video.workers;
   const rows = [];
   console.log(
-    `\nWhere an analysis's time goes (in one process, ${Math.max(1, threads - 1)} segment at a time as the service by default, ${threads} engine workers), ms per frame`,
+    `\nWhere an analysis's time goes (in one process, ${threads} engine workers, at most ${videoWorkers} segment(s) side by side as the service by default), ms per frame, the segments' paths added up (the rest: the wall time times the segments side by side, less the phases)`,
   );
   console.log(
     `| clip | frames/s | ${ANALYSIS_PHASES.join(' | ')} | the rest | results (encoded) | graph time: ${GRAPHS.join(' / ')} | inference floor frames/s | job / floor |`,
@@ -280,11 +282,12 @@ async function benchVideoSplit(threads: number, clips: Awaited<ReturnType<typeof
   try {
     for (const clip of clips) {
       const info = await decoder.probe(clip.file, { maxPixels: 1e8, maxSeconds });
+      const sideBySide = Math.min(videoWorkers, (await planClip(decoder, clip.file, info, videoWorkers)).starts.length);
       const analyse = (timings?: AnalysisTimings) =>
         analyseClip({
           decoder,
           maxSeconds,
-          workers: Math.max(1, threads - 1),
+          workers: videoWorkers,
           file: clip.file,
           info,
           smoothing: true,
@@ -308,7 +311,7 @@ async function benchVideoSplit(threads: number, clips: Awaited<ReturnType<typeof
       const frames = result.framesAnalysed;
       const graphMs = GRAPHS.map((g) => graphTimes.get(g) ?? 0);
       const floorFps = frames / (graphMs.reduce((a, b) => a + b, 0) / threads / 1000);
-      const rest = ms - ANALYSIS_PHASES.reduce((sum, p) => sum + timings[p], 0);
+      const rest = ms * sideBySide - ANALYSIS_PHASES.reduce((sum, p) => sum + timings[p], 0);
       const fps = frames / (ms / 1000);
       const perFrame = (v: number) => (v / frames).toFixed(1);
       rows.push({
