@@ -22,7 +22,7 @@ import { DecoderProcess } from '../src/video/decoder-process';
 import { analyseClip, planClip } from '../src/video/video-analysis';
 import { encodeAnalysis } from '../src/video/analysis-codec';
 import { ANALYSIS_PHASES, emptyTimings, type AnalysisTimings } from '../src/video/analysis-timings';
-import { GRAPH_TIMES_CHANNEL, type GraphTime } from '../src/providers/embedded/engine-protocol';
+import { GRAPH_TIMES_CHANNEL, GRAPH_TIMES_EVERY_MS, type GraphTime } from '../src/providers/embedded/engine-protocol';
 import { BroadcastChannel } from 'node:worker_threads';
 import { buildFacemarkSchema } from '../resolvers';
 import { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
@@ -298,7 +298,7 @@ async function benchVideoSplit(threads: number, clips: Awaited<ReturnType<typeof
           timings,
         });
       await analyse(); // warm
-      await new Promise((resolve) => setTimeout(resolve, 100)); // the warm run's last graph times have arrived
+      await new Promise((resolve) => setTimeout(resolve, 3 * GRAPH_TIMES_EVERY_MS)); // the warm run's last graph times have arrived
       graphTimes.clear();
       const timings = emptyTimings();
       const started = performance.now();
@@ -307,7 +307,7 @@ async function benchVideoSplit(threads: number, clips: Awaited<ReturnType<typeof
       const encodeStarted = performance.now();
       encodeAnalysis(result);
       const resultsMs = performance.now() - encodeStarted;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 3 * GRAPH_TIMES_EVERY_MS));
       const frames = result.framesAnalysed;
       const graphMs = GRAPHS.map((g) => graphTimes.get(g) ?? 0);
       const floorFps = frames / (graphMs.reduce((a, b) => a + b, 0) / threads / 1000);

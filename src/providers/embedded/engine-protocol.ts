@@ -53,6 +53,8 @@ export interface EngineWorkerData {
 
 /** The BroadcastChannel on which workers post `GraphTime`s when `timeGraphs` is set. */
 export const GRAPH_TIMES_CHANNEL = 'facemark-graph-times';
+/** How often a worker posts the graph times it has added up since (a listener waits longer for the last). */
+export const GRAPH_TIMES_EVERY_MS = 100;
 export interface GraphTime {
   graph: string;
   ms: number;
