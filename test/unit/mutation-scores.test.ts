@@ -1,4 +1,4 @@
-import { moduleScores } from '../../tools/mutation-scores';
+import { moduleScores, slimIncrementalReport } from '../../tools/mutation-scores';
 
 const mutants = (counts: Record<string, number>) => Object.entries(counts).flatMap(([status, n]) => Array.from({ length: n }, () => ({ status }))) as never;
 
@@ -15,4 +15,33 @@ test('modules come in path order, each scored on its own mutants', () => {
     ['src/b.ts', 25],
     ['src/z.ts', 100],
   ]);
+});
+
+test('the committed incremental report loses the failure messages only', () => {
+  const killed = {
+    id: '1',
+    status: 'Killed',
+    statusReason: 'expected 3, got 4',
+    killedBy: ['t1'],
+    coveredBy: ['t1', 't2'],
+    location: { start: { line: 1, column: 1 } },
+  };
+  const report = {
+    schemaVersion: '2',
+    files: { 'src/a.ts': { language: 'typescript', source: 'x', mutants: [killed, { id: '2', status: 'Survived', coveredBy: [] }] } },
+  };
+  expect(slimIncrementalReport(report)).toEqual({
+    schemaVersion: '2',
+    files: {
+      'src/a.ts': {
+        language: 'typescript',
+        source: 'x',
+        mutants: [
+          { id: '1', status: 'Killed', killedBy: ['t1'], coveredBy: ['t1', 't2'], location: { start: { line: 1, column: 1 } } },
+          { id: '2', status: 'Survived', coveredBy: [] },
+        ],
+      },
+    },
+  });
+  expect(report.files['src/a.ts'].mutants[0]).toHaveProperty('statusReason', 'expected 3, got 4');
 });

@@ -21,7 +21,7 @@ import { timeGraphs } from './inference-graph';
 import { descriptorsOf, detectWithFaceapi, expressionsOf, faceapiWeightTensors } from './faceapi-engine';
 import { warpToBytes } from './image-tensors';
 import { packMesh } from './mediapipe/face-mesh';
-import { MediapipeEngine } from './mediapipe/mediapipe-engine';
+import { KNOWN_FACE, MediapipeEngine } from './mediapipe/mediapipe-engine';
 import { useWasmBackend } from './tf-runtime';
 import { at } from '../../checked';
 import { iou } from '../../geometry/geometry';
@@ -84,7 +84,7 @@ export const newFaces: EngineWorker['newFaces'] = async (task) => {
   if (engine === 'mediapipe') return (await mediapipe).newFaces(task, task.known);
   // The faceapi engine has no second opinion to call: all its faces, less those at known boxes.
   const faces = await detectWithFaceapi(task);
-  return faces.filter((f) => task.known.every((k) => iou(k, f.box) < 0.5));
+  return faces.filter((f) => task.known.every((k) => iou(k, f.box) < KNOWN_FACE));
 };
 
 export const meshes: EngineWorker['meshes'] = async (task) =>

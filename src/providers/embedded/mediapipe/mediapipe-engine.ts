@@ -48,7 +48,7 @@ const NEWCOMER_SCORE = 0.7;
 const NEWCOMER_PRESENCE = 0.5;
 const SAME_FACE = 0.3;
 // A candidate is a known face's when they agree this well (as a video's detections and followed faces do).
-const KNOWN_FACE = 0.5;
+export const KNOWN_FACE = 0.5;
 
 interface JudgedFace {
   box: Box;
