@@ -22,6 +22,7 @@ export default {
     'src/video/video-job.ts',
     'src/video/analysis-codec.ts',
     'src/video/decoder-protocol.ts',
+    'src/video/people.ts',
   ],
   testRunner: 'jest',
   jest: {
@@ -36,7 +37,7 @@ export default {
       testMatch: [
         '**/test/unit/{geometry,geometry-properties,face-quality,landmark-error,eyes-and-mouth,head-pose-mesh,head-pose-five,mesh-crop,ibug68,mediapipe-decoding}.test.ts',
         '**/test/unit/{batching,photo-traffic,address-policy,image-format,image-input,mxface-contract,config,docs}.test.ts',
-        '**/test/unit/{one-euro-filter,face-tracker,video-probe,scene-cut,face-smoother,face-following,video-segments,video-job,decoder-protocol}.test.ts',
+        '**/test/unit/{one-euro-filter,face-tracker,video-probe,scene-cut,face-smoother,face-following,video-segments,video-job,decoder-protocol,people}.test.ts',
       ],
       // Mutants are judged by the tests, not by the compiler: transpile only (also what makes a run fast).
       transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false, tsconfig: { isolatedModules: true } }] },

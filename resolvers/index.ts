@@ -7,6 +7,7 @@ import { FaceResolver } from './face/face.resolver';
 import { ServiceInfoResolver } from './service-info/service-info.resolver';
 import { TrackedFaceResolver } from './video/tracked-face.resolver';
 import { FaceTrackResolver, VideoJobResolver } from './video/video.resolver';
+import { VideoPersonResolver } from './video/video-person.resolver';
 
 /** Every resolver of the schema, listed explicitly (no glob discovery). */
 export const resolvers: NonEmptyArray<Function> = [
@@ -15,6 +16,7 @@ export const resolvers: NonEmptyArray<Function> = [
   ServiceInfoResolver,
   VideoJobResolver,
   FaceTrackResolver,
+  VideoPersonResolver,
   TrackedFaceResolver,
 ];
 

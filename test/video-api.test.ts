@@ -225,7 +225,7 @@ describe('GET /videos/{id}/landmarks.csv and .jsonl', () => {
   const download = (id: string, format: string, key = KEYS[0]!) =>
     fetch(`${server.url}/videos/${id}/landmarks.${format}`, { headers: { authorization: `Bearer ${key}` } });
 
-  test('one row per face per frame: frame, time, track, confidence, box, the 68 points and the pose, as the API has them', async () => {
+  test('one row per face per frame: frame, time, track, person, confidence, box, the 68 points and the pose, as the API has them', async () => {
     const job = await analysed(clip('still.mp4'), { sampleFps: 5 });
     const api = (await graphql(JOB, { id: job.id })).data.videoJob.tracks;
     const csv = await download(job.id, 'csv');
@@ -233,19 +233,19 @@ describe('GET /videos/{id}/landmarks.csv and .jsonl', () => {
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const [header, ...rows] = (await csv.text()).trim().split('\n');
     const columns = header!.split(',');
-    expect(columns.slice(0, 8)).toEqual(['frame', 'timestamp', 'track', 'confidence', 'box_x', 'box_y', 'box_width', 'box_height']);
-    expect(columns.slice(8, 10)).toEqual(['x_0', 'x_1']);
-    expect(columns.slice(76, 78)).toEqual(['y_0', 'y_1']);
+    expect(columns.slice(0, 9)).toEqual(['frame', 'timestamp', 'track', 'person', 'confidence', 'box_x', 'box_y', 'box_width', 'box_height']);
+    expect(columns.slice(9, 11)).toEqual(['x_0', 'x_1']);
+    expect(columns.slice(77, 79)).toEqual(['y_0', 'y_1']);
     expect(columns.slice(-3)).toEqual(['pose_yaw', 'pose_pitch', 'pose_roll']);
-    expect(columns).toHaveLength(8 + 136 + 3);
+    expect(columns).toHaveLength(9 + 136 + 3);
     expect(rows).toHaveLength(5);
     rows.forEach((row, k) => {
       const cells = row.split(',').map(Number);
       const face = api[0].faces[k];
-      expect(cells.slice(0, 3)).toEqual([face.frame, expect.closeTo(face.time, 3), Number(api[0].id)]);
-      expect(cells[4]).toBeCloseTo(face.rectangle.x, 2);
-      expect(cells[8 + 30]).toBeCloseTo(face.ibug[30].point.x, 2);
-      expect(cells[76 + 30]).toBeCloseTo(face.ibug[30].point.y, 2);
+      expect(cells.slice(0, 4)).toEqual([face.frame, expect.closeTo(face.time, 3), Number(api[0].id), Number(api[0].person.id)]);
+      expect(cells[5]).toBeCloseTo(face.rectangle.x, 2);
+      expect(cells[9 + 30]).toBeCloseTo(face.ibug[30].point.x, 2);
+      expect(cells[77 + 30]).toBeCloseTo(face.ibug[30].point.y, 2);
       expect(cells.at(-1)).toBeCloseTo(face.pose.roll, 2);
     });
 
@@ -256,7 +256,13 @@ describe('GET /videos/{id}/landmarks.csv and .jsonl', () => {
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(5);
-    expect(lines[2]).toMatchObject({ frame: api[0].faces[2].frame, track: api[0].id, box: api[0].faces[2].rectangle, pose: api[0].faces[2].pose });
+    expect(lines[2]).toMatchObject({
+      frame: api[0].faces[2].frame,
+      track: api[0].id,
+      person: api[0].person.id,
+      box: api[0].faces[2].rectangle,
+      pose: api[0].faces[2].pose,
+    });
     expect(lines[2].points68).toHaveLength(68);
   });
 

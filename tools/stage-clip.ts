@@ -1,7 +1,7 @@
 // A small clip with what stage footage brings (hard cuts, two dim shots of one colour cut together, a
 // camera flash, a fade, a pan, fast motion, turned faces), made with ffmpeg from the shared photos so
 // that each shot's frames are known. Tests and the bench use it; nothing is stored.
-import { execFileSync } from 'node:child_process';
+import { renderPhotoShots } from './photo-shots';
 import { sharedPath } from './shared-folder';
 
 export const STAGE_CLIP = { width: 640, height: 360, fps: 25 };
@@ -54,35 +54,12 @@ export const STAGE_SHOTS: Shot[] = RECIPES.map(({ name, first, last }) => ({ nam
 
 /** Writes the clip (H.264 in MP4, 150 frames, 6 s) to `out` with the ffmpeg program at `ffmpegPath`. */
 export function makeStageClip(ffmpegPath: string, out: string): void {
-  const inputs = RECIPES.flatMap((r) => [
-    '-loop',
-    '1',
-    '-framerate',
-    String(STAGE_CLIP.fps),
-    '-t',
-    String((r.last - r.first + 1) / STAGE_CLIP.fps),
-    '-i',
-    sharedPath('datasets', ...r.photo),
-  ]);
-  const shots = RECIPES.map((r, k) => `[${k}:v]${r.filters},setsar=1,format=yuv420p[s${k}]`);
-  const graph = [...shots, `${RECIPES.map((_, k) => `[s${k}]`).join('')}concat=n=${RECIPES.length}:v=1:a=0[v]`].join(';');
-  execFileSync(ffmpegPath, [
-    '-v',
-    'error',
-    '-y',
-    ...inputs,
-    '-filter_complex',
-    graph,
-    '-map',
-    '[v]',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'veryfast',
-    '-crf',
-    '23',
+  renderPhotoShots(
+    ffmpegPath,
     out,
-  ]);
+    STAGE_CLIP.fps,
+    RECIPES.map((r) => ({ photo: sharedPath('datasets', ...r.photo), frames: r.last - r.first + 1, filters: r.filters })),
+  );
 }
 
 /** The shot a frame belongs to. */

@@ -1,4 +1,3 @@
-import { fieldFailure } from '../../src/errors';
 import { Arg, Ctx, FieldResolver, Float, Int, Resolver, Root } from 'type-graphql';
 import { alignFace, cropImage, partBox } from '../../src/crops/face-crops';
 import { estimateHeadPose, headPoseFromMesh } from '../../src/geometry/head-pose';
@@ -16,8 +15,7 @@ import { Eyes } from './eyes.type';
 import { Mouth } from './mouth.type';
 import { eyesFromMesh, mouthFromMesh } from '../../src/geometry/eyes-and-mouth';
 import { ImageCrop } from './image-crop.type';
-
-const MIN_CROP_SIZE = 16;
+import { checkSize } from './crop-size';
 import { Landmark } from './landmark.type';
 import { fivePointLandmarks, ibug68Landmarks, meshLandmarks } from './landmark-list';
 
@@ -128,11 +126,5 @@ export class FaceResolver {
   async mouth(@Root() face: DetectedFace, @Ctx() ctx: GraphQLContext): Promise<Mouth | null> {
     const mesh = await ctx.loaders.mesh.load(face);
     return mesh ? mouthFromMesh(mesh) : null;
-  }
-}
-
-function checkSize(size: number, max: number): void {
-  if (!Number.isInteger(size) || size < MIN_CROP_SIZE || size > max) {
-    throw fieldFailure('BAD_USER_INPUT', `size must be from ${MIN_CROP_SIZE} to ${max} (got ${size}).`, { argument: 'size' });
   }
 }

@@ -1,6 +1,9 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import type { FaceTrackData } from '../../src/video/video-analysis';
 
-@ObjectType({ description: 'One person across frames: the same id while the face stays in view; a scene cut ends every track.' })
+@ObjectType({
+  description: 'One face followed across frames: the same id while it stays in view; a scene cut ends every track. `person` joins the tracks of one person.',
+})
 export class FaceTrack {
   @Field(() => ID, { description: 'The track id, unique within its job.' })
   id!: string;
@@ -13,4 +16,7 @@ export class FaceTrack {
 
   @Field(() => Int, { description: 'Analysed frames with this face.' })
   frameCount!: number;
+
+  /** The results its faces are read from. */
+  data!: FaceTrackData;
 }

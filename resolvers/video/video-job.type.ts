@@ -3,6 +3,7 @@ import { UserError } from '../errors/user-error.type';
 import type { VideoJob as JobState } from '../../src/video/video-job';
 import { VideoInfo } from './video-info.type';
 import { VideoJobStatus } from './video-job-status.enum';
+import type { PersonTrack, VideoPerson } from './video-person.type';
 
 @ObjectType({
   description:
@@ -29,4 +30,7 @@ export class VideoJob {
 
   /** The job as its service holds it: `tracks` (a field resolver) reads the results from it on demand. */
   state!: JobState;
+
+  /** The results as schema objects (video.resolver.ts), once read in this request. */
+  graph?: Promise<{ tracks: PersonTrack[]; people: VideoPerson[] }>;
 }

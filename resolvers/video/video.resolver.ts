@@ -14,6 +14,8 @@ import { VideoInput } from './video.input';
 import { VideoJob } from './video-job.type';
 import { VideoJobStatus } from './video-job-status.enum';
 import { VideoOptions } from './video-options.input';
+import { VideoPerson, type PersonTrack } from './video-person.type';
+import { peopleOf } from '../../src/video/video-people';
 
 @Resolver(() => VideoJob)
 export class VideoJobResolver {
@@ -77,22 +79,46 @@ export class VideoJobResolver {
   }
 
   @FieldResolver(() => [FaceTrack], { description: 'Every face track, in the order the faces first appeared; empty until the job has succeeded.' })
-  async tracks(@Root() job: VideoJob): Promise<Array<FaceTrack & { data: FaceTrackData }>> {
-    return (await typed(job.state.tracks())).map((data) => ({
-      id: data.id,
-      firstFrame: data.faces[0]!.frame,
-      lastFrame: data.faces.at(-1)!.frame,
-      frameCount: data.faces.length,
-      data,
-    }));
+  async tracks(@Root() job: VideoJob): Promise<PersonTrack[]> {
+    return (await jobGraph(job)).tracks;
   }
+
+  @FieldResolver(() => [VideoPerson], {
+    description:
+      'The people in the video, in order of first appearance: each track belongs to exactly one. Empty until the job has succeeded. docs/video.md says how tracks are linked and what a person id can and cannot tell.',
+  })
+  async people(@Root() job: VideoJob): Promise<VideoPerson[]> {
+    return (await jobGraph(job)).people;
+  }
+}
+
+/** The job's tracks and people as schema objects linked both ways, read once per request and job. */
+function jobGraph(job: VideoJob): Promise<{ tracks: PersonTrack[]; people: VideoPerson[] }> {
+  return (job.graph ??= typed(job.state.tracks()).then((all) => {
+    const tracks = new Map<FaceTrackData, PersonTrack>(
+      all.map((data) => [data, { id: data.id, firstFrame: data.faces[0]!.frame, lastFrame: data.faces.at(-1)!.frame, frameCount: data.faces.length, data }]),
+    );
+    const people = peopleOf(all).map((data) => {
+      const person: VideoPerson = { ...data, tracks: data.tracks.map((t) => tracks.get(t)!), data };
+      for (const track of person.tracks) track.personObject = person;
+      return person;
+    });
+    return { tracks: [...tracks.values()], people };
+  }));
 }
 
 @Resolver(() => FaceTrack)
 export class FaceTrackResolver {
+  @FieldResolver(() => VideoPerson, {
+    description: 'The person this track shows; several tracks (split by cuts or by the face lost from view) can show one person.',
+  })
+  person(@Root() track: PersonTrack): VideoPerson {
+    return track.personObject!;
+  }
+
   @FieldResolver(() => [TrackedFace], { description: 'The face in each analysed frame of the track, in frame order; a frame range pages a long track.' })
   faces(
-    @Root() track: FaceTrack & { data: FaceTrackData },
+    @Root() track: FaceTrack,
     @Arg('fromFrame', () => Int, { nullable: true, description: 'First frame to include (stream index); default: the first.' }) fromFrame: number | null,
     @Arg('toFrame', () => Int, { nullable: true, description: 'Last frame to include; default: the last.' }) toFrame: number | null,
   ): TrackedFaceData[] {

@@ -90,6 +90,12 @@ export async function cropImage(image: DetectionPixels, box: Box, size: number, 
   return { dataUrl: dataUrl(data, format), width: info.width, height: info.height, rectangle };
 }
 
+/** An encoded square image (a stored thumbnail) scaled to `size` and encoded in `format`. */
+export async function scaleSquare(encoded: Buffer, size: number, format: CropFormat, rectangle: Box): Promise<ImageCropData> {
+  const { data } = await encode(sharp(encoded).resize(size, size), format);
+  return { dataUrl: dataUrl(data, format), width: size, height: size, rectangle };
+}
+
 /** A warped square, or null when no engine can warp. */
 export type Warp = (image: CheckedImage, toImage: Similarity, size: number) => Promise<RgbImage | null>;
 
@@ -112,6 +118,9 @@ export async function alignFace(
   const { data } = await encode(sharp(rgb.data, { raw: { width: size, height: size, channels: 3 } }), format);
   return { dataUrl: dataUrl(data, format), width: size, height: size, rectangle: covered, toChip };
 }
+
+/** The side of the chip `Face.descriptor` (and a video person's portraits) are computed on. */
+export const DESCRIPTOR_CHIP = 150;
 
 /** The similarity taking upright-image points to the ArcFace template scaled to a `size` chip. */
 export function chipTransform(points: FivePoints, size: number): Similarity {

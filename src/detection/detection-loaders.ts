@@ -9,7 +9,7 @@ import type { MeshPoint } from '../providers/embedded/engine-protocol';
 import { unpackMesh } from '../providers/embedded/mediapipe/face-mesh';
 import { callFlattened, groupBy } from '../batching';
 import { settingsKey } from './detection-options';
-import { chipTransform } from '../crops/face-crops';
+import { chipTransform, DESCRIPTOR_CHIP } from '../crops/face-crops';
 import type { Point } from '../geometry/geometry';
 import { ibug68FromMesh } from '../geometry/mesh-to-ibug68';
 import { invertSimilarity, type Similarity } from '../geometry/similarity';
@@ -17,7 +17,6 @@ import type { DetectedFace, DetectionResult, DetectionRunner } from './detection
 import { at } from '../checked';
 
 // The recognition net's input side: faces are aligned onto the ArcFace template at this size.
-const DESCRIPTOR_CHIP = 150;
 
 export interface DetectionKey {
   image: ImageBytes;

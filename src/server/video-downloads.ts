@@ -43,7 +43,7 @@ export function videoDownloads(jobs: VideoJobService, keys: ApiKeys, limiter: Im
     const pump = () => {
       let chunk = '';
       for (let next = lines.next(); !next.done; next = lines.next()) {
-        chunk += `${format === 'csv' ? csvRow(next.value.track, next.value.face) : jsonRow(next.value.track, next.value.face)}\n`;
+        chunk += `${format === 'csv' ? csvRow(next.value) : jsonRow(next.value)}\n`;
         if (chunk.length > 64 * 1024) {
           const more = res.write(chunk);
           chunk = '';

@@ -2,7 +2,7 @@
 // phase on the analysis's own path. Phases that overlap work elsewhere (the decoder's process, the
 // engine's workers) count only the time the analysis waited for them.
 
-export const ANALYSIS_PHASES = ['decode', 'photos', 'detector', 'meshes', 'follow back', 'points and smoothing'] as const;
+export const ANALYSIS_PHASES = ['decode', 'photos', 'detector', 'meshes', 'follow back', 'points and smoothing', 'portraits'] as const;
 export type AnalysisPhase = (typeof ANALYSIS_PHASES)[number];
 export type AnalysisTimings = Record<AnalysisPhase, number>;
 

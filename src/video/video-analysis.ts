@@ -25,6 +25,8 @@ import { joinSegments, progressFraction, segmentStarts } from './video-segments'
 import fs from 'node:fs';
 import type { DecoderProcess } from './decoder-process';
 import { metrics } from '../observability/metrics';
+import { PortraitCollector, type Portrait } from './portraits';
+import { assignPeople } from './people';
 
 /** One face in one frame of a track. Coordinates are pixels of the upright frame. */
 export interface TrackedFaceData {
@@ -37,11 +39,15 @@ export interface TrackedFaceData {
   /** The 478-point mesh, packed x, y, z. */
   mesh?: Float32Array;
   pose: HeadPose;
+  /** Set on a few of each track's best faces (portraits.ts): what the track's person is recognised by. */
+  portrait?: Portrait;
 }
 
 export interface FaceTrackData {
   id: string;
   faces: TrackedFaceData[];
+  /** The person the track shows (people.ts), set when the segments are joined. */
+  person?: string;
 }
 
 export interface AnalysisOptions {
@@ -134,7 +140,7 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
   const tracker = new FaceTracker(TRACKING);
   // Every track in order of its first face (the result), and the working state (smoothers, last meshes)
   // of those the tracker may still continue: a long clip's ended tracks keep only their faces.
-  const tracks = { all: [] as FaceTrackData[], live: new Map<string, Track>() };
+  const tracks = { all: [] as FaceTrackData[], live: new Map<string, Track>(), portraits: new PortraitCollector(options.analyser) };
   const frames = decodeFrames({
     decoder: options.decoder,
     file: options.file,
@@ -255,13 +261,15 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
         ? await clock.wait('follow back', followBack(options.analyser, faces, ids, recent, tracks.live, options.settings.maxFaces))
         : undefined;
       following = faces
-        .map((f, k) =>
-          record(tracks, ids[k]!, f, { index: frame.index, time: frame.time, previous: previousIndex }, options.smoothing, pending, earlier?.get(k)),
-        )
+        .map((f, k) => record(tracks, ids[k]!, f, { ...frame, previous: previousIndex }, options.smoothing, pending, earlier?.get(k)))
         .filter((t) => t.lastMesh);
       recent = detectedHere ? [] : [...recent, { index: frame.index, time: frame.time, image, boxes: faces.map((f) => f.face.box) }];
       const open = tracker.openIds();
-      for (const id of tracks.live.keys()) if (!open.has(id)) tracks.live.delete(id);
+      for (const id of tracks.live.keys()) {
+        if (open.has(id)) continue;
+        tracks.live.delete(id);
+        pending.push(() => tracks.portraits.end(id)); // after the track's last face is recorded
+      }
       previousIndex = frame.index;
       firstFrame ??= frame.index;
       sinceDetection++;
@@ -270,6 +278,7 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
       options.onProgress?.(analysed, frame.time, frame.position);
     }
     clock.run('points and smoothing', finishPending);
+    await clock.wait('portraits', tracks.portraits.finish());
   } finally {
     // A failure mid-clip (an engine error, a cancelled job) must not leave ffmpeg running; after the
     // last frame this does nothing.
@@ -323,8 +332,17 @@ export function segmentSeconds(plan: ClipPlan, k: number, time: number, startTim
   return Math.max(0, time - (plan.frameTimes ? plan.starts[k]! : startTime));
 }
 
-/** The segments' analyses (in clip order) as one: tracks joined across boundaries, a boundary frame counted once. */
+/**
+ * The segments' analyses (in clip order) as one: tracks joined across boundaries, a boundary frame
+ * counted once, and the tracks of one person linked (each track's `person`).
+ */
 export function mergeAnalyses(results: readonly AnalysisResult[]): AnalysisResult {
+  const merged = joinAnalyses(results);
+  assignPeople(merged.tracks);
+  return merged;
+}
+
+function joinAnalyses(results: readonly AnalysisResult[]): AnalysisResult {
   if (results.length === 1) return results[0]!;
   const shared = results.slice(1).filter((r, k) => r.firstFrame !== undefined && r.firstFrame === results[k]!.lastFrame).length;
   return {
@@ -582,10 +600,10 @@ function distinctFaces<F extends FrameFace>(faces: readonly F[]): F[] {
 
 /** Adds the frame's face to its track (started if new) and returns the track. */
 function record(
-  tracks: { all: FaceTrackData[]; live: Map<string, Track> },
+  tracks: { all: FaceTrackData[]; live: Map<string, Track>; portraits: PortraitCollector },
   id: string,
   { face, meshPoints: mesh, followed }: FrameFace,
-  frame: { index: number; time: number; previous?: number },
+  frame: Pick<VideoFrame, 'index' | 'time' | 'image' | 'scale'> & { previous?: number },
   smoothing: boolean,
   later: Array<() => void>,
   earlier: readonly EarlierFace[] = [],
@@ -617,7 +635,9 @@ function record(
   const owner = track;
   later.push(() => {
     for (const e of earlier) owner.faces.push(trackedFace(e.face, e.meshPoints, e.frame, e.time, smoothing ? owner : undefined));
-    owner.faces.push(trackedFace(face, mesh, frame.index, frame.time, smoothing ? owner : undefined));
+    const tracked = trackedFace(face, mesh, frame.index, frame.time, smoothing ? owner : undefined);
+    owner.faces.push(tracked);
+    tracks.portraits.offer(id, tracked, frame.image, frame.scale);
   });
   return track;
 }

@@ -26,11 +26,23 @@ export const JOB_FIELDS = /* GraphQL */ `
     code
     message
   }
+  people {
+    id
+    frameCount
+    firstTime
+    lastTime
+    tracks {
+      id
+    }
+  }
   tracks {
     id
     firstFrame
     lastFrame
     frameCount
+    person {
+      id
+    }
     faces {
       frame
       time

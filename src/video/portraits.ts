@@ -1,0 +1,160 @@
+// Each track's best portraits, gathered while the clip is analysed: the region around a face is kept
+// (not the frame) while it ranks among its track's best few, and when the track ends those few go to
+// the engine in one call for their descriptors, the best also for its thumbnail.
+import sharp from 'sharp';
+import { at } from '../checked';
+import { clipBox, pixelRegion, type Box } from '../geometry/geometry';
+import { composeSimilarities, invertSimilarity, squareFootprint, type Similarity } from '../geometry/similarity';
+import type { FivePoints } from '../geometry/landmarks';
+import { chipTransform, DESCRIPTOR_CHIP } from '../crops/face-crops';
+import type { CheckedImage, DetectionPixels, RgbImage } from '../image/image-decoder';
+import { ImageFileFormat } from '../image/image-format';
+import { faceQuality } from '../providers/embedded/face-quality';
+import type { FaceAnalyser } from '../providers/provider';
+import { bestPortraits, isAmongBest, portraitScore } from './people';
+import type { HeadPose } from '../geometry/head-pose';
+
+/** What a portrait face carries into the results: its score and descriptor; the track's best, its thumbnail. */
+export interface Portrait {
+  score: number;
+  descriptor: number[];
+  /** The face as a THUMBNAIL_SIZE square JPEG (base64), on its track's best portrait only. */
+  thumbnail?: string;
+  /** What the thumbnail covers in the frame (upright-frame pixels, inside the frame). */
+  thumbnailRectangle?: Box;
+}
+
+/** Side of the stored thumbnail; a client's `size` scales it. */
+export const THUMBNAIL_SIZE = 192;
+/** The thumbnail shows the head: the ArcFace framing (as `Face.aligned`) zoomed out by this. */
+const THUMBNAIL_ZOOM = 1.5;
+
+/** What choosing reads of a tracked face (video-analysis.ts's TrackedFaceData), and where it writes its portrait. */
+interface PortraitFace {
+  frame: number;
+  box: Box;
+  fivePoints: FivePoints;
+  pose: HeadPose;
+  portrait?: Portrait;
+}
+
+interface Candidate {
+  face: PortraitFace;
+  frame: number;
+  score: number;
+  /** The frame's region around the face (detection-size pixels), and where it sat in the frame. */
+  region: RgbImage;
+  origin: { x: number; y: number };
+  scale: number;
+  /** What a thumbnail of this face covers in the frame (upright pixels). */
+  covers: Box;
+}
+
+export class PortraitCollector {
+  private readonly candidates = new Map<string, Candidate[]>();
+  private readonly pending: Array<Promise<void>> = [];
+
+  constructor(private readonly analyser: FaceAnalyser) {}
+
+  /** Considers a track's face in a frame (`frame`: detection-size pixels, `scale` upright pixels per pixel). */
+  offer(track: string, face: PortraitFace, frame: RgbImage, scale: number): void {
+    const box = { x: face.box.x / scale, y: face.box.y / scale, width: face.box.width / scale, height: face.box.height / scale };
+    const score = portraitScore(faceQuality(frame, box, scale), face.pose);
+    const kept = this.candidates.get(track) ?? [];
+    const scores = kept.map((c) => c.score);
+    if (!isAmongBest(score, scores) || !inView(face.box, frame.width * scale, frame.height * scale)) return;
+    const footprint = squareFootprint(thumbnailToImage(face.fivePoints), THUMBNAIL_SIZE);
+    const covers = clipBox(footprint, frame.width * scale, frame.height * scale);
+    const region = pixelRegion(
+      { x: footprint.x / scale - 1, y: footprint.y / scale - 1, width: footprint.width / scale + 2, height: footprint.height / scale + 2 },
+      frame.width,
+      frame.height,
+    );
+    if (!region || !covers) return;
+    const candidate = { face, frame: face.frame, score, region: copyRegion(frame, region), origin: { x: region.x, y: region.y }, scale, covers };
+    this.candidates.set(track, bestPortraits([...kept, candidate]));
+  }
+
+  /** The track has ended: its portraits' descriptors and thumbnail are computed in the background. */
+  end(track: string): void {
+    const chosen = this.candidates.get(track);
+    this.candidates.delete(track);
+    if (!chosen?.length) return;
+    const described = this.describe(chosen);
+    described.catch(() => undefined); // a job that fails first never awaits it
+    this.pending.push(described);
+  }
+
+  /** Ends every track and waits for all portraits: each chosen face then has its `portrait`. */
+  async finish(): Promise<void> {
+    for (const track of [...this.candidates.keys()]) this.end(track);
+    await Promise.all(this.pending);
+  }
+
+  private async describe(chosen: readonly Candidate[]): Promise<void> {
+    const regions = chosen.map(regionImage);
+    const descriptors = await this.analyser.descriptors(
+      chosen.map((c, k) => ({ image: regions[k]!, toImages: [inRegion(c, invertSimilarity(chipTransform(c.face.fivePoints, DESCRIPTOR_CHIP)))] })),
+      DESCRIPTOR_CHIP,
+    );
+    const best = chosen[0]!;
+    const warped = await this.analyser.warps([
+      { image: regions[0]!, squares: [{ toImage: inRegion(best, thumbnailToImage(best.face.fivePoints)), size: THUMBNAIL_SIZE }] },
+    ]);
+    const square = at(at(warped, 0), 0);
+    const jpeg = await sharp(square.data, { raw: { width: THUMBNAIL_SIZE, height: THUMBNAIL_SIZE, channels: 3 } })
+      .jpeg({ quality: 90 })
+      .toBuffer();
+    chosen.forEach((c, k) => {
+      c.face.portrait = { score: c.score, descriptor: descriptors[k]![0]! };
+    });
+    best.face.portrait = { ...best.face.portrait!, thumbnail: jpeg.toString('base64'), thumbnailRectangle: best.covers };
+  }
+}
+
+/** Whether the face box lies in the frame (at least IN_VIEW of it): a face cut by the frame's edge describes someone else. */
+function inView(box: Box, width: number, height: number): boolean {
+  const seen = clipBox(box, width, height);
+  return seen !== undefined && seen.width * seen.height >= IN_VIEW * box.width * box.height;
+}
+const IN_VIEW = 0.9;
+
+/** Thumbnail pixel -> upright frame point: the ArcFace framing, zoomed out about the square's centre. */
+function thumbnailToImage(points: FivePoints): Similarity {
+  const toChip = chipTransform(points, THUMBNAIL_SIZE);
+  const c = (THUMBNAIL_SIZE - 1) / 2;
+  const zoomOut = { a: { x: THUMBNAIL_ZOOM, y: 0 }, b: { x: c - c * THUMBNAIL_ZOOM, y: c - c * THUMBNAIL_ZOOM } };
+  return composeSimilarities(zoomOut, invertSimilarity(toChip));
+}
+
+/** A transform onto the frame as one onto the candidate's region: the region's origin moved to 0, 0. */
+function inRegion(c: Candidate, toImage: Similarity): Similarity {
+  return composeSimilarities(toImage, { a: { x: 1, y: 0 }, b: { x: -c.origin.x * c.scale, y: -c.origin.y * c.scale } });
+}
+
+function copyRegion(frame: RgbImage, region: Box): RgbImage {
+  const data = Buffer.alloc(region.width * region.height * 3);
+  for (let y = 0; y < region.height; y++) {
+    const from = ((region.y + y) * frame.width + region.x) * 3;
+    frame.data.copy(data, y * region.width * 3, from, from + region.width * 3);
+  }
+  return { data, width: region.width, height: region.height };
+}
+
+/** The region as the image the engine's per-face work takes. */
+function regionImage(c: Candidate): CheckedImage {
+  const pixels: DetectionPixels = { ...c.region, scale: c.scale };
+  return {
+    info: {
+      sha256: `portrait ${c.face.frame}`,
+      byteLength: c.region.data.length,
+      format: ImageFileFormat.PNG,
+      orientation: 1,
+      width: c.region.width * c.scale,
+      height: c.region.height * c.scale,
+    },
+    bytes: c.region.data,
+    pixels: async () => pixels,
+    upright: async () => pixels,
+  };
+}
