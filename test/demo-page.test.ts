@@ -11,6 +11,7 @@ import { dataset } from './support/datasets';
 import { startTestServer, type TestServer } from './support/server';
 import { describeWithPackage } from './support/system-package';
 import { photoClip } from './support/video-client';
+import { makeCastClip } from '../tools/cast-clip';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUTPUT = path.join(__dirname, '..', 'test-output');
@@ -183,6 +184,7 @@ describeWithPackage(
         '0.85',
         path.join(clips, 'late.mp4'),
       ]);
+      makeCastClip(ffmpeg.path, path.join(clips, 'cast.mp4'));
     });
     afterAll(() => fs.rmSync(clips, { recursive: true, force: true }));
 
@@ -224,7 +226,7 @@ describeWithPackage(
     test('a moving face: progress from the subscription, then its box, track id and points drawn on the frame shown', async () => {
       await pickVideo(path.join(clips, 'moving.mp4'));
       expect(await page.getAttribute('#video', 'data-state')).toBe('done');
-      expect(await page.textContent('#video-status')).toBe('1 track, 10 faces in 10 frames.');
+      expect(await page.textContent('#video-status')).toBe('1 track of 1 person, 10 faces in 10 frames.');
       // The bar ends full; it was moved by the subscription's events (the state at once, progress, the end).
       expect(await page.$eval('#video-progress', (bar) => Number((bar as unknown as { value: number }).value))).toBe(1);
       expect(Number(await page.getAttribute('#video', 'data-events'))).toBeGreaterThanOrEqual(2);
@@ -307,6 +309,53 @@ describeWithPackage(
       }
       fs.mkdirSync(OUTPUT, { recursive: true });
       await page.screenshot({ path: path.join(OUTPUT, 'demo-page-walking.png'), fullPage: true });
+    });
+
+    test("the cast clip: a strip of the people with their thumbnails and times; a click seeks to a person's first face, drawn in their colour", async () => {
+      await pickVideo(path.join(clips, 'cast.mp4'));
+      expect(await page.getAttribute('#video', 'data-state')).toBe('done');
+      const cards = await page.$$eval('#video-people button', (buttons) =>
+        buttons.map((b) => ({
+          person: b.getAttribute('data-person'),
+          thumbnail: b.querySelector('img')?.getAttribute('src') ?? null,
+          time: b.querySelector('.person-time')?.textContent,
+          colour: (globalThis as unknown as { getComputedStyle(e: unknown): { borderTopColor: string } }).getComputedStyle(b).borderTopColor,
+        })),
+      );
+      // Fewer people than tracks (actors come back shot after shot), each with a different colour.
+      const summary = (await page.textContent('#video-status'))!.match(/^(\d+) tracks of (\d+) people/)!;
+      expect(cards).toHaveLength(Number(summary[2]));
+      expect(Number(summary[1])).toBeGreaterThan(cards.length);
+      expect(new Set(cards.map((c) => c.colour)).size).toBe(cards.length);
+      expect(cards.filter((c) => c.thumbnail?.startsWith('data:image/jpeg;base64,')).length).toBeGreaterThanOrEqual(cards.length - 2);
+      for (const card of cards) expect(card.time).toMatch(/^\d+\.\d–\d+\.\d s$/);
+
+      // The person first seen in the second shot (1.6 s on): a click shows their first face.
+      const card = cards.find((c) => Number(c.time!.split('–')[0]) >= 1.6)!;
+      const seeked = page.evaluate(
+        () =>
+          new Promise<void>((resolve) =>
+            (globalThis as unknown as { document: { getElementById(id: string): { addEventListener(n: string, l: () => void, o: object): void } } }).document
+              .getElementById('video-player')
+              .addEventListener('seeked', () => resolve(), { once: true }),
+          ),
+      );
+      await page.click(`#video-people button[data-person="${card.person}"]`);
+      await seeked;
+      const time = await page.$eval('#video-player', (v) => (v as unknown as { currentTime: number }).currentTime);
+      expect(time).toBeCloseTo(Number(card.time!.split('–')[0]), 1);
+      const faces = await page.$$eval('g.tracked-face', (groups) =>
+        groups.map((g) => ({
+          person: g.getAttribute('data-person'),
+          frame: Number(g.getAttribute('data-frame')),
+          colour: (globalThis as unknown as { getComputedStyle(e: unknown): { stroke: string } }).getComputedStyle(g.querySelector('rect.face-box')).stroke,
+        })),
+      );
+      expect(faces).toContainEqual({ person: card.person, frame: expect.any(Number), colour: card.colour });
+      // Only the frame on screen: none of the faces that ended on the last frame of the shot before the cut.
+      expect(new Set(faces.map((f) => f.frame)).size).toBe(1);
+      fs.mkdirSync(OUTPUT, { recursive: true });
+      await page.screenshot({ path: path.join(OUTPUT, 'demo-page-people.png'), fullPage: true });
     });
 
     test('a file that is not a video shows its user error', async () => {

@@ -134,6 +134,11 @@ describeWithPackage(
       [0, 79, 80],
     ]);
     expect(job.tracks).toEqual(await reference());
+    // The job that joined the segments linked their portraits into people: one face, one person.
+    expect(job.people).toEqual([
+      { id: '1', frameCount: 80, firstTime: job.tracks[0].faces[0].time, lastTime: job.tracks[0].faces[79].time, tracks: [{ id: '1' }] },
+    ]);
+    expect(job.tracks[0].person).toEqual({ id: '1' });
     // Both replicas ran segments of it, each segment once.
     expect(segmentCount(a, id)).toBe(3);
     expect(segmentsDone(a, id)).toBeGreaterThan(0);

@@ -6,8 +6,29 @@ import { sharedPath } from './shared-folder';
 
 export const CAST_CLIP = { width: 640, height: 360, fps: 25 };
 
-/** Who is where in each photo: the centre of each actor's face, in the photo's pixels, placed by eye. */
+/**
+ * Who is where in each cast photo (the five bbt photos of ../shared/datasets/photos): the centre of
+ * each actor's face, in the photo's pixels, placed by eye.
+ */
 export const CAST: Record<string, Record<string, { x: number; y: number }>> = {
+  'bbt1.jpg': {
+    Raj: { x: 260, y: 202 },
+    Leonard: { x: 519, y: 227 },
+    Sheldon: { x: 1053, y: 153 },
+    Howard: { x: 777, y: 204 },
+  },
+  // The third face, blurred behind them, is not labelled: nobody could say who it is.
+  'bbt2.jpg': {
+    Leonard: { x: 134, y: 187 },
+    Sheldon: { x: 420, y: 181 },
+  },
+  'bbt3.jpg': {
+    Howard: { x: 178, y: 126 },
+    Leonard: { x: 519, y: 139 },
+    Raj: { x: 393, y: 147 },
+    Sheldon: { x: 63, y: 68 },
+    Penny: { x: 282, y: 134 },
+  },
   'bbt4.jpg': {
     Sheldon: { x: 514, y: 246 },
     Raj: { x: 278, y: 107 },

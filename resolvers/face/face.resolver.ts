@@ -93,7 +93,7 @@ export class FaceResolver {
   @FieldResolver(() => [Float], {
     nullable: true,
     description:
-      "A 128-dimensional face embedding: face-api's recognition net (a port of dlib's ResNet face model) on the face aligned onto the ArcFace template at 150 px. Compare faces by Euclidean distance: across two of the test photos (bbt3, bbt4) the same person measured 0.31-0.37 apart and different people 0.43-0.60, so treat under about 0.4 as the same person (face-api's usual 0.6 assumes its own alignment and is too loose here). Null when the embedded engine is disabled; computed only when selected, all faces of a request in one batched inference.",
+      "A 128-dimensional face embedding: face-api's recognition net (a port of dlib's ResNet face model) on the face aligned onto the ArcFace template at 150 px. Compare faces by Euclidean distance: on photos of known people (docs/video.md) different people never measured closer than 0.40, and the same person across different photo shoots measured 0.27-0.53, so under 0.40 is the same person and above it may still be (face-api's usual 0.6 assumes its own alignment and is far too loose here). Null when the embedded engine is disabled; computed only when selected, all faces of a request in one batched inference.",
   })
   descriptor(@Root() face: DetectedFace, @Ctx() ctx: GraphQLContext): Promise<number[] | null> {
     return ctx.loaders.descriptors.load(face);

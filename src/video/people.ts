@@ -4,7 +4,7 @@
 import type { HeadPose } from '../geometry/head-pose';
 
 /** Portraits per track that get a descriptor: a few of its best frames, not every frame. */
-export const PORTRAITS_PER_TRACK = 3;
+export const PORTRAITS_PER_TRACK = 2;
 /**
  * The score (portraitScore) a face needs to be a portrait at all: below it (a face about 20 px wide,
  * or blurred, or in profile) its descriptor is noise, so the track stays a person of its own.
@@ -68,28 +68,29 @@ export function trackDistance(a: TrackIdentity, b: TrackIdentity): number {
  * groups holding such a pair never join. O(n^3) in tracks, which is small next to the frames.
  */
 export function linkPeople(tracks: readonly TrackIdentity[], threshold = SAME_PERSON_DISTANCE): number[][] {
-  const groups: Array<number[] | undefined> = tracks.map((_, i) => [i]);
-  const distance = tracks.map((a) => tracks.map((b) => (a === b ? Infinity : trackDistance(a, b))));
+  // A track overlaps itself: the diagonal is Infinity too.
+  const distance = tracks.map((a) => tracks.map((b) => trackDistance(a, b)));
+  // Each group under its first track's index (a Map keeps them in that order).
+  const groups = new Map(tracks.map((_, i) => [i, [i]]));
   for (;;) {
-    let best = { i: -1, j: -1, d: threshold };
-    for (let i = 0; i < groups.length; i++) {
-      if (!groups[i]) continue;
-      for (let j = i + 1; j < groups.length; j++) if (groups[j] && distance[i]![j]! < best.d) best = { i, j, d: distance[i]![j]! };
-    }
-    if (best.i < 0) break;
-    const { i, j } = best;
-    const [ni, nj] = [groups[i]!.length, groups[j]!.length];
+    let closest = { i: 0, j: 0, d: threshold };
+    for (const i of groups.keys()) for (const j of groups.keys()) if (i < j && distance[i]![j]! < closest.d) closest = { i, j, d: distance[i]![j]! };
+    const { i, j } = closest;
+    if (i === j) break;
+    const [first, second] = [groups.get(i)!, groups.get(j)!];
     // Lance-Williams for average linkage: the mean over all track pairs, kept without recomputing it.
-    for (let k = 0; k < groups.length; k++) {
-      if (!groups[k] || k === i || k === j) continue;
-      const merged = (ni * distance[i]![k]! + nj * distance[j]![k]!) / (ni + nj);
+    for (const k of groups.keys()) {
+      const merged = (first.length * distance[i]![k]! + second.length * distance[j]![k]!) / (first.length + second.length);
       distance[i]![k] = merged;
       distance[k]![i] = merged;
     }
-    groups[i] = [...groups[i]!, ...groups[j]!].sort((a, b) => a - b);
-    groups[j] = undefined;
+    groups.set(
+      i,
+      [...first, ...second].sort((a, b) => a - b),
+    );
+    groups.delete(j);
   }
-  return groups.filter((g): g is number[] => g !== undefined);
+  return [...groups.values()];
 }
 
 /** What linking reads of a track: its faces' frames, and the portraits among them. */

@@ -77,6 +77,8 @@ export interface AnalysisOptions {
   photos?: PhotoTraffic;
   /** Where the analysis's time goes, added up here by phase (the bench's time split); undefined: not timed. */
   timings?: AnalysisTimings;
+  /** false: no portraits, so every track is a person of its own (the bench's measure of what people cost). */
+  people?: boolean;
 }
 
 export interface AnalysisResult {
@@ -140,7 +142,11 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
   const tracker = new FaceTracker(TRACKING);
   // Every track in order of its first face (the result), and the working state (smoothers, last meshes)
   // of those the tracker may still continue: a long clip's ended tracks keep only their faces.
-  const tracks = { all: [] as FaceTrackData[], live: new Map<string, Track>(), portraits: new PortraitCollector(options.analyser) };
+  const tracks = {
+    all: [] as FaceTrackData[],
+    live: new Map<string, Track>(),
+    portraits: options.people === false ? undefined : new PortraitCollector(options.analyser),
+  };
   const frames = decodeFrames({
     decoder: options.decoder,
     file: options.file,
@@ -268,7 +274,7 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
       for (const id of tracks.live.keys()) {
         if (open.has(id)) continue;
         tracks.live.delete(id);
-        pending.push(() => tracks.portraits.end(id)); // after the track's last face is recorded
+        pending.push(() => tracks.portraits?.end(id)); // after the track's last face is recorded
       }
       previousIndex = frame.index;
       firstFrame ??= frame.index;
@@ -278,7 +284,7 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
       options.onProgress?.(analysed, frame.time, frame.position);
     }
     clock.run('points and smoothing', finishPending);
-    await clock.wait('portraits', tracks.portraits.finish());
+    if (tracks.portraits) await clock.wait('portraits', tracks.portraits.finish());
   } finally {
     // A failure mid-clip (an engine error, a cancelled job) must not leave ffmpeg running; after the
     // last frame this does nothing.
@@ -600,7 +606,7 @@ function distinctFaces<F extends FrameFace>(faces: readonly F[]): F[] {
 
 /** Adds the frame's face to its track (started if new) and returns the track. */
 function record(
-  tracks: { all: FaceTrackData[]; live: Map<string, Track>; portraits: PortraitCollector },
+  tracks: { all: FaceTrackData[]; live: Map<string, Track>; portraits?: PortraitCollector },
   id: string,
   { face, meshPoints: mesh, followed }: FrameFace,
   frame: Pick<VideoFrame, 'index' | 'time' | 'image' | 'scale'> & { previous?: number },
@@ -637,7 +643,7 @@ function record(
     for (const e of earlier) owner.faces.push(trackedFace(e.face, e.meshPoints, e.frame, e.time, smoothing ? owner : undefined));
     const tracked = trackedFace(face, mesh, frame.index, frame.time, smoothing ? owner : undefined);
     owner.faces.push(tracked);
-    tracks.portraits.offer(id, tracked, frame.image, frame.scale);
+    tracks.portraits?.offer(id, tracked, frame.image, frame.scale);
   });
   return track;
 }

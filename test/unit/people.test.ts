@@ -7,6 +7,7 @@ import {
   linkPeople,
   MIN_PORTRAIT_SCORE,
   portraitScore,
+  PORTRAITS_PER_TRACK,
   SAME_PERSON_DISTANCE,
   trackDistance,
   type TrackIdentity,
@@ -35,23 +36,29 @@ describe('choosing portraits', () => {
     expect(isAmongBest(0.5, [])).toBe(true);
     expect(isAmongBest(MIN_PORTRAIT_SCORE, [])).toBe(true);
     expect(isAmongBest(MIN_PORTRAIT_SCORE - 0.01, [])).toBe(false);
-    expect(isAmongBest(0.2, [0.9, 0.8])).toBe(true);
-    expect(isAmongBest(0.6, [0.9, 0.8, 0.7])).toBe(false);
-    expect(isAmongBest(0.7, [0.9, 0.8, 0.7])).toBe(false);
-    expect(isAmongBest(0.71, [0.9, 0.8, 0.7])).toBe(true);
+    expect(isAmongBest(0.2, [0.9, 0.8], 3)).toBe(true);
+    expect(isAmongBest(0.6, [0.9, 0.8, 0.7], 3)).toBe(false);
+    expect(isAmongBest(0.7, [0.9, 0.8, 0.7], 3)).toBe(false);
+    expect(isAmongBest(0.71, [0.9, 0.8, 0.7], 3)).toBe(true);
     expect(isAmongBest(0.5, [0.9], 1)).toBe(false);
+    // Two a track by default.
+    expect(PORTRAITS_PER_TRACK).toBe(2);
+    expect(isAmongBest(0.2, [0.9])).toBe(true);
+    expect(isAmongBest(0.8, [0.9, 0.8])).toBe(false);
+    expect(isAmongBest(0.85, [0.9, 0.8])).toBe(true);
   });
 
   test('the best few, best first, an equal score keeping the earlier frame, none under the minimum', () => {
     const portraits = [
       { frame: 1, score: 0.3 },
-      { frame: 2, score: 0.9 },
-      { frame: 3, score: 0.5 },
       { frame: 4, score: 0.9 },
+      { frame: 3, score: 0.5 },
+      { frame: 2, score: 0.9 },
       { frame: 5, score: MIN_PORTRAIT_SCORE - 0.01 },
-      { frame: 6, score: 0.2 },
+      { frame: 6, score: MIN_PORTRAIT_SCORE },
     ];
-    expect(bestPortraits(portraits).map((p) => p.frame)).toEqual([2, 4, 3]);
+    expect(bestPortraits(portraits).map((p) => p.frame)).toEqual([2, 4]);
+    expect(bestPortraits(portraits, 3).map((p) => p.frame)).toEqual([2, 4, 3]);
     expect(bestPortraits(portraits, 5).map((p) => p.frame)).toEqual([2, 4, 3, 1, 6]);
     expect(bestPortraits([{ frame: 5, score: 0.1 }])).toEqual([]);
   });
@@ -67,6 +74,7 @@ describe('trackDistance', () => {
 
   test('is Infinity for tracks that share a frame or overlap, and for a track without descriptors', () => {
     expect(trackDistance(track(0, 10, [0, 0]), track(10, 20, [0, 0]))).toBe(Infinity);
+    expect(trackDistance(track(10, 20, [0, 0]), track(0, 10, [0, 0]))).toBe(Infinity);
     expect(trackDistance(track(5, 8, [0, 0]), track(0, 20, [0, 0]))).toBe(Infinity);
     expect(trackDistance(track(0, 20, [0, 0]), track(5, 8, [0, 0]))).toBe(Infinity);
     expect(trackDistance(track(0, 9, [0, 0]), track(10, 20, [0, 0]))).toBe(0);
@@ -134,8 +142,8 @@ describe('assignPeople', () => {
     const tracks: Array<Parameters<typeof assignPeople>[0][number]> = [
       { faces: [face(0, 0.9, [0, 0]), face(1), face(2, 0.8, [0, 0.1])] },
       { faces: [face(3, 0.9, [5, 5]), face(4)] },
-      // Its best three portraits are like track 1's; its fourth (a worse face, ignored) is not.
-      { faces: [face(5, 0.9, [0, 0.05]), face(6, 0.8, [0, 0]), face(7, 0.7, [0.1, 0]), face(8, 0.2, [7, 7])] },
+      // Its best two portraits are like track 1's; its third (a worse face, ignored) is not.
+      { faces: [face(5, 0.9, [0, 0.05]), face(6, 0.8, [0, 0]), face(7, 0.2, [7, 7])] },
       // No portrait: a person of its own, even next to an identical face.
       { faces: [face(9), face(10)] },
     ];
