@@ -88,7 +88,7 @@ function printDistances(set: string, { same, different }: Distances): Record<str
 const identity = (t: AnalysisResult['tracks'][number]) => ({
   firstFrame: t.faces[0]!.frame,
   lastFrame: t.faces.at(-1)!.frame,
-  descriptors: bestPortraits(t.faces.flatMap((f) => (f.portrait ? [{ frame: f.frame, ...f.portrait }] : []))).map((p) => p.descriptor),
+  descriptors: bestPortraits(t.faces.flatMap((f) => (f.portrait ? [{ frame: f.frame, time: f.time, ...f.portrait }] : []))).map((p) => p.descriptor),
 });
 /** Apart in time or not, the mean distance of two tracks' descriptors (trackDistance without its time rule). */
 const descriptorsApart = (a: ReturnType<typeof identity>, b: ReturnType<typeof identity>) =>
@@ -163,7 +163,7 @@ export async function benchPeople(threads: number) {
     // The cost: alternating runs with and without people, the first of each a warm-up.
     const times: Record<'with' | 'without', number[]> = { with: [], without: [] };
     let result: AnalysisResult | undefined;
-    for (let run = 0; run < 4; run++) {
+    for (let run = 0; run < 6; run++) {
       for (const people of [true, false]) {
         const started = performance.now();
         const analysed = await analyse(walking, people);
@@ -174,7 +174,9 @@ export async function benchPeople(threads: number) {
     const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
     const [withPeople, without] = [median(times.with), median(times.without)];
     const people = new Set(result!.tracks.map((t) => t.person)).size;
-    console.log(`\nPeople's cost on walking.mp4 (1920x1080, 105 frames), median of 3 alternating runs, one segment, ${threads} engine workers`);
+    console.log(
+      `\nPeople's cost on walking.mp4 (1920x1080, 105 frames), median of 5 alternating runs after one of each to warm, one segment, ${threads} engine workers`,
+    );
     console.log('| without people s | with people s | ratio | tracks | people | portraits (descriptors) |');
     console.log('|---|---|---|---|---|---|');
     const portraits = result!.tracks.reduce((n, t) => n + t.faces.filter((f) => f.portrait).length, 0);

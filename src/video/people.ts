@@ -6,6 +6,11 @@ import type { HeadPose } from '../geometry/head-pose';
 /** Portraits per track that get a descriptor: a few of its best frames, not every frame. */
 export const PORTRAITS_PER_TRACK = 2;
 /**
+ * Seconds between a track's portraits: faces a moment apart are near copies (their descriptors
+ * 0.06-0.2 apart on walking.mp4), so a second portrait is worth its descriptor only from another moment.
+ */
+export const PORTRAIT_GAP_SECONDS = 1;
+/**
  * The score (portraitScore) a face needs to be a portrait at all: below it (a face about 20 px wide,
  * or blurred, or in profile) its descriptor is noise, so the track stays a person of its own.
  */
@@ -30,12 +35,17 @@ export function isAmongBest(score: number, best: readonly number[], count = PORT
   return score >= MIN_PORTRAIT_SCORE && (best.length < count || score > best[count - 1]!);
 }
 
-/** The `count` best of the portraits, best first; an equal score keeps the earlier frame. */
-export function bestPortraits<P extends { score: number; frame: number }>(portraits: readonly P[], count = PORTRAITS_PER_TRACK): P[] {
-  return portraits
-    .filter((p) => p.score >= MIN_PORTRAIT_SCORE)
-    .sort((a, b) => b.score - a.score || a.frame - b.frame)
-    .slice(0, count);
+/**
+ * The `count` best of the portraits, best first, each at least PORTRAIT_GAP_SECONDS from every better one
+ * chosen; an equal score keeps the earlier frame.
+ */
+export function bestPortraits<P extends { score: number; frame: number; time: number }>(portraits: readonly P[], count = PORTRAITS_PER_TRACK): P[] {
+  const chosen: P[] = [];
+  const ranked = portraits.filter((p) => p.score >= MIN_PORTRAIT_SCORE).sort((a, b) => b.score - a.score || a.frame - b.frame);
+  for (const p of ranked) {
+    if (chosen.length < count && chosen.every((c) => Math.abs(c.time - p.time) >= PORTRAIT_GAP_SECONDS)) chosen.push(p);
+  }
+  return chosen;
 }
 
 export interface TrackIdentity {
@@ -95,7 +105,7 @@ export function linkPeople(tracks: readonly TrackIdentity[], threshold = SAME_PE
 
 /** What linking reads of a track: its faces' frames, and the portraits among them. */
 interface LinkedTrack {
-  faces: ReadonlyArray<{ frame: number; portrait?: { score: number; descriptor: number[] } }>;
+  faces: ReadonlyArray<{ frame: number; time: number; portrait?: { score: number; descriptor: number[] } }>;
   person?: string;
 }
 
@@ -108,7 +118,7 @@ export function assignPeople(tracks: readonly LinkedTrack[], threshold = SAME_PE
   const identities = tracks.map((t) => ({
     firstFrame: t.faces[0]!.frame,
     lastFrame: t.faces[t.faces.length - 1]!.frame,
-    descriptors: bestPortraits(t.faces.flatMap((f) => (f.portrait ? [{ frame: f.frame, ...f.portrait }] : []))).map((p) => p.descriptor),
+    descriptors: bestPortraits(t.faces.flatMap((f) => (f.portrait ? [{ frame: f.frame, time: f.time, ...f.portrait }] : []))).map((p) => p.descriptor),
   }));
   linkPeople(identities, threshold).forEach((group, k) => {
     for (const i of group) tracks[i]!.person = String(k + 1);

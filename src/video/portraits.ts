@@ -32,6 +32,7 @@ const THUMBNAIL_ZOOM = 1.5;
 /** What choosing reads of a tracked face (video-analysis.ts's TrackedFaceData), and where it writes its portrait. */
 interface PortraitFace {
   frame: number;
+  time: number;
   box: Box;
   fivePoints: FivePoints;
   pose: HeadPose;
@@ -41,6 +42,7 @@ interface PortraitFace {
 interface Candidate {
   face: PortraitFace;
   frame: number;
+  time: number;
   score: number;
   /** The frame's region around the face (detection-size pixels), and where it sat in the frame. */
   region: RgbImage;
@@ -73,7 +75,16 @@ export class PortraitCollector {
       frame.height,
     );
     if (!region || !covers) return;
-    const candidate = { face, frame: face.frame, score, region: copyRegion(frame, region), origin: { x: region.x, y: region.y }, scale, covers };
+    const candidate = {
+      face,
+      frame: face.frame,
+      time: face.time,
+      score,
+      region: copyRegion(frame, region),
+      origin: { x: region.x, y: region.y },
+      scale,
+      covers,
+    };
     this.candidates.set(track, bestPortraits([...kept, candidate]));
   }
 
@@ -93,15 +104,16 @@ export class PortraitCollector {
   /** Ends every track and waits for all portraits: each chosen face then has its `portrait`. */
   async finish(): Promise<void> {
     for (const track of [...this.candidates.keys()]) this.end(track);
-    // The rest in calls of at most DESCRIPTOR_BATCH chips, which run side by side on the engine's workers.
-    while (this.ended.length > 0) this.describeEnded();
+    // The rest in two calls at least (the job waits for them: both engine workers take a share).
+    const chips = this.ended.reduce((n, c) => n + c.length, 0);
+    while (this.ended.length > 0) this.describeEnded(Math.min(DESCRIPTOR_BATCH, Math.ceil(chips / 2)));
     await Promise.all(this.pending);
   }
 
-  /** Ended tracks' portraits, up to DESCRIPTOR_BATCH chips (at least one track's), to the engine in the background. */
-  private describeEnded(): void {
+  /** Ended tracks' portraits, up to `batch` chips (at least one track's), to the engine in the background. */
+  private describeEnded(batch = DESCRIPTOR_BATCH): void {
     const tracks: Candidate[][] = [];
-    for (let chips = 0; this.ended.length > 0 && (tracks.length === 0 || chips + this.ended[0]!.length <= DESCRIPTOR_BATCH);) {
+    for (let chips = 0; this.ended.length > 0 && (tracks.length === 0 || chips + this.ended[0]!.length <= batch);) {
       const next = this.ended.shift()!;
       tracks.push(next);
       chips += next.length;
@@ -111,20 +123,22 @@ export class PortraitCollector {
     this.pending.push(described);
   }
 
-  /** The tracks' portraits' descriptors in one engine call, their best portraits' thumbnails in another. */
+  /** The tracks' portraits' descriptors in one engine call, their best portraits' thumbnails in another, side by side. */
   private async describe(tracks: ReadonlyArray<readonly Candidate[]>): Promise<void> {
     const chosen = tracks.flat();
-    const descriptors = await this.analyser.descriptors(
-      chosen.map((c) => ({ image: regionImage(c), toImages: [inRegion(c, invertSimilarity(chipTransform(c.face.fivePoints, DESCRIPTOR_CHIP)))] })),
-      DESCRIPTOR_CHIP,
-    );
+    const best = tracks.map((t) => t[0]!);
+    const [descriptors, warped] = await Promise.all([
+      this.analyser.descriptors(
+        chosen.map((c) => ({ image: regionImage(c), toImages: [inRegion(c, invertSimilarity(chipTransform(c.face.fivePoints, DESCRIPTOR_CHIP)))] })),
+        DESCRIPTOR_CHIP,
+      ),
+      this.analyser.warps(
+        best.map((c) => ({ image: regionImage(c), squares: [{ toImage: inRegion(c, thumbnailToImage(c.face.fivePoints)), size: THUMBNAIL_SIZE }] })),
+      ),
+    ]);
     chosen.forEach((c, k) => {
       c.face.portrait = { score: c.score, descriptor: at(at(descriptors, k), 0) };
     });
-    const best = tracks.map((t) => t[0]!);
-    const warped = await this.analyser.warps(
-      best.map((c) => ({ image: regionImage(c), squares: [{ toImage: inRegion(c, thumbnailToImage(c.face.fivePoints)), size: THUMBNAIL_SIZE }] })),
-    );
     await Promise.all(
       best.map(async (c, k) => {
         const square = at(at(warped, k), 0);

@@ -6,6 +6,7 @@ import {
   isAmongBest,
   linkPeople,
   MIN_PORTRAIT_SCORE,
+  PORTRAIT_GAP_SECONDS,
   portraitScore,
   PORTRAITS_PER_TRACK,
   SAME_PERSON_DISTANCE,
@@ -49,18 +50,30 @@ describe('choosing portraits', () => {
   });
 
   test('the best few, best first, an equal score keeping the earlier frame, none under the minimum', () => {
-    const portraits = [
-      { frame: 1, score: 0.3 },
-      { frame: 4, score: 0.9 },
-      { frame: 3, score: 0.5 },
-      { frame: 2, score: 0.9 },
-      { frame: 5, score: MIN_PORTRAIT_SCORE - 0.01 },
-      { frame: 6, score: MIN_PORTRAIT_SCORE },
-    ];
+    // A frame a second apart: the gap between portraits never binds here.
+    const at = (frame: number, score: number) => ({ frame, time: frame * PORTRAIT_GAP_SECONDS, score });
+    const portraits = [at(1, 0.3), at(4, 0.9), at(3, 0.5), at(2, 0.9), at(5, MIN_PORTRAIT_SCORE - 0.01), at(6, MIN_PORTRAIT_SCORE)];
     expect(bestPortraits(portraits).map((p) => p.frame)).toEqual([2, 4]);
     expect(bestPortraits(portraits, 3).map((p) => p.frame)).toEqual([2, 4, 3]);
     expect(bestPortraits(portraits, 5).map((p) => p.frame)).toEqual([2, 4, 3, 1, 6]);
-    expect(bestPortraits([{ frame: 5, score: 0.1 }])).toEqual([]);
+    expect(bestPortraits([at(5, 0.1)])).toEqual([]);
+  });
+
+  test('a portrait is at least PORTRAIT_GAP_SECONDS from every better one chosen: a moment later is a near copy', () => {
+    expect(PORTRAIT_GAP_SECONDS).toBe(1);
+    const portraits = [
+      { frame: 10, time: 1.0, score: 0.9 },
+      { frame: 11, time: 1.04, score: 0.85 },
+      { frame: 30, time: 1.99, score: 0.8 },
+      { frame: 35, time: 2.0, score: 0.5 },
+      { frame: 40, time: 2.5, score: 0.7 },
+    ];
+    // 11 and 30 are under a second from 10, 40 over it; 35 is then under a second from 40.
+    expect(bestPortraits(portraits, 3).map((p) => p.frame)).toEqual([10, 40]);
+    // Without 40, 35 is exactly a second from 10.
+    expect(bestPortraits(portraits.slice(0, 4), 3).map((p) => p.frame)).toEqual([10, 35]);
+    // Without 10, 11 leads and 30 is still under a second from it.
+    expect(bestPortraits(portraits.slice(1), 3).map((p) => p.frame)).toEqual([11, 40]);
   });
 });
 
@@ -135,6 +148,7 @@ describe('linkPeople', () => {
 describe('assignPeople', () => {
   const face = (frame: number, score?: number, descriptor?: number[]) => ({
     frame,
+    time: frame,
     portrait: score === undefined ? undefined : { score, descriptor: descriptor! },
   });
 
