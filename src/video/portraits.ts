@@ -1,9 +1,10 @@
 // Each track's best portraits, gathered while the clip is analysed: the region around a face is kept
 // (not the frame) while it ranks among its track's best few, and when the track ends those few go to
-// the engine in one call for their descriptors, the best also for its thumbnail.
+// the engine for their descriptors (with other ended tracks', a few chips a call), the best also for
+// its thumbnail.
 import sharp from 'sharp';
 import { at } from '../checked';
-import { clipBox, pixelRegion, type Box } from '../geometry/geometry';
+import { clipBox, pixelRegion, scaleBox, type Box } from '../geometry/geometry';
 import { composeSimilarities, invertSimilarity, squareFootprint, type Similarity } from '../geometry/similarity';
 import type { FivePoints } from '../geometry/landmarks';
 import { chipTransform, DESCRIPTOR_CHIP } from '../crops/face-crops';
@@ -62,8 +63,7 @@ export class PortraitCollector {
 
   /** Considers a track's face in a frame (`frame`: detection-size pixels, `scale` upright pixels per pixel). */
   offer(track: string, face: PortraitFace, frame: RgbImage, scale: number): void {
-    const box = { x: face.box.x / scale, y: face.box.y / scale, width: face.box.width / scale, height: face.box.height / scale };
-    const score = portraitScore(faceQuality(frame, box, scale), face.pose);
+    const score = portraitScore(faceQuality(frame, scaleBox(face.box, 1 / scale), scale), face.pose);
     const kept = this.candidates.get(track) ?? [];
     const scores = kept.map((c) => c.score);
     if (!isAmongBest(score, scores) || !inView(face.box, frame.width * scale, frame.height * scale)) return;
