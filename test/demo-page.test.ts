@@ -327,7 +327,8 @@ describeWithPackage(
       expect(cards).toHaveLength(Number(summary[2]));
       expect(Number(summary[1])).toBeGreaterThan(cards.length);
       expect(new Set(cards.map((c) => c.colour)).size).toBe(cards.length);
-      expect(cards.filter((c) => c.thumbnail?.startsWith('data:image/jpeg;base64,')).length).toBeGreaterThanOrEqual(cards.length - 2);
+      // The eight actors the clip shows whole (test/video-people.test.ts) have thumbnails; faces the frame cuts may not.
+      expect(cards.filter((c) => c.thumbnail?.startsWith('data:image/jpeg;base64,')).length).toBeGreaterThanOrEqual(8);
       for (const card of cards) expect(card.time).toMatch(/^\d+\.\d–\d+\.\d s$/);
 
       // The person first seen in the second shot (1.6 s on): a click shows their first face.

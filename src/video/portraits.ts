@@ -4,6 +4,7 @@
 // its thumbnail.
 import sharp from 'sharp';
 import { at } from '../checked';
+import { log } from '../logger';
 import { clipBox, pixelRegion, scaleBox, type Box } from '../geometry/geometry';
 import { composeSimilarities, invertSimilarity, squareFootprint, type Similarity } from '../geometry/similarity';
 import type { FivePoints } from '../geometry/landmarks';
@@ -118,8 +119,11 @@ export class PortraitCollector {
       tracks.push(next);
       chips += next.length;
     }
-    const described = this.describe(tracks);
-    described.catch(() => undefined); // a job that fails first never awaits it
+    // People are an addition to the tracks: an engine failure here leaves these tracks people of their
+    // own (no portrait) rather than failing a job whose frames are all analysed.
+    const described = this.describe(tracks).catch((error: unknown) => {
+      log.warn('portraits could not be described: their tracks stay people of their own', { error: error instanceof Error ? error.message : String(error) });
+    });
     this.pending.push(described);
   }
 
