@@ -44,7 +44,7 @@ import { sharedPath } from '../tools/shared-folder';
 import { makeStageClip, STAGE_SHOTS } from '../tools/stage-clip';
 import { AUTHORIZATION, PRODUCTION_ACCESS, startService } from './service-process';
 import { benchVideoQueue } from './video-queue';
-import { benchPeople } from './people';
+import { benchDescriptorBatches, benchPeople } from './people';
 import { jobEnded, jobWhenEnded, submitVideo } from './video-jobs';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -580,6 +580,10 @@ async function main(): Promise<void> {
       service.child.kill('SIGTERM');
       fs.rmSync(dir, { recursive: true, force: true });
     }
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'descriptor-batches') {
+    console.log(JSON.stringify(await benchDescriptorBatches()));
     return;
   }
   if (process.env.BENCH_ONLY === 'people') {

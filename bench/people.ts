@@ -94,7 +94,36 @@ const identity = (t: AnalysisResult['tracks'][number]) => ({
 const descriptorsApart = (a: ReturnType<typeof identity>, b: ReturnType<typeof identity>) =>
   trackDistance({ ...a, firstFrame: 0, lastFrame: 0 }, { ...b, firstFrame: 1, lastFrame: 1 });
 
+/** The recognition net's cost per chip by the chips in one call (one worker; bbt4.jpg's six faces, repeated). */
+export async function benchDescriptorBatches(): Promise<Record<number, number>> {
+  const engine = new EmbeddedProvider({ threads: 1, engine: 'mediapipe' });
+  await engine.start();
+  try {
+    const bytes = fs.readFileSync(sharedPath('datasets', 'photos', 'bbt4.jpg'));
+    const image = await checkImage({ bytes, sha256: 'bbt4' }, { maxPixels: 1e8, maxSide: 1280 });
+    const [faces] = await engine.detect([image], SETTINGS);
+    if (!Array.isArray(faces)) throw new Error(String(faces));
+    const chips = faces.map((f) => invertSimilarity(chipTransform(f.fivePoints ?? fivePointsFrom68(f.points68!), DESCRIPTOR_CHIP)));
+    console.log('\nThe descriptor (face-api recognition net, 150 px chips), ms a chip by chips a call, one worker, mean of 3 calls after one to warm');
+    console.log('| chips a call | 1 | 3 | 6 | 12 |');
+    console.log('|---|---|---|---|---|');
+    const perChip: Record<number, number> = {};
+    for (const n of [1, 3, 6, 12]) {
+      const call = () => engine.descriptors([{ image, toImages: Array.from({ length: n }, (_, k) => chips[k % chips.length]!) }], DESCRIPTOR_CHIP);
+      await call();
+      const started = performance.now();
+      for (let r = 0; r < 3; r++) await call();
+      perChip[n] = (performance.now() - started) / 3 / n;
+    }
+    console.log(`| ms a chip | ${[1, 3, 6, 12].map((n) => perChip[n]!.toFixed(1)).join(' | ')} |`);
+    return perChip;
+  } finally {
+    await engine.close();
+  }
+}
+
 export async function benchPeople(threads: number) {
+  const descriptorBatches = await benchDescriptorBatches();
   const engine = new EmbeddedProvider({ threads, engine: 'mediapipe' });
   await engine.start();
   const decoder = new DecoderProcess({ maxMemoryBytes: 4 * 2 ** 30, maxCpuSeconds: 3600 });
@@ -185,6 +214,7 @@ export async function benchPeople(threads: number) {
     );
     const counts = (d: Record<string, unknown>) => ({ falseMerges: d.falseMerges, falseSplits: d.falseSplits });
     return {
+      descriptorBatches,
       threshold: SAME_PERSON_DISTANCE,
       photos: counts(photoPairs),
       castClip: counts(castPairs),

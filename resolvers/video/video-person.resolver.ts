@@ -21,6 +21,7 @@ export class VideoPersonResolver {
   ): Promise<ImageCrop | null> {
     checkSize(size, ctx.config.limits.maxCropSize);
     const thumbnail = person.data.thumbnail;
-    return thumbnail ? scaleSquare(thumbnail.jpeg, size, format, thumbnail.rectangle) : null;
+    // Decoded here, when asked for: reading a job's people or tracks leaves the stored JPEGs as they are.
+    return thumbnail ? scaleSquare(Buffer.from(thumbnail.base64, 'base64'), size, format, thumbnail.rectangle) : null;
   }
 }

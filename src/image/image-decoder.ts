@@ -64,6 +64,20 @@ export interface ImageLimits {
 
 const isSwapped = (orientation: number) => orientation >= 5 && orientation <= 8;
 
+/**
+ * Pixels decoded already (a video frame, a region of one) as the image the engine's calls take:
+ * `label` names it in place of a file hash, `width` x `height` is its upright size. Nothing crops it
+ * at full size, so the pixels given are all there is.
+ */
+export function decodedImage(pixels: DetectionPixels, label: string, width: number, height: number): CheckedImage {
+  return {
+    info: { sha256: label, byteLength: pixels.data.length, format: ImageFileFormat.PNG, orientation: 1, width, height },
+    bytes: pixels.data,
+    pixels: async () => pixels,
+    upright: async () => pixels,
+  };
+}
+
 /** Reads one image file's header and checks every limit; pixels are decoded later, on demand. */
 export async function checkImage(image: ImageBytes, limits: ImageLimits): Promise<CheckedImage> {
   const format = sniffImageFormat(image.bytes);

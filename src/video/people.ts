@@ -6,8 +6,8 @@ import type { HeadPose } from '../geometry/head-pose';
 /** Portraits per track that get a descriptor: a few of its best frames, not every frame. */
 export const PORTRAITS_PER_TRACK = 2;
 /**
- * Seconds between a track's portraits: faces a moment apart are near copies (their descriptors
- * 0.06-0.2 apart on walking.mp4), so a second portrait is worth its descriptor only from another moment.
+ * Seconds between a track's portraits: faces a moment apart are near copies, so a second portrait is
+ * worth its descriptor only from another moment.
  */
 export const PORTRAIT_GAP_SECONDS = 1;
 /**

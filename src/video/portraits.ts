@@ -9,8 +9,7 @@ import { clipBox, pixelRegion, scaleBox, type Box } from '../geometry/geometry';
 import { composeSimilarities, invertSimilarity, squareFootprint, type Similarity } from '../geometry/similarity';
 import type { FivePoints } from '../geometry/landmarks';
 import { chipTransform, DESCRIPTOR_CHIP } from '../crops/face-crops';
-import type { CheckedImage, DetectionPixels, RgbImage } from '../image/image-decoder';
-import { ImageFileFormat } from '../image/image-format';
+import { decodedImage, type CheckedImage, type RgbImage } from '../image/image-decoder';
 import { faceQuality } from '../providers/embedded/face-quality';
 import type { FaceAnalyser } from '../providers/provider';
 import { bestPortraits, isAmongBest, portraitScore } from './people';
@@ -91,8 +90,7 @@ export class PortraitCollector {
 
   /**
    * The track has ended: its portraits wait for others' to fill an engine call (DESCRIPTOR_BATCH
-   * chips: the recognition net costs 128 ms a chip alone, 42 in a batch of 6), then are described in
-   * the background.
+   * chips: a chip alone costs about twice what it does in company), then are described in the background.
    */
   end(track: string): void {
     const chosen = this.candidates.get(track);
@@ -156,9 +154,9 @@ export class PortraitCollector {
 }
 
 /**
- * Chips per descriptor call: the recognition net's cost per chip is at its lowest from about 6 at once
- * (42 ms, against 88 for 3 and 40 for 12), and a call of 6 holds an engine worker from following faces
- * half as long as one of 12.
+ * Chips per descriptor call: the recognition net's cost per chip is lowest at about 6 at once
+ * (`BENCH_ONLY=descriptor-batches`: 34-35 ms, against 63-110 alone, 36-41 for 3 and 38-39 for 12), and
+ * a call of 6 holds an engine worker from following faces half as long as one of 12.
  */
 const DESCRIPTOR_BATCH = 6;
 
@@ -193,18 +191,5 @@ function copyRegion(frame: RgbImage, region: Box): RgbImage {
 
 /** The region as the image the engine's per-face work takes. */
 function regionImage(c: Candidate): CheckedImage {
-  const pixels: DetectionPixels = { ...c.region, scale: c.scale };
-  return {
-    info: {
-      sha256: `portrait ${c.face.frame}`,
-      byteLength: c.region.data.length,
-      format: ImageFileFormat.PNG,
-      orientation: 1,
-      width: c.region.width * c.scale,
-      height: c.region.height * c.scale,
-    },
-    bytes: c.region.data,
-    pixels: async () => pixels,
-    upright: async () => pixels,
-  };
+  return decodedImage({ ...c.region, scale: c.scale }, `portrait ${c.face.frame}`, c.region.width * c.scale, c.region.height * c.scale);
 }

@@ -7,8 +7,7 @@ import { selectFaces } from '../detection/detection-options';
 import { iou, type Box, type Point } from '../geometry/geometry';
 import { headPoseFromMesh, estimateHeadPose, type HeadPose } from '../geometry/head-pose';
 import { fivePointsFrom68, type FivePoints } from '../geometry/landmarks';
-import type { CheckedImage, DetectionPixels } from '../image/image-decoder';
-import { ImageFileFormat } from '../image/image-format';
+import { decodedImage, type CheckedImage } from '../image/image-decoder';
 import { packMesh, unpackMesh, type MeshPoint } from '../providers/embedded/mediapipe/face-mesh';
 import type { FaceSeed, SeededMesh } from '../providers/embedded/engine-protocol';
 import { boxFromMesh, boxOnMesh, followingSeed } from './face-following';
@@ -645,8 +644,8 @@ function record(
     for (const e of earlier) owner.faces.push(trackedFace(e.face, e.meshPoints, e.frame, e.time, smoothing ? owner : undefined));
     const tracked = trackedFace(face, mesh, frame.index, frame.time, smoothing ? owner : undefined);
     owner.faces.push(tracked);
-    // A track's first face and every PORTRAIT_EVERY-th after: faces a frame apart are near copies, and
-    // judging each one (its sharpness) cost the job 3 % on walking.mp4.
+    // A track's first face and every PORTRAIT_EVERY-th after: faces a frame apart are near copies, not
+    // worth judging (their sharpness, on this thread) one by one.
     if (owner.faces.length % PORTRAIT_EVERY === 1) tracks.portraits?.offer(id, tracked, frame.image, frame.scale);
   });
   return track;
@@ -675,19 +674,5 @@ function trackedFace(
 
 /** A decoded frame as the image the detector takes: decoded at the detection size already (decodeFrames' `maxSide`). */
 function frameImage(frame: VideoFrame, info: VideoInfo): CheckedImage {
-  const pixels: DetectionPixels = { ...frame.image, scale: frame.scale };
-  return {
-    info: {
-      sha256: `frame ${frame.index}`,
-      byteLength: frame.image.data.length,
-      format: ImageFileFormat.PNG,
-      orientation: 1,
-      width: info.width,
-      height: info.height,
-    },
-    bytes: frame.image.data,
-    pixels: async () => pixels,
-    // Nothing crops a video frame at full size (tracked faces have no crops): the decoded pixels are all there is.
-    upright: async () => pixels,
-  };
+  return decodedImage({ ...frame.image, scale: frame.scale }, `frame ${frame.index}`, info.width, info.height);
 }

@@ -13,7 +13,7 @@ export interface PersonData {
   firstTime: number;
   lastTime: number;
   /** The best-scoring thumbnail of its tracks' portraits; undefined when no face of theirs was good enough. */
-  thumbnail?: { jpeg: Buffer; rectangle: Box; score: number };
+  thumbnail?: { base64: string; rectangle: Box; score: number };
 }
 
 /** The people of a job's tracks (in order of their first appearance); each track's person is set here if it was not. */
@@ -36,7 +36,7 @@ export function peopleOf(tracks: readonly FaceTrackData[]): PersonData[] {
     person.lastTime = Math.max(person.lastTime, last.time);
     for (const { portrait } of track.faces) {
       if (portrait?.thumbnail && portrait.thumbnailRectangle && !(person.thumbnail && person.thumbnail.score >= portrait.score)) {
-        person.thumbnail = { jpeg: Buffer.from(portrait.thumbnail, 'base64'), rectangle: portrait.thumbnailRectangle, score: portrait.score };
+        person.thumbnail = { base64: portrait.thumbnail, rectangle: portrait.thumbnailRectangle, score: portrait.score };
       }
     }
   }
