@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { GraphQLInputObjectType, printSchema, type GraphQLSchema } from 'graphql';
 import { createPubSub } from '@graphql-yoga/subscription';
 import { buildSchemaSync, type NonEmptyArray } from 'type-graphql';
+import { ComposedFaceResolver, ComposeFacesResolver } from './compose/compose-faces.resolver';
 import { DetectLandmarksResolver } from './detection/detect-landmarks.resolver';
 import { FaceResolver } from './face/face.resolver';
 import { ServiceInfoResolver } from './service-info/service-info.resolver';
@@ -13,6 +14,8 @@ import { VideoPersonResolver } from './video/video-person.resolver';
 export const resolvers: NonEmptyArray<Function> = [
   DetectLandmarksResolver,
   FaceResolver,
+  ComposeFacesResolver,
+  ComposedFaceResolver,
   ServiceInfoResolver,
   VideoJobResolver,
   FaceTrackResolver,
@@ -37,7 +40,8 @@ export function buildFacemarkSchema(): GraphQLSchema {
   }
   // Root types have no decorator to carry a description.
   schema.getQueryType()!.description = 'Questions that change nothing: this server, and detection as a query for client caches.';
-  schema.getMutationType()!.description = 'Face detection: every call does fresh, costly work on the images sent; video jobs start and stop here.';
+  schema.getMutationType()!.description =
+    'Face detection and composition: every call does fresh, costly work on the images sent; video jobs start and stop here.';
   schema.getSubscriptionType()!.description = 'Live updates over graphql-ws on /graphql: video jobs as they run.';
   cached = schema;
   return schema;

@@ -66,6 +66,7 @@ export const envSchema = z.object({
   DEMO_PAGE: bool.default(true),
   DETECTION_MAX_SIDE: int(128, 8192).default(1280),
   MAX_CROP_SIZE: int(16, 4096).default(1024),
+  MAX_COMPOSE_IMAGES: int(2, 1000).default(64),
   MAX_QUERY_DEPTH: int(2, 100).default(10),
   MAX_ALIASES: int(1, 1000).default(20),
   MAX_QUERY_COST: int(1, 1_000_000).default(5000),
@@ -169,6 +170,7 @@ const configSchema = envSchema
       // A full batch of base64 images at the byte limit fits (4/3 per byte), plus room for the query.
       bodyLimitBytes: e.BODY_LIMIT_BYTES ?? Math.ceil((e.MAX_BATCH_SIZE * e.MAX_IMAGE_BYTES * 4) / 3) + 1024 * 1024,
       maxCropSize: e.MAX_CROP_SIZE,
+      maxComposeImages: e.MAX_COMPOSE_IMAGES,
     },
     detectionMaxSide: e.DETECTION_MAX_SIDE,
     /** Image URLs the service fetches itself; undefined when URL input is off. */

@@ -28,6 +28,9 @@ export enum ErrorCode {
   VIDEO_DECODE_FAILED = 'VIDEO_DECODE_FAILED',
   VIDEO_NOT_SUPPORTED_BY_PROVIDER = 'VIDEO_NOT_SUPPORTED_BY_PROVIDER',
   VIDEO_QUEUE_UNAVAILABLE = 'VIDEO_QUEUE_UNAVAILABLE',
+  NO_FACE = 'NO_FACE',
+  TOO_MANY_IMAGES = 'TOO_MANY_IMAGES',
+  ENGINE_DISABLED = 'ENGINE_DISABLED',
 }
 
 export const errorCodeDescriptions: Record<ErrorCode, string> = {
@@ -66,6 +69,10 @@ export const errorCodeDescriptions: Record<ErrorCode, string> = {
   VIDEO_NOT_SUPPORTED_BY_PROVIDER: 'The landmark provider asked for cannot analyse video (the MXFace cloud takes photos only); use the embedded provider.',
   VIDEO_QUEUE_UNAVAILABLE:
     'Video jobs are kept in Redis (`REDIS_URL`), which this replica cannot reach right now; jobs already accepted are not lost. Retry after a few seconds.',
+  NO_FACE: 'No face was found in an image that needs one (an input of `averageFaces` or `morphFaces`); `field` names the input.',
+  TOO_MANY_IMAGES: 'More images than the call accepts (`averageFaces`: `serviceInfo.limits.maxComposeImages`); the message gives both figures.',
+  ENGINE_DISABLED:
+    'The operation needs the embedded engine (face averaging and morphing warp on it), which this server runs without (`EMBEDDED_ENABLED=false`).',
 };
 
 /** An expected, per-image failure: becomes a `UserError` in the payload, never a top-level error. */

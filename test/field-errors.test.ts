@@ -6,13 +6,14 @@ import { readBase64 } from './support/datasets';
 import { startTestServer, type TestServer } from './support/server';
 
 const engine = new EmbeddedProvider({ threads: 1, engine: 'mediapipe' });
-// The real engine, but its expression work fails as a crashed or broken worker would.
+// The real engine, but its expression work and its composites fail as a crashed or broken worker would.
 const failingExpressions: FaceAnalyser = {
   newFaces: (image, known, maxFaces) => engine.newFaces(image, known, maxFaces),
   meshes: (requests) => engine.meshes(requests),
   warps: (requests) => engine.warps(requests),
   descriptors: (requests, size) => engine.descriptors(requests, size),
   expressions: () => Promise.reject(new Error('worker 3 exited: /opt/engine/secret.wasm out of memory')),
+  compose: () => Promise.reject(new Error('worker 3 exited: /opt/engine/secret.wasm out of memory')),
 };
 
 let server: TestServer;
@@ -64,5 +65,34 @@ test('an engine failure and an argument out of range each null one field, with a
   expect(byField.dominantExpression).toMatchObject({ extensions: { code: 'ENGINE_FAILURE' } });
   expect(byField.region).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: 'size' } });
   // Nothing of the internal failure reaches the client.
+  expect(JSON.stringify(body)).not.toMatch(/secret|worker 3|out of memory/);
+});
+
+test("an engine failure while composing faces is the payload's ENGINE_FAILURE, with no face and nothing internal", async () => {
+  const { status, body } = await server.graphql(
+    /* GraphQL */ `
+      mutation Average($images: [ImageInput!]!) {
+        averageFaces(images: $images) {
+          face {
+            sources {
+              index
+            }
+          }
+          userErrors {
+            code
+            message
+            field
+          }
+        }
+      }
+    `,
+    { images: [{ base64: readBase64('photos', 'neutral.jpg') }, { base64: readBase64('photos', 'happy.jpg') }] },
+  );
+  expect(status).toBe(200);
+  expect(body.errors).toBeUndefined();
+  expect(body.data.averageFaces.face).toBeNull();
+  expect(body.data.averageFaces.userErrors).toEqual([
+    { code: 'ENGINE_FAILURE', message: 'The face engine failed while composing the faces; retrying may help.', field: null },
+  ]);
   expect(JSON.stringify(body)).not.toMatch(/secret|worker 3|out of memory/);
 });

@@ -23,6 +23,7 @@ export class ServiceInfoResolver {
         maxBatchSize: limits.maxBatchSize,
         maxRequestBytes: limits.bodyLimitBytes,
         maxFaces: MAX_FACES_LIMIT,
+        maxComposeImages: limits.maxComposeImages,
       },
     };
   }

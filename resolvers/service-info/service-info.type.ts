@@ -18,6 +18,9 @@ export class ServiceLimits {
 
   @Field(() => Int, { description: 'Largest accepted value of `DetectionOptions.maxFaces`.' })
   maxFaces!: number;
+
+  @Field(() => Int, { description: 'Most images one `averageFaces` call takes (`MAX_COMPOSE_IMAGES`).' })
+  maxComposeImages!: number;
 }
 
 @ObjectType({ description: 'What this server is and how it is configured.' })

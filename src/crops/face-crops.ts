@@ -115,8 +115,13 @@ export async function alignFace(
   const rgb = await warp(face.image, toImage, size);
   if (!rgb) return null;
   const covered = clipBox(squareFootprint(toImage, size), face.image.info.width, face.image.info.height) ?? { x: 0, y: 0, width: 0, height: 0 };
-  const { data } = await encode(sharp(rgb.data, { raw: { width: size, height: size, channels: 3 } }), format);
-  return { dataUrl: dataUrl(data, format), width: size, height: size, rectangle: covered, toChip };
+  return { ...(await encodePixels(rgb, format)), rectangle: covered, toChip };
+}
+
+/** Packed RGB pixels encoded in `format`, as a data URL. */
+export async function encodePixels(rgb: RgbImage, format: CropFormat): Promise<{ dataUrl: string; width: number; height: number }> {
+  const { data } = await encode(sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } }), format);
+  return { dataUrl: dataUrl(data, format), width: rgb.width, height: rgb.height };
 }
 
 /** The side of the chip `Face.descriptor` (and a video person's portraits) are computed on. */

@@ -63,15 +63,18 @@ export const FACE_PLACEMENT = { eyeLine: 0.4, eyeDistance: 0.3 };
 /**
  * The similarity placing a shape in a width x height picture: the eye centres (the means of the points
  * at `leftEye` and `rightEye`) level, their midpoint on the vertical centre line at FACE_PLACEMENT.eyeLine
- * of the height, and FACE_PLACEMENT.eyeDistance of the width apart.
+ * of the height, and FACE_PLACEMENT.eyeDistance of the width apart. Output coordinates are pixel-index
+ * ones (pixel i's centre at i), so the centre line is x = (width - 1) / 2 and the picture's mirror
+ * image mirrors the face about it.
  */
 export function placement(shape: readonly Point[], leftEye: readonly number[], rightEye: readonly number[], width: number, height: number): Similarity {
   const eye = (indices: readonly number[]) => centreOf(indices.map((k) => shape[k]!));
   const from = [eye(leftEye), eye(rightEye)];
   const half = (FACE_PLACEMENT.eyeDistance * width) / 2;
-  const y = FACE_PLACEMENT.eyeLine * height;
+  const y = FACE_PLACEMENT.eyeLine * height - 0.5;
+  const centre = (width - 1) / 2;
   return fitSimilarity(from, [
-    { x: width / 2 - half, y },
-    { x: width / 2 + half, y },
+    { x: centre - half, y },
+    { x: centre + half, y },
   ]);
 }

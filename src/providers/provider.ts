@@ -67,4 +67,19 @@ export interface FaceAnalyser {
   warps(requests: Array<{ image: CheckedImage; squares: Array<{ toImage: Similarity; size: number }> }>): Promise<RgbImage[][]>;
   /** 128-d descriptors of the size x size chips whose pixel p shows the image at toImage(p). */
   descriptors(requests: Array<{ image: CheckedImage; toImages: Similarity[] }>, size: number): Promise<number[][][]>;
+  /** The weighted average of the images warped piecewise-affinely onto one shape (a face average or morph). */
+  compose(request: ComposeRequest): Promise<RgbImage>;
+}
+
+/**
+ * A composite: a width x height picture cut into `triangles` over the `target` points; each source's
+ * image is warped onto it through the same triangles over its own `vertices` (upright-image pixels)
+ * and weighted (weights summing to 1).
+ */
+export interface ComposeRequest {
+  width: number;
+  height: number;
+  target: Point[];
+  triangles: Uint32Array;
+  sources: Array<{ image: CheckedImage; vertices: Point[]; weight: number }>;
 }

@@ -75,6 +75,7 @@ const INT_RANGES: Record<string, [number, number]> = {
   URL_MAX_REDIRECTS: [0, 20],
   DETECTION_MAX_SIDE: [128, 8192],
   MAX_CROP_SIZE: [16, 4096],
+  MAX_COMPOSE_IMAGES: [2, 1000],
   MAX_QUERY_DEPTH: [2, 100],
   MAX_ALIASES: [1, 1000],
   MAX_QUERY_COST: [1, 1_000_000],

@@ -114,9 +114,10 @@ test('placement: eyes level, their midpoint on the centre line at the eye line, 
   const eye = (a: number, b: number) => ({ x: (placed[a]!.x + placed[b]!.x) / 2, y: (placed[a]!.y + placed[b]!.y) / 2 });
   const [left, right] = [eye(0, 1), eye(2, 3)];
   expect(FACE_PLACEMENT).toEqual({ eyeLine: 0.4, eyeDistance: 0.3 });
-  expect(left.y).toBeCloseTo(160, 6);
-  expect(right.y).toBeCloseTo(160, 6);
-  expect((left.x + right.x) / 2).toBeCloseTo(256, 6);
+  // Pixel-index coordinates: the picture's edges at -0.5 and 511.5 across, -0.5 and 399.5 down.
+  expect(left.y).toBeCloseTo(159.5, 6);
+  expect(right.y).toBeCloseTo(159.5, 6);
+  expect((left.x + right.x) / 2).toBeCloseTo(255.5, 6);
   expect(right.x - left.x).toBeCloseTo(153.6, 6);
   // The mouth below the eyes, as in the shape.
   expect(placed[5]!.y).toBeGreaterThan(left.y);

@@ -3,11 +3,12 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { Piscina } from 'piscina';
 import { ProviderName } from '../../config';
-import { scaleBox, scalePixelPoint, type Box } from '../../geometry/geometry';
+import { scaleBox, scalePixelPoint, type Box, type Point } from '../../geometry/geometry';
+import { addSums, finishSums } from '../../geometry/piecewise-affine';
 import { composeSimilarities, warpMatrixOf, type Similarity } from '../../geometry/similarity';
 import { checkImage, type CheckedImage, type DetectionPixels, type RgbImage } from '../../image/image-decoder';
 import { warmUpPhotos } from '../../image/warm-up-photos';
-import type { DetectionSettings, FaceAnalyser, FaceDetector, ProviderFace } from '../provider';
+import type { ComposeRequest, DetectionSettings, FaceAnalyser, FaceDetector, ProviderFace } from '../provider';
 import type {
   DecodeFailure,
   DetectedImage,
@@ -93,7 +94,17 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
   private ready = false;
   private closing: Promise<void> | undefined;
   /** Worker tasks run, by name: tests use it to prove batching. */
-  readonly stats: Record<EngineTaskName, number> = { warmUp: 0, detect: 0, newFaces: 0, meshes: 0, expressions: 0, warps: 0, descriptors: 0, tensorCount: 0 };
+  readonly stats: Record<EngineTaskName, number> = {
+    warmUp: 0,
+    detect: 0,
+    newFaces: 0,
+    meshes: 0,
+    expressions: 0,
+    warps: 0,
+    descriptors: 0,
+    compose: 0,
+    tensorCount: 0,
+  };
 
   readonly version: string;
   /** What each worker loads, for the pool when it starts. */
@@ -223,6 +234,30 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
     return this.run('descriptors', { size, images: await withMatrices(requests) });
   }
 
+  /**
+   * The sources split over the workers (each sums its share of the warps, decoding one picture at a
+   * time), then the partial sums added and averaged here.
+   */
+  async compose({ width, height, target, triangles, sources }: ComposeRequest): Promise<RgbImage> {
+    const shares = Array.from({ length: Math.min(this.options.threads, sources.length) }, (_, k) => sources.filter((_, i) => i % this.options.threads === k));
+    const sums = await Promise.all(
+      shares.map(async (share) =>
+        this.run('compose', {
+          width,
+          height,
+          target: packPoints(target),
+          triangles,
+          sources: await Promise.all(
+            share.map(async ({ image, vertices, weight }) => ({ image: await detectInput(image, 1), vertices: packPoints(vertices), weight })),
+          ),
+        }),
+      ),
+    );
+    const total = at(sums, 0);
+    for (const more of sums.slice(1)) addSums(total, more);
+    return { data: Buffer.from(finishSums(total).buffer), width, height };
+  }
+
   /** Live tfjs tensors in each worker (a leak check for tests). */
   async tensorCounts(): Promise<number[]> {
     return Promise.all(Array.from({ length: this.options.threads }, () => this.run('tensorCount', null)));
@@ -280,6 +315,8 @@ async function detectInput(image: CheckedImage, maxFaces: number): Promise<Detec
 function userErrorOfFailure(outcome: DetectedImage | DecodeFailure): DetectedImage | UserFacingError {
   return 'failure' in outcome ? new UserFacingError(outcome.failure.code, outcome.failure.message) : outcome;
 }
+
+const packPoints = (points: readonly Point[]) => Float32Array.from(points.flatMap((p) => [p.x, p.y]));
 
 const pixelImage = (p: DetectionPixels) => ({ data: p.data, width: p.width, height: p.height });
 

@@ -5,6 +5,7 @@ import type { MeshPoint, PackedMesh } from './mediapipe/face-mesh';
 import type { EmbeddedEngineName, EngineRuntime, FaceDetectorName } from '../../config';
 import type { ErrorCode } from '../../errors';
 import type { EncodedImage } from '../../image/image-decoder';
+import type { CompositeSums } from '../../geometry/piecewise-affine';
 
 // The engine kinds are configuration's names (config.ts); the protocol carries them.
 export type { EmbeddedEngineName, EngineRuntime, FaceDetectorName, SecondDetectorName } from '../../config';
@@ -108,6 +109,22 @@ export interface SeededMesh {
   presence: number;
 }
 
+/** One face's picture in a composite, with its triangle vertices (x, y pairs, upright-image pixels) and its weight. */
+export interface ComposeSource {
+  image: DetectInput | EncodedDetectInput;
+  vertices: Float32Array;
+  weight: number;
+}
+
+/** Pictures warped piecewise-affinely onto `target` (x, y pairs, output pixels) through `triangles`, and summed. */
+export interface ComposeInput {
+  width: number;
+  height: number;
+  target: Float32Array;
+  triangles: Uint32Array;
+  sources: ComposeSource[];
+}
+
 export interface EngineTasks {
   /** Loads the worker's models and runs each once (before the service reports ready). */
   warmUp: { input: null; result: void };
@@ -126,6 +143,8 @@ export interface EngineTasks {
   warps: { input: { images: Array<PixelImage & { squares: Array<{ matrix: WarpMatrix; size: number }> }> }; result: Uint8Array[][] };
   /** 128-d descriptors of aligned chips of `size` per matrix per image, one batched inference. */
   descriptors: { input: { size: number; images: Array<PixelImage & { matrices: WarpMatrix[] }> }; result: number[][][] };
+  /** The weighted sums of the sources' warps (partial: a composite's sources may be split over workers). */
+  compose: { input: ComposeInput; result: CompositeSums };
   /** Live tfjs tensors in the worker, less the weights of nets loaded on first use (a leak check for tests). */
   tensorCount: { input: null; result: number };
 }

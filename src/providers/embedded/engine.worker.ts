@@ -24,7 +24,8 @@ import { packMesh } from './mediapipe/face-mesh';
 import { KNOWN_FACE, MediapipeEngine } from './mediapipe/mediapipe-engine';
 import { useWasmBackend } from './tf-runtime';
 import { at } from '../../checked';
-import { iou } from '../../geometry/geometry';
+import { iou, type Point } from '../../geometry/geometry';
+import { addWarped, emptySums, triangleMap } from '../../geometry/piecewise-affine';
 
 const { engine, runtime, detector, secondOpinion, timeGraphs: timed } = workerData as EngineWorkerData;
 if (timed) {
@@ -98,6 +99,24 @@ export const warps: EngineWorker['warps'] = async (task) => {
   await mediapipe;
   return task.images.map((image) => image.squares.map(({ matrix, size }) => warpToBytes(image, matrix, size)));
 };
+
+export const compose: EngineWorker['compose'] = async ({ width, height, target, triangles, sources }) => {
+  const outputPoints = pointsOf(target);
+  const map = triangleMap(outputPoints, triangles, width, height);
+  const sums = emptySums(width, height);
+  // One picture decoded at a time: a worker never holds more than one of a large composite.
+  for (const source of sources) {
+    const picture = await decodeForDetection(source.image);
+    // The request's detection decoded this file already: failing now is a fault, not the client's.
+    if ('failure' in picture) throw new Error(`a composite's picture failed to decode: ${picture.failure.message}`);
+    const { scale } = picture;
+    const vertices = pointsOf(source.vertices).map((p) => ({ x: (p.x + 0.5) / scale - 0.5, y: (p.y + 0.5) / scale - 0.5 }));
+    addWarped(sums, map, triangles, outputPoints, vertices, picture, source.weight);
+  }
+  return sums;
+};
+
+const pointsOf = (xy: Float32Array): Point[] => Array.from({ length: xy.length / 2 }, (_, k) => ({ x: xy[2 * k]!, y: xy[2 * k + 1]! }));
 
 /** Live tensors other than the weights of nets loaded on first use. */
 export const tensorCount: EngineWorker['tensorCount'] = async () => {

@@ -1,0 +1,63 @@
+// What composing faces (an average, a morph) draws where: the faces' meshes aligned by generalised
+// Procrustes, blended by weight, placed in the output picture; then the triangles over the blended
+// mesh and the picture's border that each face's picture is warped through.
+import type { Point } from './geometry';
+import type { Point3 } from './head-pose';
+import { IBUG68_RANGES } from './ibug68';
+import { ibug68FromMesh } from './mesh-to-ibug68';
+import { borderPoints, delaunayTriangles } from './piecewise-affine';
+import { blendShapes, placement, procrustesMean } from './procrustes';
+import { applySimilarity, composeSimilarities, invertSimilarity, type Similarity } from './similarity';
+
+/** The mesh's surface vertices (the iris points after them are left out of alignment and triangles). */
+export const SURFACE_POINTS = 468;
+/** Points on each side of the output's border: the background between them follows each face's similarity. */
+export const BORDER_POINTS_PER_SIDE = 4;
+
+export interface CompositionPlan {
+  width: number;
+  height: number;
+  /** The composed face's mesh (every point of the inputs' meshes) in output pixels. */
+  mesh: Point3[];
+  /** Triangle vertices in output pixels: the surface points of `mesh`, then the border points. */
+  target: Point[];
+  /** Delaunay triangles over `target`. */
+  triangles: Uint32Array;
+  /** Per input, the same vertices in its upright image: its own surface points, then where the border points fall. */
+  sources: Point[][];
+}
+
+/**
+ * The plan for composing faces given their meshes (upright-image pixels) and weights summing to 1
+ * (1/n each for an average; 1 - t and t for a morph, outside 0..1 to extrapolate).
+ */
+export function planComposition(meshes: ReadonlyArray<readonly Point3[]>, weights: readonly number[], width: number, height: number): CompositionPlan {
+  if (meshes.length !== weights.length) throw new Error(`${meshes.length} meshes but ${weights.length} weights`);
+  const { toMean } = procrustesMean(meshes.map((m) => m.slice(0, SURFACE_POINTS)));
+  const blended = blendMeshes(
+    meshes.map((m, i) => m.map((p) => moved(toMean[i]!, p))),
+    weights,
+  );
+  const eyes = (range: readonly [number, number]) => Array.from({ length: range[1] - range[0] + 1 }, (_, k) => range[0] + k);
+  const place = placement(ibug68FromMesh(blended), eyes(IBUG68_RANGES.leftEye), eyes(IBUG68_RANGES.rightEye), width, height);
+  const mesh = blended.map((p) => moved(place, p));
+  const border = borderPoints(width, height, BORDER_POINTS_PER_SIDE);
+  const target = [...mesh.slice(0, SURFACE_POINTS).map(({ x, y }) => ({ x, y })), ...border];
+  const sources = meshes.map((m, i) => {
+    const toOutput = composeSimilarities(toMean[i]!, place);
+    const fromOutput = invertSimilarity(toOutput);
+    return [...m.slice(0, SURFACE_POINTS).map(({ x, y }) => ({ x, y })), ...border.map((p) => applySimilarity(fromOutput, p))];
+  });
+  return { width, height, mesh, target, triangles: delaunayTriangles(target), sources };
+}
+
+/** A mesh point under a similarity: depth scales with the plane. */
+function moved(t: Similarity, p: Point3): Point3 {
+  const { x, y } = applySimilarity(t, p);
+  return { x, y, z: p.z * Math.hypot(t.a.x, t.a.y) };
+}
+
+function blendMeshes(meshes: ReadonlyArray<readonly Point3[]>, weights: readonly number[]): Point3[] {
+  const plane = blendShapes(meshes, weights);
+  return plane.map((p, k) => ({ ...p, z: meshes.reduce((s, m, i) => s + weights[i]! * m[k]!.z, 0) }));
+}

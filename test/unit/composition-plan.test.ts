@@ -1,0 +1,122 @@
+// Composition plans on meshes made by known transforms, checked against what those transforms imply:
+// the placement's definition, shapes kept up to a similarity, halfway morphs, and a warp that is one
+// similarity per face when the faces differ by similarities only.
+import type { Point } from '../../src/geometry/geometry';
+import type { Point3 } from '../../src/geometry/head-pose';
+import { BORDER_POINTS_PER_SIDE, planComposition, SURFACE_POINTS } from '../../src/geometry/composition-plan';
+import { ibug68FromMesh } from '../../src/geometry/mesh-to-ibug68';
+import { triangleMap } from '../../src/geometry/piecewise-affine';
+import { applySimilarity, fitSimilarity } from '../../src/geometry/similarity';
+
+/** A fixed cloud of 478 points in an upright face-sized ellipse (a linear congruential sequence: no randomness between runs). */
+function cloud(seed: number): Point3[] {
+  let state = seed;
+  const next = () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+  return Array.from({ length: 478 }, () => {
+    const angle = next() * 2 * Math.PI;
+    const r = Math.sqrt(next());
+    return { x: 200 + 60 * r * Math.cos(angle), y: 150 + 80 * r * Math.sin(angle), z: 30 * (next() - 0.5) };
+  });
+}
+
+/** The mesh turned by `angle` about 0, 0, scaled and moved; depth scales too. */
+const moved = (mesh: readonly Point3[], angle: number, scale: number, dx: number, dy: number) =>
+  mesh.map((p) => ({
+    x: scale * (p.x * Math.cos(angle) - p.y * Math.sin(angle)) + dx,
+    y: scale * (p.x * Math.sin(angle) + p.y * Math.cos(angle)) + dy,
+    z: scale * p.z,
+  }));
+
+/** Root-mean-square distance of `a` from `b` once `a` is moved onto `b` by the best similarity, relative to b's size. */
+function shapeDistance(a: readonly Point[], b: readonly Point[]): number {
+  const t = fitSimilarity(a, b);
+  const cx = b.reduce((s, p) => s + p.x, 0) / b.length;
+  const cy = b.reduce((s, p) => s + p.y, 0) / b.length;
+  const size = Math.sqrt(b.reduce((s, p) => s + (p.x - cx) ** 2 + (p.y - cy) ** 2, 0) / b.length);
+  const residual = Math.sqrt(a.reduce((s, p, k) => s + (applySimilarity(t, p).x - b[k]!.x) ** 2 + (applySimilarity(t, p).y - b[k]!.y) ** 2, 0) / a.length);
+  return residual / size;
+}
+
+const eyeCentres = (mesh: readonly Point3[]) => {
+  const points = ibug68FromMesh(mesh);
+  const mean = (from: number) => ({
+    x: points.slice(from, from + 6).reduce((s, p) => s + p.x, 0) / 6,
+    y: points.slice(from, from + 6).reduce((s, p) => s + p.y, 0) / 6,
+  });
+  return [mean(36), mean(42)] as const;
+};
+
+const FACE = cloud(7);
+const OTHER = cloud(99);
+
+test('the composed face sits where the docs say: eyes level, 0.3 of the width apart, their midpoint on the centre line at 0.4 of the height', () => {
+  for (const [width, height] of [
+    [512, 512],
+    [300, 640],
+  ]) {
+    const plan = planComposition([FACE, OTHER], [0.5, 0.5], width!, height!);
+    const [left, right] = eyeCentres(plan.mesh);
+    // Pixel-index coordinates: the picture spans -0.5 to width - 0.5.
+    expect(left.y).toBeCloseTo(0.4 * height! - 0.5, 6);
+    expect(right.y).toBeCloseTo(0.4 * height! - 0.5, 6);
+    expect((left.x + right.x) / 2).toBeCloseTo((width! - 1) / 2, 6);
+    expect(right.x - left.x).toBeCloseTo(0.3 * width!, 6);
+  }
+});
+
+test("copies of one face under similarities average to that face, and each warp is that copy's similarity throughout", () => {
+  const copies = [FACE, moved(FACE, 0.3, 1.6, 40, -20), moved(FACE, -0.5, 0.7, 300, 90)];
+  const plan = planComposition(copies, [1 / 3, 1 / 3, 1 / 3], 400, 400);
+  expect(plan.mesh).toHaveLength(478);
+  expect(shapeDistance(plan.mesh, FACE)).toBeLessThan(1e-9);
+  // Depth follows the plane's scale: the face's depth, scaled as its plane was.
+  const scale = Math.hypot(fitSimilarity(FACE, plan.mesh).a.x, fitSimilarity(FACE, plan.mesh).a.y);
+  plan.mesh.forEach((p, k) => expect(p.z).toBeCloseTo(FACE[k]!.z * scale, 6));
+  plan.sources.forEach((source, i) => {
+    expect(source).toHaveLength(SURFACE_POINTS + 4 * BORDER_POINTS_PER_SIDE);
+    // The face's own surface points, as given.
+    source.slice(0, SURFACE_POINTS).forEach((p, k) => {
+      expect(p.x).toBe(copies[i]![k]!.x);
+      expect(p.y).toBe(copies[i]![k]!.y);
+    });
+    // One similarity takes the output's vertices, border included, onto this face's.
+    const toFace = fitSimilarity(plan.target.slice(0, SURFACE_POINTS), source.slice(0, SURFACE_POINTS));
+    plan.target.forEach((p, k) => {
+      const expected = applySimilarity(toFace, p);
+      expect(source[k]!.x).toBeCloseTo(expected.x, 6);
+      expect(source[k]!.y).toBeCloseTo(expected.y, 6);
+    });
+  });
+});
+
+test('target: the surface points of the mesh, then the border; the triangles cover every output pixel', () => {
+  const plan = planComposition([FACE, OTHER], [0.5, 0.5], 96, 80);
+  expect(plan.target).toHaveLength(SURFACE_POINTS + 16);
+  plan.target.slice(0, SURFACE_POINTS).forEach((p, k) => expect(p).toEqual({ x: plan.mesh[k]!.x, y: plan.mesh[k]!.y }));
+  expect(plan.target.slice(SURFACE_POINTS).every((p) => p.x === -0.5 || p.x === 95.5 || p.y === -0.5 || p.y === 79.5)).toBe(true);
+  expect(Array.from(triangleMap(plan.target, plan.triangles, 96, 80)).filter((t) => t < 0)).toHaveLength(0);
+  expect([plan.width, plan.height]).toEqual([96, 80]);
+});
+
+test("a morph at 0 and 1 gives each face's shape, at 0.5 the shape halfway, and past the ends it extrapolates", () => {
+  // A second face: the first with its lower half stretched down (a shape change no similarity undoes).
+  const stretched = FACE.map((p) => (p.y > 150 ? { ...p, y: 150 + 1.3 * (p.y - 150) } : p));
+  const other = moved(stretched, 0.2, 1.2, 50, 10);
+  const at = (t: number) => planComposition([FACE, other], [1 - t, t], 256, 256).mesh;
+  expect(shapeDistance(at(0), FACE)).toBeLessThan(1e-9);
+  expect(shapeDistance(at(1), other)).toBeLessThan(1e-9);
+  const whole = shapeDistance(at(0), at(1));
+  expect(whole).toBeGreaterThan(0.05);
+  expect(shapeDistance(at(0.5), at(0)) / whole).toBeCloseTo(0.5, 1);
+  expect(shapeDistance(at(0.5), at(1)) / whole).toBeCloseTo(0.5, 1);
+  // 1.5: beyond the second face, as far from it as halfway is.
+  expect(shapeDistance(at(1.5), at(0)) / whole).toBeCloseTo(1.5, 1);
+  expect(shapeDistance(at(1.5), at(1)) / whole).toBeCloseTo(0.5, 1);
+});
+
+test('meshes and weights must pair up', () => {
+  expect(() => planComposition([FACE, OTHER], [1], 64, 64)).toThrow('2 meshes but 1 weights');
+});
