@@ -1,11 +1,13 @@
 // What composing faces (an average, a morph) draws where: the faces' meshes aligned by generalised
-// Procrustes, blended by weight, placed in the output picture; then the triangles over the blended
-// mesh and the picture's border that each face's picture is warped through.
+// Procrustes, blended by weight, placed in the output picture; then the triangles each face's picture
+// is warped through: the mesh's own over the face, and Delaunay triangles between the face's outline
+// and points on the picture's border, so that the background follows each face too.
 import type { Point } from './geometry';
 import type { Point3 } from './head-pose';
 import { IBUG68_RANGES } from './ibug68';
 import { ibug68FromMesh } from './mesh-to-ibug68';
 import { borderPoints, delaunayTriangles } from './piecewise-affine';
+import meshTopology from './face-mesh-triangles.json';
 import { blendShapes, placement, procrustesMean } from './procrustes';
 import { applySimilarity, composeSimilarities, invertSimilarity, type Similarity } from './similarity';
 
@@ -14,6 +16,11 @@ export const SURFACE_POINTS = 468;
 /** Points on each side of the output's border: the background between them follows each face's similarity. */
 export const BORDER_POINTS_PER_SIDE = 4;
 
+/** MediaPipe's face mesh triangles (tools/mesh-triangles.ts): a disc over the 468 surface points, eyes and mouth closed. */
+export const MESH_TRIANGLES = Uint32Array.from(meshTopology.triangles);
+/** The mesh's outline: the points on edges only one triangle has. */
+export const MESH_OUTLINE = outlineOf(MESH_TRIANGLES);
+
 export interface CompositionPlan {
   width: number;
   height: number;
@@ -21,7 +28,11 @@ export interface CompositionPlan {
   mesh: Point3[];
   /** Triangle vertices in output pixels: the surface points of `mesh`, then the border points. */
   target: Point[];
-  /** Delaunay triangles over `target`. */
+  /**
+   * Triangles over `target`: the mesh's, then Delaunay triangles over the mesh's outline and the border
+   * points. The ring's triangles also span the face, but a pixel belongs to the first triangle holding
+   * it (piecewise-affine.ts triangleMap), so only the face's surroundings use them.
+   */
   triangles: Uint32Array;
   /** Per input, the same vertices in its upright image: its own surface points, then where the border points fall. */
   sources: Point[][];
@@ -48,7 +59,33 @@ export function planComposition(meshes: ReadonlyArray<readonly Point3[]>, weight
     const fromOutput = invertSimilarity(toOutput);
     return [...m.slice(0, SURFACE_POINTS).map(({ x, y }) => ({ x, y })), ...border.map((p) => applySimilarity(fromOutput, p))];
   });
-  return { width, height, mesh, target, triangles: delaunayTriangles(target), sources };
+  return { width, height, mesh, target, triangles: trianglesOver(target), sources };
+}
+
+/** The mesh's triangles, then the ring's: Delaunay over the outline and the border points (which follow the surface points in `target`). */
+function trianglesOver(target: readonly Point[]): Uint32Array {
+  const ring = [...MESH_OUTLINE, ...Array.from({ length: target.length - SURFACE_POINTS }, (_, k) => SURFACE_POINTS + k)];
+  const delaunay = delaunayTriangles(ring.map((index) => target[index]!));
+  const triangles = new Uint32Array(MESH_TRIANGLES.length + delaunay.length);
+  triangles.set(MESH_TRIANGLES);
+  triangles.set(
+    delaunay.map((k) => ring[k]!),
+    MESH_TRIANGLES.length,
+  );
+  return triangles;
+}
+
+function outlineOf(triangles: Uint32Array): number[] {
+  const uses = new Map<string, number>();
+  const edge = (a: number, b: number) => (a < b ? `${a},${b}` : `${b},${a}`);
+  for (let t = 0; t < triangles.length; t += 3)
+    for (let k = 0; k < 3; k++) {
+      const key = edge(triangles[t + k]!, triangles[t + ((k + 1) % 3)]!);
+      uses.set(key, (uses.get(key) ?? 0) + 1);
+    }
+  const outline = new Set<number>();
+  for (const [key, count] of uses) if (count === 1) for (const v of key.split(',')) outline.add(Number(v));
+  return [...outline].sort((a, b) => a - b);
 }
 
 /** A mesh point under a similarity: depth scales with the plane. */

@@ -3,23 +3,49 @@
 // similarity per face when the faces differ by similarities only.
 import type { Point } from '../../src/geometry/geometry';
 import type { Point3 } from '../../src/geometry/head-pose';
-import { BORDER_POINTS_PER_SIDE, planComposition, SURFACE_POINTS } from '../../src/geometry/composition-plan';
+import { BORDER_POINTS_PER_SIDE, MESH_OUTLINE, MESH_TRIANGLES, planComposition, SURFACE_POINTS } from '../../src/geometry/composition-plan';
 import { ibug68FromMesh } from '../../src/geometry/mesh-to-ibug68';
 import { triangleMap } from '../../src/geometry/piecewise-affine';
 import { applySimilarity, fitSimilarity } from '../../src/geometry/similarity';
 
-/** A fixed cloud of 478 points in an upright face-sized ellipse (a linear congruential sequence: no randomness between runs). */
+// MediaPipe's FACEMESH_FACE_OVAL as it publishes it, in order around the face.
+const FACE_OVAL = [
+  10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21,
+  54, 103, 67, 109,
+];
+
+const EYE_CONTOURS = {
+  imageLeft: [33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246],
+  imageRight: [263, 249, 390, 373, 374, 380, 381, 382, 362, 398, 384, 385, 386, 387, 388, 466],
+};
+
+/**
+ * A face-sized stand-in for a mesh: the oval's points in order around an upright ellipse, every other
+ * point at a fixed pseudo-random place inside it (a linear congruential sequence: the same every run).
+ */
 function cloud(seed: number): Point3[] {
   let state = seed;
   const next = () => {
     state = (state * 1103515245 + 12345) % 2 ** 31;
     return state / 2 ** 31;
   };
-  return Array.from({ length: 478 }, () => {
+  const points = Array.from({ length: 478 }, () => {
     const angle = next() * 2 * Math.PI;
-    const r = Math.sqrt(next());
+    const r = 0.85 * Math.sqrt(next());
     return { x: 200 + 60 * r * Math.cos(angle), y: 150 + 80 * r * Math.sin(angle), z: 30 * (next() - 0.5) };
   });
+  FACE_OVAL.forEach((index, k) => {
+    const angle = -Math.PI / 2 + (2 * Math.PI * k) / FACE_OVAL.length;
+    points[index] = { x: 200 + 60 * Math.cos(angle), y: 150 + 80 * Math.sin(angle), z: 0 };
+  });
+  // The eyes' contours (MediaPipe's FACEMESH_LEFT_EYE and _RIGHT_EYE) as small ellipses, 50 apart.
+  [EYE_CONTOURS.imageLeft, EYE_CONTOURS.imageRight].forEach((contour, side) =>
+    contour.forEach((index, k) => {
+      const angle = (2 * Math.PI * k) / contour.length;
+      points[index] = { x: 175 + 50 * side + 12 * Math.cos(angle), y: 125 + 5 * Math.sin(angle), z: 0 };
+    }),
+  );
+  return points;
 }
 
 /** The mesh turned by `angle` about 0, 0, scaled and moved; depth scales too. */
@@ -119,4 +145,48 @@ test("a morph at 0 and 1 gives each face's shape, at 0.5 the shape halfway, and 
 
 test('meshes and weights must pair up', () => {
   expect(() => planComposition([FACE, OTHER], [1], 64, 64)).toThrow('2 meshes but 1 weights');
+});
+
+test("the mesh's triangles: 898 over all 468 surface points, its outline MediaPipe's face oval", () => {
+  expect(MESH_TRIANGLES.length).toBe(898 * 3);
+  expect(new Set(MESH_TRIANGLES).size).toBe(468);
+  expect(Math.max(...MESH_TRIANGLES)).toBe(467);
+  // FACEMESH_FACE_OVAL as MediaPipe publishes it.
+  const faceOval = [
+    10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21,
+    54, 103, 67, 109,
+  ];
+  expect(MESH_OUTLINE).toEqual([...faceOval].sort((a, b) => a - b));
+});
+
+test("pixels of the face use the mesh's triangles, the surroundings the ring's", () => {
+  const plan = planComposition([FACE, OTHER], [0.5, 0.5], 128, 128);
+  expect(plan.triangles.subarray(0, MESH_TRIANGLES.length)).toEqual(MESH_TRIANGLES);
+  const ring = plan.triangles.subarray(MESH_TRIANGLES.length);
+  // The ring's corners are outline or border points only.
+  const allowed = new Set([...MESH_OUTLINE, ...Array.from({ length: 16 }, (_, k) => SURFACE_POINTS + k)]);
+  expect(Array.from(ring).every((v) => allowed.has(v))).toBe(true);
+  const map = triangleMap(plan.target, plan.triangles, 128, 128);
+  const meshTriangles = MESH_TRIANGLES.length / 3;
+  // The outline, placed, in its order around the face: a convex polygon here (the stand-in's oval).
+  const oval = FACE_OVAL.map((k) => plan.mesh[k]!);
+  const inside = (p: Point) => {
+    let crossings = 0;
+    oval.forEach((a, k) => {
+      const b = oval[(k + 1) % oval.length]!;
+      if (a.y > p.y !== b.y > p.y && p.x < a.x + ((p.y - a.y) * (b.x - a.x)) / (b.y - a.y)) crossings++;
+    });
+    return crossings % 2 === 1;
+  };
+  let [faceInMesh, face, aroundInRing, around] = [0, 0, 0, 0];
+  for (let y = 0; y < 128; y++)
+    for (let x = 0; x < 128; x++) {
+      const inMesh = map[y * 128 + x]! < meshTriangles;
+      if (inside({ x, y })) [faceInMesh, face] = [faceInMesh + (inMesh ? 1 : 0), face + 1];
+      else [aroundInRing, around] = [aroundInRing + (inMesh ? 0 : 1), around + 1];
+    }
+  expect(face).toBeGreaterThan(1000);
+  expect(around).toBeGreaterThan(1000);
+  expect(faceInMesh / face).toBeGreaterThan(0.97);
+  expect(aroundInRing / around).toBeGreaterThan(0.99);
 });
