@@ -43,6 +43,7 @@ import type { Box } from '../src/geometry/geometry';
 import { sharedPath } from '../tools/shared-folder';
 import { makeStageClip, STAGE_SHOTS } from '../tools/stage-clip';
 import { AUTHORIZATION, PRODUCTION_ACCESS, startService } from './service-process';
+import { benchCompose } from './compose';
 import { benchVideoQueue } from './video-queue';
 import { benchDescriptorBatches, benchPeople } from './people';
 import { jobEnded, jobWhenEnded, submitVideo } from './video-jobs';
@@ -584,6 +585,10 @@ async function main(): Promise<void> {
   }
   if (process.env.BENCH_ONLY === 'descriptor-batches') {
     console.log(JSON.stringify(await benchDescriptorBatches()));
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'compose') {
+    console.log(JSON.stringify(await benchCompose(threads)));
     return;
   }
   if (process.env.BENCH_ONLY === 'people') {

@@ -46,6 +46,17 @@ test('serves, reports readiness, and on SIGTERM finishes the request in flight b
     const url = await waitFor(() => /"url":"(http:[^"]+)\/graphql"/.exec(server.output().stdout)?.[1], 'the listening line');
     expect((await fetch(`${url}/health`)).status).toBe(200);
     await waitFor(async () => ((await fetch(`${url}/ready`)).status === 200 ? true : undefined), '/ready');
+    // The built code's own module loading (not ts-jest's): a face average, whose triangulation comes from npm.
+    const average = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query:
+          'mutation($images: [ImageInput!]!) { averageFaces(images: $images, options: { width: 64, height: 64 }) { face { image { width } } userErrors { code } } }',
+        variables: { images: [{ base64: fs.readFileSync(dataset('photos', 'neutral.jpg')).toString('base64') }] },
+      }),
+    });
+    expect(await average.json()).toEqual({ data: { averageFaces: { face: { image: { width: 64 } }, userErrors: [] } } });
 
     const inFlight = fetch(`${url}/graphql`, {
       method: 'POST',

@@ -1,7 +1,7 @@
 // Piecewise-affine warps, as face averaging and morphing use them (Psychomorph, WebMorph): a picture
 // cut into triangles over corresponding points, each triangle mapped by its own affine transform.
 // Coordinates are pixel-index ones: pixel (i, j) has its centre at x = i, y = j.
-import Delaunator from 'delaunator/delaunator.js';
+import Delaunator from 'delaunator';
 import type { Point } from './geometry';
 
 /** Packed 8-bit RGB pixels, row-major (as engine-protocol's PixelImage). */
@@ -39,28 +39,32 @@ export function borderPoints(width: number, height: number, perSide: number): Po
 
 /**
  * The triangle holding each pixel centre of a width x height picture (row-major), -1 where none does.
- * A centre on an edge two triangles share goes to the first of them.
+ * A centre on an edge two triangles share goes to the first of them. Each triangle is filled row by
+ * row over the span its edges cut from the row, so large triangles cost their area, not their box.
  */
 export function triangleMap(points: readonly Point[], triangles: Uint32Array, width: number, height: number): Int32Array {
   const map = new Int32Array(width * height).fill(-1);
   for (let t = 0; t < triangles.length / 3; t++) {
-    const [a, b, c] = [points[triangles[3 * t]!]!, points[triangles[3 * t + 1]!]!, points[triangles[3 * t + 2]!]!];
-    const area = (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x);
-    if (area === 0) continue;
-    // Edge functions scaled to barycentric weights; a small tolerance keeps centres on shared edges.
-    const eps = -1e-9;
-    const x0 = Math.max(0, Math.ceil(Math.min(a.x, b.x, c.x)));
-    const x1 = Math.min(width - 1, Math.floor(Math.max(a.x, b.x, c.x)));
+    const corners = [points[triangles[3 * t]!]!, points[triangles[3 * t + 1]!]!, points[triangles[3 * t + 2]!]!];
+    const [a, b, c] = corners as [Point, Point, Point];
+    if ((b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x) === 0) continue;
     const y0 = Math.max(0, Math.ceil(Math.min(a.y, b.y, c.y)));
     const y1 = Math.min(height - 1, Math.floor(Math.max(a.y, b.y, c.y)));
     for (let y = y0; y <= y1; y++) {
-      for (let x = x0; x <= x1; x++) {
-        const wa = ((b.x - x) * (c.y - y) - (b.y - y) * (c.x - x)) / area;
-        const wb = ((c.x - x) * (a.y - y) - (c.y - y) * (a.x - x)) / area;
-        if (wa < eps || wb < eps || 1 - wa - wb < eps) continue;
-        const p = y * width + x;
-        if (map[p] === -1) map[p] = t;
+      // Where the row meets each edge that spans it (both ends of an edge that lies along it).
+      let left = Infinity;
+      let right = -Infinity;
+      for (let k = 0; k < 3; k++) {
+        const p = corners[k]!;
+        const q = corners[(k + 1) % 3]!;
+        if (y < Math.min(p.y, q.y) || y > Math.max(p.y, q.y)) continue;
+        const xs = p.y === q.y ? [p.x, q.x] : [p.x + ((y - p.y) * (q.x - p.x)) / (q.y - p.y)];
+        for (const x of xs) [left, right] = [Math.min(left, x), Math.max(right, x)];
       }
+      // A small tolerance keeps centres that lie on an edge, whichever way rounding went.
+      const x0 = Math.max(0, Math.ceil(left - 1e-9));
+      const x1 = Math.min(width - 1, Math.floor(right + 1e-9));
+      for (let x = x0, p = y * width + x0; x <= x1; x++, p++) if (map[p] === -1) map[p] = t;
     }
   }
   return map;

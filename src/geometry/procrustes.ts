@@ -43,13 +43,17 @@ export function procrustesMean(shapes: ReadonlyArray<readonly Point[]>, maxItera
     throw new Error(`every shape needs the same number of points, at least 2 (got ${shapes.map((s) => s.length).join(', ')})`);
   let mean = normalisedShape(shapes[0]!);
   for (let i = 0; i < maxIterations; i++) {
-    const aligned = shapes.map((shape) => shape.map((p) => applySimilarity(fitSimilarity(shape, mean), p)));
+    const aligned = shapes.map((shape) => {
+      const toMean = fitSimilarity(shape, mean);
+      return shape.map((p) => applySimilarity(toMean, p));
+    });
     const averaged = blendShapes(
       aligned,
       shapes.map(() => 1 / shapes.length),
     );
     // Without holding it, the mean's rotation and scale are free: align it back onto the last mean.
-    const next = normalisedShape(averaged.map((p) => applySimilarity(fitSimilarity(averaged, mean), p)));
+    const held = fitSimilarity(averaged, mean);
+    const next = normalisedShape(averaged.map((p) => applySimilarity(held, p)));
     const moved = next.reduce((s, p, k) => s + (p.x - mean[k]!.x) ** 2 + (p.y - mean[k]!.y) ** 2, 0);
     mean = next;
     if (moved < tolerance) break;
