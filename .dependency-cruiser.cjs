@@ -5,7 +5,7 @@ const LAYERS = [
   { name: 'resolvers', path: '^resolvers/' },
   { name: 'http', path: '^src/(server|mxface-compat)/' },
   { name: 'graphql', path: '^src/graphql/' },
-  { name: 'detection', path: '^src/(detection|video)/' },
+  { name: 'detection', path: '^src/(detection|video|compose)/' },
   { name: 'work', path: '^src/(providers|cache|access|image|crops)/' },
   { name: 'geometry', path: '^src/geometry/' },
   { name: 'foundation', path: '^src/(observability/|[^/]+$)' },

@@ -139,6 +139,76 @@ describeWithPackage(
     expect(await page.locator('g.face').count()).toBe(1);
   });
 
+  /** The face the photo API finds in an image the page shows (a data URL), with its descriptor. */
+  async function faceIn(dataUrl: string) {
+    const { body } = await server.graphql('mutation($image: ImageInput!) { detectLandmarks(image: $image) { faces { descriptor } } }', {
+      image: { base64: dataUrl.slice(dataUrl.indexOf(',') + 1) },
+    });
+    return body.data.detectLandmarks.faces as Array<{ descriptor: number[] }>;
+  }
+  const euclidean = (a: number[], b: number[]) => Math.sqrt(a.reduce((s, v, i) => s + (v - b[i]!) ** 2, 0));
+
+  test('Average: three photos give the average of their faces; the slider morphs from the first face to the second', async () => {
+    await page.goto(`${server.url}/`);
+    const files = ['neutral.jpg', 'happy.jpg', 'sad.jpg'].map((f) => dataset('photos', f));
+    await page.setInputFiles('#average-files', files);
+    await page.waitForSelector('#average[data-state="done"]', { timeout: 60_000 });
+    await page.waitForSelector('#morph[data-state="done"]', { timeout: 60_000 });
+    expect(await page.textContent('#average-status')).toBe('The average of 3 faces.');
+    const average = (await page.getAttribute('#average-image', 'src'))!;
+    expect(average).toMatch(/^data:image\/jpeg;base64,/);
+    expect(await faceIn(average)).toHaveLength(1);
+    // The photo part is untouched.
+    expect(await page.locator('.result').count()).toBe(0);
+
+    /** Moves the slider to `amount`, as a hand letting go of it, and returns the morph shown then. */
+    const morphAt = async (amount: number) => {
+      await page.$eval(
+        '#morph-amount',
+        (slider, value) => {
+          const range = slider as unknown as { value: string; dispatchEvent(event: unknown): void };
+          range.value = String(value);
+          range.dispatchEvent(new (globalThis as unknown as { Event: new (type: string) => unknown }).Event('change'));
+        },
+        amount,
+      );
+      await page.waitForSelector(`#morph[data-amount="${amount}"][data-state="done"]`, { timeout: 60_000 });
+      return (await page.getAttribute('#morph-image', 'src'))!;
+    };
+    await page.screenshot({ path: path.join(OUTPUT, 'demo-page-average.png'), fullPage: true });
+    // At each end the morph is that photo's person, by the recognition net: near it, and far from the other.
+    const [neutral] = await faceIn(`data:,${fs.readFileSync(files[0]!).toString('base64')}`);
+    const [happy] = await faceIn(`data:,${fs.readFileSync(files[1]!).toString('base64')}`);
+    const [start] = await faceIn(await morphAt(0));
+    const [end] = await faceIn(await morphAt(1));
+    expect(euclidean(start!.descriptor, neutral!.descriptor)).toBeLessThan(0.3);
+    expect(euclidean(end!.descriptor, happy!.descriptor)).toBeLessThan(0.3);
+    expect(euclidean(start!.descriptor, neutral!.descriptor)).toBeLessThan(euclidean(start!.descriptor, happy!.descriptor) / 2);
+    expect(euclidean(end!.descriptor, happy!.descriptor)).toBeLessThan(euclidean(end!.descriptor, neutral!.descriptor) / 2);
+  });
+
+  test('Average: a photo without a face dropped there is named in the error, and nothing is averaged', async () => {
+    await page.goto(`${server.url}/`);
+    const dataTransfer = await page.evaluateHandle(
+      (photos) => {
+        const browser = globalThis as unknown as { DataTransfer: new () => { items: { add(file: unknown): void } } };
+        const transfer = new browser.DataTransfer();
+        for (const [name, data] of photos) transfer.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], name, { type: 'image/jpeg' }));
+        return transfer;
+      },
+      [
+        ['neutral.jpg', fs.readFileSync(dataset('photos', 'neutral.jpg')).toString('base64')],
+        ['dogs.jpg', fs.readFileSync(dataset('dlib-faces', 'dogs.jpg')).toString('base64')],
+      ],
+    );
+    await page.dispatchEvent('#average-drop', 'drop', { dataTransfer });
+    await page.waitForSelector('#average[data-state="done"]', { timeout: 60_000 });
+    expect(await page.textContent('#average-status.error')).toMatch(/^dogs\.jpg: NO_FACE: No face was found/);
+    expect(await page.isHidden('#average-image')).toBe(true);
+    // The drop stayed with the Average part: the photo part did not analyse these.
+    expect(await page.locator('.result').count()).toBe(0);
+  });
+
   test('on a server with API keys the page sends the key typed in, and says so when it is missing', async () => {
     const closed = await startTestServer(
       { API_KEYS: 'demo-page-key-123' },

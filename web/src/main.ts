@@ -1,11 +1,12 @@
 // The demo page: pick or drop photos, one request for them all (a batch when there are several),
 // each drawn with its faces, and redrawn from the last answers when the point scheme or axes change.
-// A video goes to its own part (video.ts).
+// A video goes to its own part (video.ts); photos dropped on the "Average" part, to that (average.ts).
 import { DemoDetectBatchDocument, DemoDetectDocument, type DemoPayloadFragment } from '../gql/graphql';
 import { request } from './api';
 import { byId } from './dom';
 import { drawResult, type Scheme } from './draw';
 import { analyseVideo } from './video';
+import { setUpAverage } from './average';
 
 const filesInput = byId<HTMLInputElement>('files');
 const videoInput = byId<HTMLInputElement>('video-file');
@@ -56,6 +57,7 @@ async function analyse(files: File[]): Promise<void> {
   }
 }
 
+setUpAverage(() => keyInput.value);
 filesInput.addEventListener('change', () => void analyse([...(filesInput.files ?? [])]));
 videoInput.addEventListener('change', () => {
   const [file] = videoInput.files ?? [];
