@@ -359,6 +359,23 @@ test('the limits: sides 64 to 1024, amounts -1 to 2, at least one image, and ser
   expect(await refused(AVERAGE, { images: Array.from({ length: 65 }, () => from) })).toEqual([['TOO_MANY_IMAGES', 'images']]);
 });
 
+test('an average of 64 uploads (a multipart request, as the demo page sends): more files than a batch takes', async () => {
+  const small = await sharp(dataset('photos', 'sad.jpg')).resize(160).jpeg().toBuffer();
+  const files = 64;
+  const form = new FormData();
+  form.append(
+    'operations',
+    JSON.stringify({ query: AVERAGE, variables: { images: Array.from({ length: files }, () => ({ upload: null })), options: { width: 64, height: 64 } } }),
+  );
+  form.append('map', JSON.stringify(Object.fromEntries(Array.from({ length: files }, (_, i) => [String(i), [`variables.images.${i}.upload`]]))));
+  for (let i = 0; i < files; i++) form.append(String(i), new Blob([small], { type: 'image/jpeg' }), `sad-${i}.jpg`);
+  const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'apollo-require-preflight': 'true' }, body: form });
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as { data: { averageFaces: { face: { sources: unknown[] }; userErrors: unknown[] } } };
+  expect(body.data.averageFaces.userErrors).toEqual([]);
+  expect(body.data.averageFaces.face.sources).toHaveLength(files);
+});
+
 test("the photo API's image limits, URL rules and rate limit apply to every input", async () => {
   const strict = await startTestServer(
     { MAX_IMAGE_BYTES: '60000', RATE_LIMIT_IMAGES: '3', MAX_COMPOSE_IMAGES: '4' },

@@ -318,15 +318,20 @@ describe('broken multipart requests get JSON errors, never a crash', () => {
       body: (await r.json()) as GraphQLBody,
     }));
 
-  test('more files than a batch may hold: 413', async () => {
-    const form = new FormData();
-    const count = 17; // MAX_BATCH_SIZE defaults to 16
-    form.append('operations', JSON.stringify({ query: DETECT_BATCH, variables: { images: Array.from({ length: count }, () => ({ upload: null })) } }));
-    form.append('map', JSON.stringify(Object.fromEntries(Array.from({ length: count }, (_, i) => [String(i), [`variables.images.${i}.upload`]]))));
-    for (let i = 0; i < count; i++) form.append(String(i), new Blob([PHOTO]), 'happy.jpg');
-    const { status, body } = await post(open, form);
-    expect(status).toBe(413);
-    expect(body.errors?.[0]).toEqual({ message: '16 max file uploads exceeded.', extensions: { code: 'PAYLOAD_TOO_LARGE' } });
+  test('more files than any call takes: 413; more than a batch takes: the batch refused', async () => {
+    const batchOf = (count: number) => {
+      const form = new FormData();
+      form.append('operations', JSON.stringify({ query: DETECT_BATCH, variables: { images: Array.from({ length: count }, () => ({ upload: null })) } }));
+      form.append('map', JSON.stringify(Object.fromEntries(Array.from({ length: count }, (_, i) => [String(i), [`variables.images.${i}.upload`]]))));
+      for (let i = 0; i < count; i++) form.append(String(i), new Blob([PHOTO]), 'happy.jpg');
+      return form;
+    };
+    // An average takes up to MAX_COMPOSE_IMAGES (64) files, a batch MAX_BATCH_SIZE (16).
+    const tooMany = await post(open, batchOf(65));
+    expect(tooMany.status).toBe(413);
+    expect(tooMany.body.errors?.[0]).toEqual({ message: '64 max file uploads exceeded.', extensions: { code: 'PAYLOAD_TOO_LARGE' } });
+    const overBatch = await post(open, batchOf(17));
+    expect(overBatch.body.errors?.[0]).toMatchObject({ message: 'A batch holds at most 16 images (got 17).', extensions: { code: 'BATCH_TOO_LARGE' } });
   });
 
   test('no map, or operations that are not JSON: 400 naming the problem', async () => {

@@ -148,8 +148,11 @@ export async function startServer(config: Config, providers: Providers, schema: 
   // What a request meets once it is let in: the clients' and the warm-up's alike.
   const graphqlStack = [
     // Multipart requests (uploads): each file's stream is cut one byte past the larger limit (images and
-    // videos check their own limit as they read).
-    graphqlUploadExpress({ maxFileSize: Math.max(config.limits.maxImageBytes, config.video.maxBytes) + 1, maxFiles: config.limits.maxBatchSize }),
+    // videos check their own limit as they read); as many files as the largest call takes (a batch, an average).
+    graphqlUploadExpress({
+      maxFileSize: Math.max(config.limits.maxImageBytes, config.video.maxBytes) + 1,
+      maxFiles: Math.max(config.limits.maxBatchSize, config.limits.maxComposeImages),
+    }),
     express.json({ limit: config.limits.bodyLimitBytes }),
     expressMiddleware(apollo, {
       context: async ({ res }) => contextFor(recordOf(res) as RequestRecord),
