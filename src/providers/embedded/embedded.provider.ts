@@ -4,7 +4,6 @@ import v8 from 'node:v8';
 import { Piscina } from 'piscina';
 import { ProviderName } from '../../config';
 import { scaleBox, scalePixelPoint, type Box, type Point } from '../../geometry/geometry';
-import { addSums, finishSums } from '../../geometry/piecewise-affine';
 import { composeSimilarities, warpMatrixOf, type Similarity } from '../../geometry/similarity';
 import { checkImage, type CheckedImage, type DetectionPixels, type RgbImage } from '../../image/image-decoder';
 import { warmUpPhotos } from '../../image/warm-up-photos';
@@ -103,6 +102,7 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
     warps: 0,
     descriptors: 0,
     compose: 0,
+    finishComposite: 0,
     tensorCount: 0,
   };
 
@@ -236,7 +236,7 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
 
   /**
    * The sources split over the workers (each sums its share of the warps, decoding one picture at a
-   * time), then the partial sums added and averaged here.
+   * time), then the partial sums added and averaged by one of them: no pixel loop on this thread.
    */
   async compose({ width, height, target, triangles, sources }: ComposeRequest): Promise<RgbImage> {
     const shares = Array.from({ length: Math.min(this.options.threads, sources.length) }, (_, k) => sources.filter((_, i) => i % this.options.threads === k));
@@ -247,15 +247,20 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
           height,
           target: packPoints(target),
           triangles,
+          // The picture as detection takes it (the face count is detection's alone).
           sources: await Promise.all(
             share.map(async ({ image, vertices, weight }) => ({ image: await detectInput(image, 1), vertices: packPoints(vertices), weight })),
           ),
         }),
       ),
     );
-    const total = at(sums, 0);
-    for (const more of sums.slice(1)) addSums(total, more);
-    return { data: Buffer.from(finishSums(total).buffer), width, height };
+    // The sums move to the worker rather than being copied: 32 MB for two shares of a 1024x1024 picture.
+    const rgb = await this.run(
+      'finishComposite',
+      { sums },
+      { transferList: sums.flatMap((s) => [s.covered.buffer as ArrayBuffer, s.clamped.buffer as ArrayBuffer]) },
+    );
+    return { data: Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength), width, height };
   }
 
   /** Live tfjs tensors in each worker (a leak check for tests). */
@@ -271,9 +276,13 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
   }
 
   /** One task on a worker, typed by the protocol table. */
-  private run<K extends EngineTaskName>(name: K, input: EngineTasks[K]['input']): Promise<EngineTasks[K]['result']> {
+  private run<K extends EngineTaskName>(
+    name: K,
+    input: EngineTasks[K]['input'],
+    options: { transferList?: ArrayBuffer[] } = {},
+  ): Promise<EngineTasks[K]['result']> {
     this.stats[name]++;
-    return this.pool().run(input, { name });
+    return this.pool().run(input, { name, ...options });
   }
 
   // Worker threads that load onnxruntime can crash the process if it exits while they start (the

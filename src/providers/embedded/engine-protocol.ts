@@ -145,6 +145,8 @@ export interface EngineTasks {
   descriptors: { input: { size: number; images: Array<PixelImage & { matrices: WarpMatrix[] }> }; result: number[][][] };
   /** The weighted sums of the sources' warps (partial: a composite's sources may be split over workers). */
   compose: { input: ComposeInput; result: CompositeSums };
+  /** The composite's packed RGB pixels from all its partial sums. */
+  finishComposite: { input: { sums: CompositeSums[] }; result: Uint8Array };
   /** Live tfjs tensors in the worker, less the weights of nets loaded on first use (a leak check for tests). */
   tensorCount: { input: null; result: number };
 }

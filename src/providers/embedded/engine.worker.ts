@@ -25,7 +25,7 @@ import { KNOWN_FACE, MediapipeEngine } from './mediapipe/mediapipe-engine';
 import { useWasmBackend } from './tf-runtime';
 import { at } from '../../checked';
 import { iou, type Point } from '../../geometry/geometry';
-import { addWarped, emptySums, triangleMap } from '../../geometry/piecewise-affine';
+import { addSums, addWarped, emptySums, finishSums, triangleMap } from '../../geometry/piecewise-affine';
 
 const { engine, runtime, detector, secondOpinion, timeGraphs: timed } = workerData as EngineWorkerData;
 if (timed) {
@@ -114,6 +114,12 @@ export const compose: EngineWorker['compose'] = async ({ width, height, target, 
     addWarped(sums, map, triangles, outputPoints, vertices, picture, source.weight);
   }
   return sums;
+};
+
+export const finishComposite: EngineWorker['finishComposite'] = async ({ sums }) => {
+  const total = at(sums, 0);
+  for (const more of sums.slice(1)) addSums(total, more);
+  return finishSums(total);
 };
 
 const pointsOf = (xy: Float32Array): Point[] => Array.from({ length: xy.length / 2 }, (_, k) => ({ x: xy[2 * k]!, y: xy[2 * k + 1]! }));
