@@ -17,7 +17,8 @@ const morphImage = byId<HTMLImageElement>('morph-image');
 
 let photos: File[] = [];
 let apiKey = () => '';
-// The morph asked last: an answer to an earlier slider position is dropped.
+// The average and the morph asked last: answers to earlier photos or slider positions are dropped.
+let averageAsked = 0;
 let morphAsked = 0;
 
 /** Wires the part up; `key` reads the API key typed in the page's controls. */
@@ -47,10 +48,12 @@ function describeErrors(payload: DemoComposedFragment, names: string[]): string 
 
 async function average(files: File[]): Promise<void> {
   if (files.length === 0) return;
+  const asked = ++averageAsked;
   photos = files;
   part.dataset.state = 'busy';
   status.className = '';
   status.textContent = `Averaging ${files.length} face${files.length === 1 ? '' : 's'}…`;
+  const names = files.map((f) => f.name);
   try {
     const { averageFaces } = await request(
       DemoAverageDocument,
@@ -58,25 +61,22 @@ async function average(files: File[]): Promise<void> {
       files.map((file, i) => ({ path: `images.${i}.upload`, file })),
       apiKey(),
     );
-    if (!averageFaces.face)
-      throw new Error(
-        describeErrors(
-          averageFaces,
-          files.map((f) => f.name),
-        ),
-      );
+    if (asked !== averageAsked) return;
+    if (!averageFaces.face) throw new Error(describeErrors(averageFaces, names));
+    const count = averageFaces.face.sources.length;
     averageImage.src = averageFaces.face.image.dataUrl;
     averageImage.hidden = false;
-    status.textContent = `The average of ${averageFaces.face.sources.length} face${averageFaces.face.sources.length === 1 ? '' : 's'}.`;
+    status.textContent = `The average of ${count} face${count === 1 ? '' : 's'}.`;
     morphPart.hidden = files.length < 2;
     if (files.length >= 2) await morph();
   } catch (error) {
+    if (asked !== averageAsked) return;
     averageImage.hidden = true;
     morphPart.hidden = true;
     status.className = 'error';
     status.textContent = (error as Error).message;
   } finally {
-    part.dataset.state = 'done';
+    if (asked === averageAsked) part.dataset.state = 'done';
   }
 }
 
