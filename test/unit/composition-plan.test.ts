@@ -190,3 +190,16 @@ test("pixels of the face use the mesh's triangles, the surroundings the ring's",
   expect(faceInMesh / face).toBeGreaterThan(0.97);
   expect(aroundInRing / around).toBeGreaterThan(0.99);
 });
+
+test('the iris points follow the alignment but do not steer it', () => {
+  const plan = planComposition([FACE, OTHER], [0.5, 0.5], 200, 200);
+  // The same faces with their iris points (468-477) thrown far off: the blended surface keeps its shape
+  // (the placement, which reads the eyes' 68 points, may move it as a whole).
+  const wild = (mesh: Point3[]) => mesh.map((p, k) => (k >= SURFACE_POINTS ? { x: p.x + 5000, y: p.y - 3000, z: p.z } : p));
+  const steered = planComposition([wild(FACE), wild(OTHER)], [0.5, 0.5], 200, 200);
+  const surface = (mesh: Point3[]) => mesh.slice(0, SURFACE_POINTS);
+  expect(shapeDistance(surface(steered.mesh), surface(plan.mesh))).toBeLessThan(1e-9);
+  // Were they aligned too, the two faces would turn differently and the blend change shape.
+  expect(shapeDistance(surface(planComposition([FACE, wild(OTHER)], [0.5, 0.5], 200, 200).mesh), surface(plan.mesh))).toBeLessThan(1e-9);
+  expect(steered.mesh[SURFACE_POINTS]!.x - plan.mesh[SURFACE_POINTS]!.x).toBeGreaterThan(100);
+});

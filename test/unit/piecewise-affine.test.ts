@@ -51,11 +51,45 @@ test('borderPoints: perSide per side on the outer pixel edges, each corner once'
   ])
     expect(border.filter((p) => p.x === corner.x && p.y === corner.y)).toHaveLength(1);
   // Evenly spaced: the top side's points a third of the width apart.
-  const top = border
-    .filter((p) => p.y === -0.5)
-    .map((p) => p.x)
-    .sort((a, b) => a - b);
-  [-0.5, -0.5 + W / 3, -0.5 + (2 * W) / 3, W - 0.5].forEach((x, k) => expect(top[k]).toBeCloseTo(x, 9));
+  // Each side's points a third of its length apart, both corners included.
+  const along = (onSide: (p: Point) => boolean, coordinate: (p: Point) => number) =>
+    border
+      .filter(onSide)
+      .map(coordinate)
+      .sort((a, b) => a - b);
+  const thirds = (length: number) => [-0.5, -0.5 + length / 3, -0.5 + (2 * length) / 3, length - 0.5];
+  const expectClose = (found: number[], expected: number[]) => {
+    expect(found).toHaveLength(expected.length);
+    expected.forEach((v, k) => expect(found[k]).toBeCloseTo(v, 9));
+  };
+  expectClose(
+    along(
+      (p) => p.y === -0.5,
+      (p) => p.x,
+    ),
+    thirds(W),
+  );
+  expectClose(
+    along(
+      (p) => p.y === H - 0.5,
+      (p) => p.x,
+    ),
+    thirds(W),
+  );
+  expectClose(
+    along(
+      (p) => p.x === -0.5,
+      (p) => p.y,
+    ),
+    thirds(H),
+  );
+  expectClose(
+    along(
+      (p) => p.x === W - 0.5,
+      (p) => p.y,
+    ),
+    thirds(H),
+  );
   expect(new Set(border.map((p) => `${p.x},${p.y}`)).size).toBe(12);
 });
 
@@ -92,8 +126,30 @@ test('triangleMap: pixels outside every triangle stay -1, and a centre on a shar
   expect(map[5 * 6 + 5]).toBe(-1);
   expect(map[2 * 6 + 5]).toBe(-1);
   expect(Array.from(map).filter((t) => t >= 0)).toHaveLength(25);
-  // A triangle without area owns nothing.
-  expect(Array.from(triangleMap([points[0]!, points[1]!, { x: 2, y: 0 }], Uint32Array.from([0, 1, 2]), 6, 6)).every((t) => t === -1)).toBe(true);
+  // A triangle without area owns nothing, whichever way its line runs.
+  for (const flat of [
+    [points[0]!, points[1]!, { x: 2, y: 0 }],
+    [
+      { x: 0, y: 0 },
+      { x: 2, y: 2 },
+      { x: 4, y: 4 },
+    ],
+  ])
+    expect(Array.from(triangleMap(flat, Uint32Array.from([0, 1, 2]), 6, 6)).every((t) => t === -1)).toBe(true);
+  // A triangle past the picture's right edge fills only its own rows, up to that edge.
+  const wide = triangleMap(
+    [
+      { x: 2, y: 1 },
+      { x: 40, y: 1 },
+      { x: 2, y: 2 },
+    ],
+    Uint32Array.from([0, 1, 2]),
+    6,
+    6,
+  );
+  expect(Array.from(wide.subarray(6, 12))).toEqual([-1, -1, 0, 0, 0, 0]);
+  expect(Array.from(wide.subarray(12, 18))).toEqual([-1, -1, 0, -1, -1, -1]);
+  expect(Array.from(wide.subarray(18)).every((t) => t === -1)).toBe(true);
 });
 
 test('triangleAffine: the corners land on the corners, and a flat triangle has no map', () => {
@@ -191,6 +247,103 @@ test('where one picture does not reach, the pictures that do are averaged; where
   expect(finishSums(far)[0]).toBe(Math.round((200 + 2 * 59 + 10) / 2));
 });
 
+test('a picture is covered from its first pixel edge to its last: outside on any side, the others carry the pixel', () => {
+  // Output 5 x 5, read at (x + dx, y + dy) from a flat 3 x 3 picture (100) and at (x, y) from a flat 5 x 5 one (20).
+  const square = [
+    { x: -0.5, y: -0.5 },
+    { x: 4.5, y: -0.5 },
+    { x: 4.5, y: 4.5 },
+    { x: -0.5, y: 4.5 },
+  ];
+  const two = Uint32Array.from([0, 1, 2, 0, 2, 3]);
+  const map = triangleMap(square, two, 5, 5);
+  const flat = (side: number, value: number) => ({ data: new Uint8Array(side * side * 3).fill(value), width: side, height: side });
+  const reds = (dx: number, dy: number) => {
+    const sums = emptySums(5, 5);
+    addWarped(
+      sums,
+      map,
+      two,
+      square,
+      square.map((p) => ({ x: p.x + dx, y: p.y + dy })),
+      flat(3, 100),
+      0.5,
+    );
+    addWarped(sums, map, two, square, square, flat(5, 20), 0.5);
+    const rgb = finishSums(sums);
+    return Array.from({ length: 5 }, (_, y) => Array.from({ length: 5 }, (_, x) => rgb[(y * 5 + x) * 3]));
+  };
+  // Shifted by 1: output x in 0..2 reads 1..3, the last one outside (3 > 2.5); y likewise.
+  const half = 100 * 0.5 + 20 * 0.5;
+  const shifted = reds(1, 1);
+  expect(shifted[0]).toEqual([60, 60, 20, 20, 20]);
+  expect(shifted[1]).toEqual([60, 60, 20, 20, 20]);
+  expect(shifted[2]).toEqual([20, 20, 20, 20, 20]);
+  expect(half).toBe(60);
+  // Shifted the other way: the first column and row read -1, outside (< -0.5).
+  const back = reds(-1, -1);
+  expect(back[0]).toEqual([20, 20, 20, 20, 20]);
+  expect(back[1]).toEqual([20, 60, 60, 60, 20]);
+  expect(back[3]).toEqual([20, 60, 60, 60, 20]);
+  // On the edge itself (-0.5, 2.5) a sample still counts.
+  const edge = reds(-0.5, -0.5);
+  expect(edge[0]).toEqual([60, 60, 60, 60, 20]);
+});
+
+test('where less than half the weight covers a pixel, the edges of all pictures stand in; at half or more, those that cover it', () => {
+  const one = [
+    { x: -0.5, y: -0.5 },
+    { x: 1.5, y: -0.5 },
+    { x: -0.5, y: 1.5 },
+    { x: 1.5, y: 1.5 },
+  ];
+  const two = Uint32Array.from([0, 1, 2, 1, 3, 2]);
+  const map = triangleMap(one, two, 2, 2);
+  const flat = (value: number) => ({ data: new Uint8Array(2 * 2 * 3).fill(value), width: 2, height: 2 });
+  const away = one.map((p) => ({ x: p.x + 50, y: p.y }));
+  const composite = (coveredWeight: number, awayWeight: number) => {
+    const sums = emptySums(2, 2);
+    addWarped(sums, map, two, one, one, flat(200), coveredWeight);
+    addWarped(sums, map, two, one, away, flat(40), awayWeight);
+    return Array.from(finishSums(sums).filter((_, i) => i % 3 === 0));
+  };
+  // A quarter of the weight covers: the clamped mean, 0.25 x 200 + 0.75 x 40.
+  expect(composite(0.25, 0.75)).toEqual([80, 80, 80, 80]);
+  // Half: the covering picture alone; weights need not sum to 1.
+  expect(composite(1, 1)).toEqual([200, 200, 200, 200]);
+  expect(composite(0.3, 0.9)).toEqual([80, 80, 80, 80]);
+});
+
+test('pixels no triangle holds add nothing; reads past the last row take that row', () => {
+  const points = [
+    { x: -0.5, y: -0.5 },
+    { x: 2.5, y: -0.5 },
+    { x: -0.5, y: 2.5 },
+  ];
+  const triangle = Uint32Array.from([0, 1, 2]);
+  const map = triangleMap(points, triangle, 3, 3);
+  expect(map[8]).toBe(-1); // (2, 2): past the diagonal
+  const sums = emptySums(3, 3);
+  const picture = { data: new Uint8Array(27).fill(90), width: 3, height: 3 };
+  addWarped(sums, map, triangle, points, points, picture, 1);
+  expect(Array.from(sums.clamped.subarray(32, 36))).toEqual([0, 0, 0, 0]);
+  expect(finishSums(sums)[24]).toBe(0);
+  expect(finishSums(sums)[0]).toBe(90);
+  // Reads below the picture's last row take that row (the clamp), not a row past it.
+  const below = emptySums(3, 3);
+  const gradientRows = { data: Uint8Array.from({ length: 27 }, (_, i) => 10 * Math.floor(i / 9) + 5), width: 3, height: 3 };
+  addWarped(
+    below,
+    map,
+    triangle,
+    points,
+    points.map((p) => ({ x: p.x, y: p.y + 10 })),
+    gradientRows,
+    1,
+  );
+  expect(finishSums(below)[0]).toBe(25);
+});
+
 test('finishSums: extrapolation past the ends is held to 0..255, and a pixel no triangle covers is black', () => {
   const one = (value: number) => ({ data: new Uint8Array(3).fill(value), width: 1, height: 1 });
   const point = [
@@ -217,9 +370,9 @@ test('addSums adds partial sums element by element', () => {
   const b = emptySums(1, 1);
   a.covered.set([1, 2, 3, 0.5]);
   a.clamped.set([1, 2, 3, 0.5]);
-  b.covered.set([0, 0, 0, 0]);
+  b.covered.set([4, 0, 0, 0]);
   b.clamped.set([10, 20, 30, 0.5]);
   addSums(a, b);
-  expect(Array.from(a.covered)).toEqual([1, 2, 3, 0.5]);
+  expect(Array.from(a.covered)).toEqual([5, 2, 3, 0.5]);
   expect(Array.from(a.clamped)).toEqual([11, 22, 33, 1]);
 });

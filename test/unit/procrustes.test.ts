@@ -104,7 +104,13 @@ test('blendShapes weighs each shape', () => {
 test('refuses shapes it cannot average', () => {
   expect(() => procrustesMean([])).toThrow(/at least one shape/);
   expect(() => procrustesMean([[{ x: 0, y: 0 }]])).toThrow(/at least 2/);
-  expect(() => procrustesMean([BASE, BASE.slice(1)])).toThrow(/same number of points/);
+  expect(() => procrustesMean([BASE, BASE.slice(1)])).toThrow('every shape needs the same number of points, at least 2 (got 7, 6)');
+  // Two points are enough: a segment's mean is that segment.
+  const segment = [
+    { x: 0, y: 0 },
+    { x: 3, y: 4 },
+  ];
+  expect(rms(procrustesMean([segment, moved(segment, 1, 2, 5, 5)]).mean, normalisedShape(segment))).toBeLessThan(1e-9);
 });
 
 test('placement: eyes level, their midpoint on the centre line at the eye line, the documented distance apart', () => {
