@@ -44,6 +44,7 @@ import { sharedPath } from '../tools/shared-folder';
 import { makeStageClip, STAGE_SHOTS } from '../tools/stage-clip';
 import { AUTHORIZATION, PRODUCTION_ACCESS, startService } from './service-process';
 import { benchCompose } from './compose';
+import { benchHardFaces } from './hard-faces';
 import { benchVideoQueue } from './video-queue';
 import { benchDescriptorBatches, benchPeople } from './people';
 import { jobEnded, jobWhenEnded, submitVideo } from './video-jobs';
@@ -585,6 +586,10 @@ async function main(): Promise<void> {
   }
   if (process.env.BENCH_ONLY === 'descriptor-batches') {
     console.log(JSON.stringify(await benchDescriptorBatches()));
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'hard-faces') {
+    console.log(JSON.stringify(await benchHardFaces()));
     return;
   }
   if (process.env.BENCH_ONLY === 'compose') {
