@@ -9,6 +9,7 @@ export default {
     'src/image/address-policy.ts',
     'src/image/image-format.ts',
     'src/providers/embedded/face-quality.ts',
+    'src/providers/embedded/exposure.ts',
     'src/providers/embedded/mediapipe/mesh-crop.ts',
     'src/providers/mxface/mxface-contract.ts',
     'src/config.ts',
@@ -35,7 +36,7 @@ export default {
       // The tests of the mutated modules only: a mutant in module-level code (the config schema) runs
       // every test, so the others (the schema build, the graph converter) would only slow each run.
       testMatch: [
-        '**/test/unit/{geometry,geometry-properties,procrustes,piecewise-affine,composition-plan,face-quality,landmark-error,eyes-and-mouth,head-pose-mesh,head-pose-five,mesh-crop,ibug68,mediapipe-decoding}.test.ts',
+        '**/test/unit/{geometry,geometry-properties,procrustes,piecewise-affine,composition-plan,face-quality,exposure,landmark-error,eyes-and-mouth,head-pose-mesh,head-pose-five,mesh-crop,ibug68,mediapipe-decoding}.test.ts',
         '**/test/unit/{batching,photo-traffic,address-policy,image-format,image-input,mxface-contract,config,docs}.test.ts',
         '**/test/unit/{one-euro-filter,face-tracker,video-probe,scene-cut,face-smoother,face-following,video-segments,video-job,decoder-protocol,people}.test.ts',
       ],

@@ -12,6 +12,7 @@ import { ibug68FromMesh } from '../../../geometry/mesh-to-ibug68';
 import { BlazefaceFinder, YunetFinder, type FaceCandidate, type FaceDetectorName, type FaceFinder } from './face-finders';
 import { MESH_INPUT, packMesh, refineMesh, seedFromMesh, type MeshPoint } from './face-mesh';
 import { at } from '../../../checked';
+import { exposed } from '../exposure';
 
 export interface MeshResult {
   /** 478 points in the image's pixel-index coordinates; z on the x/y scale, smaller = nearer. */
@@ -80,9 +81,11 @@ export class MediapipeEngine {
    * coordinates of its pixels). The meshes of all the images' faces run as batched inferences.
    */
   async detect(images: readonly DetectInput[]): Promise<EngineFace[][]> {
+    // The parts look at dim pictures brightened (exposure.ts); quality judges the pictures as they came.
+    const seen = images.map(exposed);
     const candidates: FaceCandidate[][] = [];
-    for (const image of images) candidates.push(await this.finder.find(image));
-    return this.judge(images, candidates);
+    for (const image of seen) candidates.push(await this.finder.find(image));
+    return this.judge(seen, candidates, undefined, images);
   }
 
   /**
@@ -93,15 +96,21 @@ export class MediapipeEngine {
    * off its face) is judged afresh.
    */
   async newFaces(image: DetectInput, known: readonly Box[]): Promise<EngineFace[]> {
-    const candidates = (await this.finder.find(image)).filter((c) => known.every((k) => iou(k, c.box) < KNOWN_FACE));
-    return at(await this.judge([image], [candidates], [known]), 0);
+    const seen = exposed(image);
+    const candidates = (await this.finder.find(seen)).filter((c) => known.every((k) => iou(k, c.box) < KNOWN_FACE));
+    return at(await this.judge([seen], [candidates], [known], [image]), 0);
   }
 
   /**
    * Per image: the candidates that the mesh's presence check accepts, or that FaceBoxes vouches for, best
    * confidence first, with their quality, mesh and 68 points. The meshes of all the images' candidates run as batched inferences.
    */
-  private async judge(images: readonly DetectInput[], candidates: FaceCandidate[][], known?: ReadonlyArray<readonly Box[]>): Promise<EngineFace[][]> {
+  private async judge(
+    images: readonly DetectInput[],
+    candidates: FaceCandidate[][],
+    known?: ReadonlyArray<readonly Box[]>,
+    asTheyCame: readonly DetectInput[] = images,
+  ): Promise<EngineFace[][]> {
     const crops = images.flatMap((image, i) => at(candidates, i).map((seed) => ({ image, seed })));
     const meshes = await this.checkedMeshes(crops, this.finder.cropScale, (presence) => presence >= MIN_FACE_PRESENCE && presence < FACE_PRESENCE);
     let next = 0;
@@ -114,7 +123,7 @@ export class MediapipeEngine {
         .map(({ box, confidence, mesh }) => ({
           box,
           confidence,
-          quality: faceQuality(image, box, image.scale),
+          quality: faceQuality(at(asTheyCame, i), box, image.scale),
           landmarksConfidence: mesh.presence,
           points68: ibug68FromMesh(mesh.mesh),
           mesh: packMesh(mesh.mesh),
@@ -177,8 +186,9 @@ export class MediapipeEngine {
 
   /** The refined mesh of each seed. */
   async meshes(image: PixelImage, seeds: readonly FaceSeed[]): Promise<MeshResult[]> {
+    const seen = exposed(image);
     return await this.meshesOf(
-      seeds.map((seed) => ({ image, seed })),
+      seeds.map((seed) => ({ image: seen, seed })),
       MESH_CROP_SCALE,
     );
   }
