@@ -15,15 +15,16 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 // Bounds: the measured figure plus 5 % (the engine is deterministic on a runtime).
-test('helen-dev: 79 of 80 faces; NME 5-pt <= 2.97 %, 68-pt <= 5.38 %, 51 inner <= 3.76 % (measured 2.83, 5.12, 3.58)', async () => {
+// Dim pictures are brightened before detection (exposure.ts): YuNet then finds helen-dev's 80th face.
+test('helen-dev: all 80 faces; NME 5-pt <= 2.96 %, 68-pt <= 5.36 %, 51 inner <= 3.74 % (measured 2.82, 5.10, 3.56)', async () => {
   const accuracy = await measureAccuracy(server, 'helen-dev');
-  expect(accuracy.annotated - accuracy.missed.length).toBe(79);
-  expect(accuracy.five).toBeLessThanOrEqual(2.97);
-  expect(accuracy.all68).toBeLessThanOrEqual(5.38);
-  expect(accuracy.inner51).toBeLessThanOrEqual(3.76);
+  expect(accuracy.annotated - accuracy.missed.length).toBe(80);
+  expect(accuracy.five).toBeLessThanOrEqual(2.96);
+  expect(accuracy.all68).toBeLessThanOrEqual(5.36);
+  expect(accuracy.inner51).toBeLessThanOrEqual(3.74);
 });
 
-test('dlib-faces: all 43 faces; NME 5-pt <= 4.71 %, 68-pt <= 6.14 % (measured 4.49, 5.85)', async () => {
+test('dlib-faces: all 43 faces; NME 5-pt <= 4.71 %, 68-pt <= 6.14 % (measured 4.45, 5.84)', async () => {
   const accuracy = await measureAccuracy(server, 'dlib-faces');
   expect(accuracy.missed).toEqual([]);
   expect(accuracy.five).toBeLessThanOrEqual(4.71);
