@@ -326,12 +326,18 @@ describe('broken multipart requests get JSON errors, never a crash', () => {
       for (let i = 0; i < count; i++) form.append(String(i), new Blob([PHOTO]), 'happy.jpg');
       return form;
     };
-    // An average takes up to MAX_COMPOSE_IMAGES (64) files, a batch MAX_BATCH_SIZE (16).
-    const tooMany = await post(open, batchOf(65));
-    expect(tooMany.status).toBe(413);
-    expect(tooMany.body.errors?.[0]).toEqual({ message: '64 max file uploads exceeded.', extensions: { code: 'PAYLOAD_TOO_LARGE' } });
-    const overBatch = await post(open, batchOf(17));
-    expect(overBatch.body.errors?.[0]).toMatchObject({ message: 'A batch holds at most 16 images (got 17).', extensions: { code: 'BATCH_TOO_LARGE' } });
+    // An average takes up to MAX_COMPOSE_IMAGES (64) files, a batch MAX_BATCH_SIZE (16). Both refusals
+    // come before the files are read, so they get a server (and connections) of their own.
+    const server = await startTestServer({}, { provider: open.providers.defaultProvider, start: false });
+    try {
+      const tooMany = await post(server, batchOf(65));
+      expect(tooMany.status).toBe(413);
+      expect(tooMany.body.errors?.[0]).toEqual({ message: '64 max file uploads exceeded.', extensions: { code: 'PAYLOAD_TOO_LARGE' } });
+      const overBatch = await post(server, batchOf(17));
+      expect(overBatch.body.errors?.[0]).toMatchObject({ message: 'A batch holds at most 16 images (got 17).', extensions: { code: 'BATCH_TOO_LARGE' } });
+    } finally {
+      server.httpServer.close();
+    }
   });
 
   test('no map, or operations that are not JSON: 400 naming the problem', async () => {

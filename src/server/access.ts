@@ -51,3 +51,31 @@ export function opsAccess(keys: ApiKeys, required: boolean, key: (req: Request) 
     res.status(401).json({ error: 'A valid API key is required for this endpoint.' });
   };
 }
+
+const CSRF_MESSAGE =
+  'This request has been blocked as a potential Cross-Site Request Forgery (CSRF): send multipart uploads with an "Apollo-Require-Preflight: true" header (or "X-Apollo-Operation-Name").';
+
+/**
+ * Apollo's CSRF rule for uploads, applied before the multipart parser: a multipart request without a
+ * preflight header is refused (400) once its body has been read, up to `maxBytes`. Refused by Apollo
+ * after the parser had begun, the client, still sending its file, could get a reset connection
+ * instead of the answer.
+ */
+export function refuseUnsafeUploads(maxBytes: number): RequestHandler {
+  return (req, res, next) => {
+    const multipart = /^multipart\/form-data/i.test(req.headers['content-type'] ?? '');
+    if (!multipart || req.headers['apollo-require-preflight'] || req.headers['x-apollo-operation-name']) return next();
+    let read = 0;
+    const refuse = () => {
+      if (!res.headersSent) res.status(400).json({ errors: [{ message: CSRF_MESSAGE, extensions: { code: 'BAD_REQUEST' } }] });
+    };
+    req.on('data', (chunk: Buffer) => {
+      read += chunk.length;
+      if (read > maxBytes) {
+        refuse();
+        req.destroy();
+      }
+    });
+    req.once('end', refuse);
+  };
+}

@@ -22,7 +22,7 @@ import { DecoderProcess } from '../video/decoder-process';
 import { QueuedVideoJobs } from '../video/queued-video-jobs';
 import type { FrameCharge, VideoJobService } from '../video/video-job';
 import { ProviderName, type Config } from '../config';
-import { identifyClient, opsAccess, rateLimitGate, refuseAsGraphQL } from './access';
+import { identifyClient, opsAccess, rateLimitGate, refuseAsGraphQL, refuseUnsafeUploads } from './access';
 import { presentedKey } from '../access/api-keys';
 import { createRequestServices } from './request-services';
 import { requestLog } from './request-log';
@@ -147,6 +147,7 @@ export async function startServer(config: Config, providers: Providers, schema: 
   const allowOrigins = cors({ origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins, maxAge: 600 });
   // What a request meets once it is let in: the clients' and the warm-up's alike.
   const graphqlStack = [
+    refuseUnsafeUploads(config.limits.bodyLimitBytes),
     // Multipart requests (uploads): each file's stream is cut one byte past the larger limit (images and
     // videos check their own limit as they read); as many files as the largest call takes (a batch, an average).
     graphqlUploadExpress({
