@@ -22,7 +22,7 @@ const ACCEPT = { blazeface: 0.4, presence: 0.9999, faceboxes: 0.5, ssd: 0.5 };
 const MAX_SIDE = 1280;
 
 /** The frame at the detection size, its values scaled by `level`, with noise of sigma 6 x (1 - level) (a fixed sequence). */
-async function dimmed(bytes: Buffer, level: number): Promise<DetectInput & { toFrame: number }> {
+async function dimmed(bytes: Buffer, level: number): Promise<DetectInput> {
   const { data, info } = await sharp(bytes)
     .resize({ width: MAX_SIDE, height: MAX_SIDE, fit: 'inside' })
     .removeAlpha()
@@ -41,7 +41,7 @@ async function dimmed(bytes: Buffer, level: number): Promise<DetectInput & { toF
   const sigma = 6 * (1 - level);
   const pixels = Uint8Array.from(data, (v) => Math.min(255, Math.max(0, Math.round(v * level + (sigma > 0 ? sigma * noise() : 0)))));
   const scale = (await sharp(bytes).metadata()).width! / info.width;
-  return { data: pixels, width: info.width, height: info.height, scale, maxFaces: 100, toFrame: scale };
+  return { data: pixels, width: info.width, height: info.height, scale, maxFaces: 100 };
 }
 
 const scaled = (b: Box, k: number): Box => ({ x: b.x * k, y: b.y * k, width: b.width * k, height: b.height * k });
@@ -61,7 +61,7 @@ export async function benchHardFaces() {
     for (const { bytes, listed } of frames) {
       const image = await dimmed(bytes, level);
       // Listed boxes are in the 1920 px frame; the parts see the detection-size picture.
-      const inPicture = listed.map((b) => scaled(b, 1 / image.toFrame));
+      const inPicture = listed.map((b) => scaled(b, 1 / image.scale));
       const [found] = await engine.detect([image]);
       const recall = footageRecall(
         inPicture,
@@ -133,7 +133,7 @@ async function benchTiles(engine: MediapipeEngine, frames: Awaited<ReturnType<ty
     for (const { bytes, listed } of frames) {
       const whole = await dimmed(bytes, 1);
       const [wholeFaces] = await engine.detect([whole]);
-      const merged = wholeFaces!.map((f) => scaled(f.box, whole.toFrame));
+      const merged = wholeFaces!.map((f) => scaled(f.box, whole.scale));
       const started = performance.now();
       const picture = source === 'full resolution' ? sharp(bytes) : sharp(bytes).resize(MAX_SIDE);
       const { data, info } = await picture.removeAlpha().raw().toBuffer({ resolveWithObject: true });

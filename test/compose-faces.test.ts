@@ -283,7 +283,7 @@ test('the landmarks detectLandmarks finds on an average of five people agree wit
   const face = await composed(AVERAGE, { images });
   const [found, ...others] = await detected(base64Of(pngOf(face.image.dataUrl)));
   expect(others).toHaveLength(0);
-  // Measured 1.70 % of the eye distance (1.6-2.0 % on other sets of 1, 5 and 7 photos).
+  // Measured 1.70 % of the eye distance.
   expect(nme(points(found!.landmarks), points(face.landmarks))).toBeLessThan(0.03);
 });
 

@@ -13,7 +13,7 @@ import type { Box } from '../geometry/geometry';
 import type { Point3 } from '../geometry/head-pose';
 import { readImageInput, type ImageReading, type ImageSource } from '../image/image-input';
 import { describeError, log } from '../logger';
-import type { FaceAnalyser } from '../providers/provider';
+import type { DetectionSettings, FaceAnalyser } from '../providers/provider';
 import type { Providers } from '../providers/providers';
 
 /** What composing needs of the request it serves. */
@@ -177,11 +177,7 @@ async function compose(ctx: ComposeContext, inputs: readonly Input[], weights: r
 }
 
 /** The input's largest face and its mesh, or the input's user error. */
-async function largestFace(
-  ctx: ComposeContext,
-  input: Input,
-  settings: ReturnType<typeof resolveDetectionSettings>,
-): Promise<{ face: DetectedFace; mesh: Point3[] }> {
+async function largestFace(ctx: ComposeContext, input: Input, settings: DetectionSettings): Promise<{ face: DetectedFace; mesh: Point3[] }> {
   await ctx.request.admitImage();
   const image = await readImageInput(input.image, ctx.reading, input.field);
   const { faces } = await ctx.loaders.detect({ image, settings });

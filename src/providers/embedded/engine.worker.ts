@@ -24,7 +24,7 @@ import { packMesh } from './mediapipe/face-mesh';
 import { KNOWN_FACE, MediapipeEngine } from './mediapipe/mediapipe-engine';
 import { useWasmBackend } from './tf-runtime';
 import { at } from '../../checked';
-import { iou, type Point } from '../../geometry/geometry';
+import { iou, scalePixelPoint, type Point } from '../../geometry/geometry';
 import { addSums, addWarped, emptySums, finishSums, triangleMap } from '../../geometry/piecewise-affine';
 
 const { engine, runtime, detector, secondOpinion, timeGraphs: timed } = workerData as EngineWorkerData;
@@ -110,7 +110,7 @@ export const compose: EngineWorker['compose'] = async ({ width, height, target, 
     // The request's detection decoded this file already: failing now is a fault, not the client's.
     if ('failure' in picture) throw new Error(`a composite's picture failed to decode: ${picture.failure.message}`);
     const { scale } = picture;
-    const vertices = pointsOf(source.vertices).map((p) => ({ x: (p.x + 0.5) / scale - 0.5, y: (p.y + 0.5) / scale - 0.5 }));
+    const vertices = pointsOf(source.vertices).map((p) => scalePixelPoint(p, 1 / scale));
     addWarped(sums, map, triangles, outputPoints, vertices, picture, source.weight);
   }
   return sums;
