@@ -173,6 +173,55 @@ async function analyseOnService(url: string, file: string, options: { sampleFps?
   return { seconds: (performance.now() - started) / 1000, job };
 }
 
+/**
+ * What the 68 points' refinement costs (#29): two services, LANDMARK_REFINER=cascade (the default) and
+ * none, the same threads, measured in turn in one run. Photos: after 100 requests each, 10 rounds of 20
+ * requests to each in turn, p50 over all; video: each clip analysed by each in turn, 3 rounds, frames/s
+ * the median.
+ */
+async function benchRefiner(threads: number, single: Photo, group: Photo) {
+  const variants: Array<{ label: string; env: Record<string, string> }> = [
+    { label: 'LANDMARK_REFINER=cascade (default)', env: {} },
+    { label: 'LANDMARK_REFINER=none', env: { LANDMARK_REFINER: 'none' } },
+  ];
+  const services = [];
+  for (const { env } of variants) services.push(await startService({ WORKER_THREADS: String(threads), MAX_VIDEO_SECONDS: '3600', ...env }));
+  const photoRows = [];
+  for (const p of [single, group]) {
+    for (const service of services) for (let i = 0; i < 100; i++) await postDetect(service.url, p);
+    const times = services.map(() => [] as number[]);
+    for (let round = 0; round < 10; round++)
+      for (const [k, service] of services.entries()) for (let i = 0; i < 20; i++) times[k]!.push(await timed(() => postDetect(service.url, p)));
+    const p50s = times.map((t) => percentile(t, 50));
+    photoRows.push({ photo: p.name, p50s, ratio: p50s[0]! / p50s[1]! });
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'facemark-bench-refiner-'));
+  const videoRows = [];
+  try {
+    for (const clip of await benchClips(dir)) {
+      const rates = services.map(() => [] as number[]);
+      for (let round = 0; round < 3; round++)
+        for (const [k, service] of services.entries()) {
+          const { seconds, job } = await analyseOnService(service.url, clip.file);
+          rates[k]!.push(job.framesAnalysed / seconds);
+        }
+      const fps = rates.map((r) => percentile(r, 50));
+      videoRows.push({ clip: clip.name, fps, ratio: fps[0]! / fps[1]! });
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    for (const service of services) service.child.kill('SIGTERM');
+  }
+  console.log(`\nThe 68 points' refinement, ${threads} worker threads, ${variants.map((v) => v.label).join(' vs ')}, in turn:`);
+  console.log('| photo | p50 refined | p50 unrefined | ratio |');
+  console.log('|---|---|---|---|');
+  for (const r of photoRows) console.log(`| ${r.photo} | ${r.p50s[0]!.toFixed(1)} ms | ${r.p50s[1]!.toFixed(1)} ms | ${r.ratio.toFixed(3)} |`);
+  console.log('| video | frames/s refined | frames/s unrefined | ratio |');
+  console.log('|---|---|---|---|');
+  for (const r of videoRows) console.log(`| ${r.clip} | ${r.fps[0]!.toFixed(1)} | ${r.fps[1]!.toFixed(1)} | ${r.ratio.toFixed(3)} |`);
+  return { photos: photoRows, videos: videoRows };
+}
+
 /** The clips the video figures are measured on: walking.mp4, a 640x360 copy, and the stage clip (tools/stage-clip.ts). */
 async function benchClips(dir: string) {
   const walking = path.join(DATASETS, 'video', 'walking.mp4');
@@ -567,6 +616,10 @@ async function main(): Promise<void> {
   }
   if (process.env.BENCH_ONLY === 'video') {
     console.log(JSON.stringify({ ...(await benchVideo(threads)), decoderStartup: await benchDecoderStartup() }));
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'refiner') {
+    console.log(JSON.stringify(await benchRefiner(threads, photos[0]!, photos[1]!)));
     return;
   }
   if (process.env.BENCH_ONLY === 'video-clips') {

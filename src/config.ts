@@ -37,6 +37,10 @@ export type EngineRuntime = (typeof ENGINE_RUNTIMES)[number];
 export const SECOND_DETECTORS = ['faceboxes', 'none'] as const;
 export type SecondDetectorName = (typeof SECOND_DETECTORS)[number];
 
+/** What refines the mediapipe engine's 68 points on the picture: the trained cascade, or nothing (a few ms a face less). */
+export const LANDMARK_REFINERS = ['cascade', 'none'] as const;
+export type LandmarkRefinerName = (typeof LANDMARK_REFINERS)[number];
+
 /** Images per window per API key when keys are configured and RATE_LIMIT_IMAGES is not. */
 const DEFAULT_KEYED_RATE_LIMIT = 600;
 
@@ -50,6 +54,7 @@ export const envSchema = z.object({
   EMBEDDED_ENGINE: z.enum(EMBEDDED_ENGINES).default('mediapipe'),
   ENGINE_RUNTIME: z.enum(ENGINE_RUNTIMES).default('onnx'),
   SECOND_DETECTOR: z.enum(SECOND_DETECTORS).default('faceboxes'),
+  LANDMARK_REFINER: z.enum(LANDMARK_REFINERS).default('cascade'),
   FACE_DETECTOR: z.enum(FACE_DETECTORS).default('blazeface'),
   YUNET_MODEL_PATH: z.string().min(1).optional(),
   WORKER_THREADS: int(1, 64).default(os.availableParallelism()),
@@ -139,6 +144,8 @@ const configSchema = envSchema
     engineRuntime: e.ENGINE_RUNTIME,
     /** What confirms or adds faces where the mesh rejects a detector's box. */
     secondDetector: e.SECOND_DETECTOR,
+    /** What moves the mesh's 68 points to where the picture shows them. */
+    landmarkRefiner: e.LANDMARK_REFINER,
     /** What seeds the mediapipe engine's mesh. */
     faceDetector: { name: e.FACE_DETECTOR, modelPath: e.YUNET_MODEL_PATH },
     workerThreads: e.WORKER_THREADS,

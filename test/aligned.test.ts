@@ -103,10 +103,11 @@ const QUERY = /* GraphQL */ `
 
 // A similarity (4 degrees of freedom) cannot bend a face onto the template's proportions, let alone
 // a smile or an open mouth: each face is held to the least-squares optimum of its own five points
-// (neutral.jpg: 2.8 px with the mesh's points, where face-api's gave 2.0 px).
+// (neutral.jpg: 2.8 px with the mesh's points, where face-api's gave 2.0 px). The refined points (#29),
+// nearer people's, put happy.jpg's smiling mouth corners further from the template's: 6.2 -> 6.55 px.
 test.each([
   ['neutral.jpg', 3],
-  ['happy.jpg', 6.5],
+  ['happy.jpg', 7],
   ['surprised.jpg', 4],
 ])('%s: a 112x112 chip whose five points land within %d px of the template', async (file, tolerance) => {
   const { body } = await server.graphql(QUERY, { image: { base64: readBase64('photos', file) } });

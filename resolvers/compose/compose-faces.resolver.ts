@@ -2,7 +2,6 @@ import { Arg, Ctx, Float, FieldResolver, Mutation, Resolver, Root } from 'type-g
 import { averageFaces, morphFaces, type ComposeContext } from '../../src/compose/compose-faces';
 import type { GraphQLContext } from '../../src/graphql/context';
 import { fivePointsFrom68 } from '../../src/geometry/landmarks';
-import { ibug68FromMesh } from '../../src/geometry/mesh-to-ibug68';
 import { ImageInput } from '../detection/image.input';
 import { Landmark } from '../face/landmark.type';
 import { fivePointLandmarks, ibug68Landmarks, meshLandmarks } from '../face/landmark-list';
@@ -57,8 +56,7 @@ export class ComposedFaceResolver {
     scheme: LandmarkScheme,
   ): Landmark[] {
     if (scheme === LandmarkScheme.MEDIAPIPE_478) return meshLandmarks(face.mesh);
-    const points68 = ibug68FromMesh(face.mesh);
-    return scheme === LandmarkScheme.FIVE_POINT ? fivePointLandmarks(fivePointsFrom68(points68)) : ibug68Landmarks(points68);
+    return scheme === LandmarkScheme.FIVE_POINT ? fivePointLandmarks(fivePointsFrom68(face.points68)) : ibug68Landmarks(face.points68);
   }
 }
 

@@ -1,4 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
+import type { Point } from '../../src/geometry/geometry';
 import type { Point3 } from '../../src/geometry/head-pose';
 import { ComposedFaceSource } from './composed-face-source.type';
 import { GeneratedImage } from './generated-image.type';
@@ -14,6 +15,9 @@ export class ComposedFace {
   @Field(() => [ComposedFaceSource], { description: 'The face each input contributed, one per input, in input order.' })
   sources!: ComposedFaceSource[];
 
-  /** The drawn face's mesh in output pixels; `landmarks` derives every scheme from it. */
+  /** The drawn face's mesh in output pixels (`landmarks` as MEDIAPIPE_478). */
   mesh!: Point3[];
+
+  /** Its 68 points in output pixels: the inputs' own, warped with their pictures (`landmarks` as IBUG_68 and FIVE_POINT). */
+  points68!: Point[];
 }

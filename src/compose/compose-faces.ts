@@ -9,7 +9,7 @@ import type { DetectionRequest } from '../detection/detection-request';
 import type { DetectedFace } from '../detection/detection-runner';
 import { ErrorCode, UserFacingError } from '../errors';
 import { planComposition } from '../geometry/composition-plan';
-import type { Box } from '../geometry/geometry';
+import type { Box, Point } from '../geometry/geometry';
 import type { Point3 } from '../geometry/head-pose';
 import { readImageInput, type ImageReading, type ImageSource } from '../image/image-input';
 import { describeError, log } from '../logger';
@@ -32,8 +32,10 @@ export interface ComposeOptionsInput {
 
 export interface ComposedFaceData {
   image: { dataUrl: string; width: number; height: number };
-  /** The composed face's refined mesh (478 points) in output pixels: every landmark scheme derives from it. */
+  /** The composed face's refined mesh (478 points) in output pixels (MEDIAPIPE_478). */
   mesh: Point3[];
+  /** Its 68 points in output pixels (IBUG_68, and FIVE_POINT from them): the inputs' own, warped with their pictures. */
+  points68: Point[];
   /** Per input, in input order, the face it contributed. */
   sources: Array<{ index: number; faceId: string; rectangle: Box }>;
 }
@@ -152,12 +154,13 @@ async function compose(ctx: ComposeContext, inputs: readonly Input[], weights: r
   );
   const errors = found.filter((f): f is UserFacingError => f instanceof UserFacingError);
   if (errors.length > 0) return failed(ctx, errors);
-  const faces = found as Array<{ face: DetectedFace; mesh: Point3[] }>;
+  const faces = found as Array<{ face: DetectedFace; mesh: Point3[]; points68: Point[] }>;
   const plan = planComposition(
     faces.map((f) => f.mesh),
     weights,
     output.width,
     output.height,
+    faces.map((f) => f.points68),
   );
   const picture = await composite(engine, {
     width: plan.width,
@@ -170,14 +173,15 @@ async function compose(ctx: ComposeContext, inputs: readonly Input[], weights: r
     face: {
       image: await encodePixels(picture, output.format),
       mesh: plan.mesh,
+      points68: plan.points68,
       sources: faces.map(({ face }, index) => ({ index, faceId: face.id, rectangle: face.rectangle })),
     },
     userErrors: [],
   };
 }
 
-/** The input's largest face and its mesh, or the input's user error. */
-async function largestFace(ctx: ComposeContext, input: Input, settings: DetectionSettings): Promise<{ face: DetectedFace; mesh: Point3[] }> {
+/** The input's largest face, its mesh and 68 points, or the input's user error. */
+async function largestFace(ctx: ComposeContext, input: Input, settings: DetectionSettings): Promise<{ face: DetectedFace; mesh: Point3[]; points68: Point[] }> {
   await ctx.request.admitImage();
   const image = await readImageInput(input.image, ctx.reading, input.field);
   const { faces } = await ctx.loaders.detect({ image, settings });
@@ -185,7 +189,8 @@ async function largestFace(ctx: ComposeContext, input: Input, settings: Detectio
   if (!face) throw new UserFacingError(ErrorCode.NO_FACE, `No face was found in this image (${input.field.join('.')}).`, input.field);
   try {
     const mesh = await ctx.loaders.mesh.load(face);
-    if (mesh) return { face, mesh };
+    const points68 = await ctx.loaders.landmarks68(face);
+    if (mesh && points68) return { face, mesh, points68 };
   } catch {
     // The loader has logged the engine's failure.
   }

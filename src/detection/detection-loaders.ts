@@ -90,6 +90,8 @@ export function createDetectionLoaders(detector: DetectionRunner, clientGone?: A
       }
     });
 
+  // The 68 points the engine refined with each mesh it computed here (faces found by another provider).
+  const refined68 = new WeakMap<DetectedFace, Point[]>();
   const mesh = analysed<DetectedFace, MeshPoint[]>(async (engine, faces) => {
     const missing = faces.filter((f) => !f.mesh);
     const computed = await answerByImage(missing, (groups) =>
@@ -100,6 +102,7 @@ export function createDetectionLoaders(detector: DetectionRunner, clientGone?: A
         })),
       ),
     );
+    computed.forEach((m, k) => refined68.set(at(missing, k), m.points68));
     let next = 0;
     return faces.map((f) => unpackMesh(f.mesh ?? at(computed, next++).mesh));
   });
@@ -133,7 +136,7 @@ export function createDetectionLoaders(detector: DetectionRunner, clientGone?: A
     landmarks68: async (face) => {
       if (face.points68) return face.points68;
       const points = await mesh.load(face);
-      return points && ibug68FromMesh(points);
+      return points && (refined68.get(face) ?? ibug68FromMesh(points));
     },
     detect: (key) => {
       let loader = byProvider.get(key.settings.provider);

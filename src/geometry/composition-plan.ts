@@ -36,13 +36,25 @@ export interface CompositionPlan {
   triangles: Uint32Array;
   /** Per input, the same vertices in its upright image: its own surface points, then where the border points fall. */
   sources: Point[][];
+  /**
+   * The composed face's 68 points in output pixels: those of `mesh` (mesh-to-ibug68), each moved by the
+   * inputs' own points' offsets from their meshes' (a refinement's), carried by each input's similarity
+   * onto the output and blended by weight. At weight 1 an input's own points, under its similarity.
+   */
+  points68: Point[];
 }
 
 /**
  * The plan for composing faces given their meshes (upright-image pixels) and weights summing to 1
  * (1/n each for an average; 1 - t and t for a morph, outside 0..1 to extrapolate).
  */
-export function planComposition(meshes: ReadonlyArray<readonly Point3[]>, weights: readonly number[], width: number, height: number): CompositionPlan {
+export function planComposition(
+  meshes: ReadonlyArray<readonly Point3[]>,
+  weights: readonly number[],
+  width: number,
+  height: number,
+  points68: ReadonlyArray<readonly Point[]> = meshes.map(ibug68FromMesh),
+): CompositionPlan {
   if (meshes.length !== weights.length) throw new Error(`${meshes.length} meshes but ${weights.length} weights`);
   const { toMean } = procrustesMean(meshes.map((m) => m.slice(0, SURFACE_POINTS)));
   const blended = blendMeshes(
@@ -54,12 +66,24 @@ export function planComposition(meshes: ReadonlyArray<readonly Point3[]>, weight
   const mesh = blended.map((p) => moved(place, p));
   const border = borderPoints(width, height, BORDER_POINTS_PER_SIDE);
   const target = [...mesh.slice(0, SURFACE_POINTS).map(({ x, y }) => ({ x, y })), ...border];
+  const toOutputs = meshes.map((_, i) => composeSimilarities(toMean[i]!, place));
   const sources = meshes.map((m, i) => {
-    const toOutput = composeSimilarities(toMean[i]!, place);
-    const fromOutput = invertSimilarity(toOutput);
+    const fromOutput = invertSimilarity(toOutputs[i]!);
     return [...m.slice(0, SURFACE_POINTS).map(({ x, y }) => ({ x, y })), ...border.map((p) => applySimilarity(fromOutput, p))];
   });
-  return { width, height, mesh, target, triangles: trianglesOver(target), sources };
+  // Offsets carried by the similarity's linear part (a point minus a point: the shift cancels).
+  const offsets = meshes.map((m, i) => {
+    const { a } = toOutputs[i]!;
+    const own = ibug68FromMesh(m);
+    return points68[i]!.map((p, k) => {
+      const d = { x: p.x - own[k]!.x, y: p.y - own[k]!.y };
+      return { x: a.x * d.x - a.y * d.y, y: a.y * d.x + a.x * d.y };
+    });
+  });
+  const blendedPoints = ibug68FromMesh(mesh).map((p, k) =>
+    offsets.reduce((sum, offset, i) => ({ x: sum.x + weights[i]! * offset[k]!.x, y: sum.y + weights[i]! * offset[k]!.y }), p),
+  );
+  return { width, height, mesh, target, triangles: trianglesOver(target), sources, points68: blendedPoints };
 }
 
 /** The mesh's triangles, then the ring's: Delaunay over the outline and the border points (which follow the surface points in `target`). */

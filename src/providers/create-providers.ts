@@ -13,6 +13,7 @@ export function createProviders(config: Config): Providers {
         engine: config.embeddedEngine,
         runtime: config.engineRuntime,
         secondDetector: config.secondDetector,
+        landmarkRefiner: config.landmarkRefiner,
         detector: config.faceDetector,
         maxQueuedImages: config.maxQueuedImages,
       })

@@ -11,7 +11,6 @@ import { decodedImage, type CheckedImage } from '../image/image-decoder';
 import { packMesh, unpackMesh, type MeshPoint } from '../providers/embedded/mediapipe/face-mesh';
 import type { FaceSeed, SeededMesh } from '../providers/embedded/engine-protocol';
 import { boxFromMesh, boxOnMesh, followingSeed } from './face-following';
-import { ibug68FromMesh } from '../geometry/mesh-to-ibug68';
 import type { DetectionSettings, FaceAnalyser, FaceDetector, ProviderFace } from '../providers/provider';
 import { FaceTracker } from './face-tracker';
 import { FaceSmoother, type FaceSmoothing } from './face-smoother';
@@ -491,10 +490,10 @@ async function follow(
   );
   return tracks.map((track) => {
     const ahead = beganFor(track);
-    const { mesh, presence } = ahead?.found ?? made[rest.indexOf(track)]!;
+    const { mesh, presence, points68 } = ahead?.found ?? made[rest.indexOf(track)]!;
     const meshPoints = ahead?.points ?? unpackMesh(mesh);
     const box = boxFromMesh(track.boxOnMesh!, meshPoints);
-    return { presence, followed: true, track, meshPoints, face: { box, confidence: track.confidence, points68: ibug68FromMesh(meshPoints), mesh } };
+    return { presence, followed: true, track, meshPoints, face: { box, confidence: track.confidence, points68, mesh } };
   });
 }
 
@@ -586,7 +585,7 @@ async function followBack(
         frame: frame.index,
         time: frame.time,
         meshPoints: points,
-        face: { box, confidence: face.confidence, points68: ibug68FromMesh(points), mesh: mesh!.mesh },
+        face: { box, confidence: face.confidence, points68: mesh!.points68, mesh: mesh!.mesh },
       });
       [before, last] = [last, points];
     }

@@ -203,3 +203,48 @@ test('the iris points follow the alignment but do not steer it', () => {
   expect(shapeDistance(surface(planComposition([FACE, wild(OTHER)], [0.5, 0.5], 200, 200).mesh), surface(plan.mesh))).toBeLessThan(1e-9);
   expect(steered.mesh[SURFACE_POINTS]!.x - plan.mesh[SURFACE_POINTS]!.x).toBeGreaterThan(100);
 });
+
+test("the 68 points: the composed mesh's, moved by the inputs' own offsets from their meshes' points, carried by each input's similarity and blended", () => {
+  // Points placed off the mesh's vertices: the mesh's own 68 moved by a fixed offset each.
+  const ownPoints = (mesh: readonly Point3[]) => ibug68FromMesh(mesh).map((p, k) => ({ x: p.x + (k % 5) - 2, y: p.y + (k % 3) - 1 }));
+  // Copies under similarities: the warp is each copy's similarity, so every point lands where the similarity onto the composed mesh takes it.
+  const copy = moved(FACE, -0.3, 0.7, 40, 25);
+  const copyPoints = moved(
+    ownPoints(FACE).map((p) => ({ ...p, z: 0 })),
+    -0.3,
+    0.7,
+    40,
+    25,
+  );
+  const plan = planComposition([FACE, copy], [0.5, 0.5], 300, 300, [ownPoints(FACE), copyPoints]);
+  const toOutput = fitSimilarity(FACE.slice(0, SURFACE_POINTS), plan.mesh.slice(0, SURFACE_POINTS));
+  ownPoints(FACE).forEach((p, k) => {
+    const expected = applySimilarity(toOutput, p);
+    expect(Math.hypot(plan.points68[k]!.x - expected.x, plan.points68[k]!.y - expected.y)).toBeLessThan(1e-6);
+  });
+  // A morph at 0 gives the first face's own points, at 1 the second's (under their similarities); halfway,
+  // the composed mesh's points plus half of each face's offsets, turned and scaled as its face is.
+  const stretched = moved(
+    FACE.map((p) => (p.y > 150 ? { ...p, y: 150 + 1.3 * (p.y - 150) } : p)),
+    0.2,
+    1.2,
+    50,
+    10,
+  );
+  const at = (t: number) => planComposition([FACE, stretched], [1 - t, t], 256, 256, [ownPoints(FACE), ownPoints(stretched)]).points68;
+  expect(shapeDistance(at(0), ownPoints(FACE))).toBeLessThan(1e-9);
+  expect(shapeDistance(at(1), ownPoints(stretched))).toBeLessThan(1e-9);
+  const half = planComposition([FACE, stretched], [0.5, 0.5], 256, 256, [ownPoints(FACE), ownPoints(stretched)]);
+  const meshPoints = ibug68FromMesh(half.mesh);
+  // FACE's offsets are (k % 5 - 2, k % 3 - 1); the stretched copy's the same in its own image, and it is
+  // 1.2x FACE's size: each is carried onto the output at the output's size over that face's.
+  const [toFace, toStretched] = [FACE, stretched].map((m) => fitSimilarity(m.slice(0, SURFACE_POINTS), half.mesh.slice(0, SURFACE_POINTS)));
+  half.points68.forEach((p, k) => {
+    const d = { x: (k % 5) - 2, y: (k % 3) - 1 };
+    const carried = [toFace!, toStretched!].map(({ a }) => ({ x: a.x * d.x - a.y * d.y, y: a.y * d.x + a.x * d.y }));
+    expect(p.x).toBeCloseTo(meshPoints[k]!.x + 0.5 * (carried[0]!.x + carried[1]!.x), 1);
+    expect(p.y).toBeCloseTo(meshPoints[k]!.y + 0.5 * (carried[0]!.y + carried[1]!.y), 1);
+  });
+  // Without points the plan carries the meshes' own 68 points.
+  expect(planComposition([FACE], [1], 256, 256).points68).toEqual(planComposition([FACE], [1], 256, 256, [ibug68FromMesh(FACE)]).points68);
+});

@@ -12,13 +12,12 @@ import { EmbeddedProvider } from '../../src/providers/embedded/embedded.provider
 import { unpackMesh, type MeshPoint } from '../../src/providers/embedded/mediapipe/face-mesh';
 import { ProviderName } from '../../src/config';
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
-import { sharedPath } from '../shared-folder';
+import { helenDevNames, readPts } from '../annotations';
 
 // Mesh vertices per iBUG point, and the ridge penalty per training face: a 5-fold cross-validation on
 // helen-dev alone (engine-notes) gave 5.40 % 68-pt NME at K = 8, lambda = 1e-4, 5.41 % at 16 / 1e-3.
 const NEAREST_VERTICES = 8;
 const LAMBDA = 1e-4;
-const DATASETS = sharedPath('datasets');
 const OUTPUT = path.resolve(__dirname, '..', '..', '..', 'src', 'geometry', 'ibug68-regression.json');
 
 interface Sample {
@@ -26,21 +25,8 @@ interface Sample {
   truth: Point[];
 }
 
-const readPts = (file: string): Point[] =>
-  fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/).map(Number))
-    .filter((v) => v.length === 2 && v.every(Number.isFinite))
-    // .pts files are 1-based.
-    .map(([x, y]) => ({ x: x! - 1, y: y! - 1 }));
-
 async function collect(folder: string): Promise<Sample[]> {
-  const judged = new Set(
-    (JSON.parse(fs.readFileSync(path.join(DATASETS, 'helen-dev', 'groundtruth.json'), 'utf8')) as { images: Array<{ file: string }> }).images.map((i) =>
-      path.basename(i.file, '.jpg'),
-    ),
-  );
+  const judged = helenDevNames();
   const names = fs
     .readdirSync(folder)
     .filter((f) => f.endsWith('.pts'))

@@ -16,6 +16,7 @@ import type {
   EncodedDetectInput,
   EngineFace,
   EngineRuntime,
+  LandmarkRefinerName,
   SecondDetectorName,
   EngineTaskName,
   EngineTasks,
@@ -41,6 +42,8 @@ export interface EmbeddedProviderOptions {
   runtime?: EngineRuntime;
   /** What checks the boxes the mesh rejects (`SECOND_DETECTOR`); FaceBoxes when absent. */
   secondDetector?: SecondDetectorName;
+  /** What refines the mediapipe engine's 68 points (`LANDMARK_REFINER`); the cascade when absent. */
+  landmarkRefiner?: LandmarkRefinerName;
   /** What seeds the mesh (`FACE_DETECTOR`, `YUNET_MODEL_PATH`); BlazeFace when absent. */
   detector?: EngineWorkerData['detector'];
   /** Images waiting for a worker at most (`MAX_QUEUED_IMAGES`); past it detection answers SERVER_BUSY. */
@@ -114,9 +117,17 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
     const detector = options.detector ?? { name: 'blazeface' };
     const runtime = options.runtime ?? 'onnx';
     const secondDetector = options.secondDetector ?? 'faceboxes';
-    this.workerData = { engine: options.engine, runtime, detector, secondOpinion: secondDetector === 'faceboxes', timeGraphs: options.timeGraphs };
+    const refiner = options.landmarkRefiner ?? 'cascade';
+    this.workerData = {
+      engine: options.engine,
+      runtime,
+      detector,
+      secondOpinion: secondDetector === 'faceboxes',
+      refinePoints: refiner === 'cascade',
+      timeGraphs: options.timeGraphs,
+    };
     const models = options.engine === 'mediapipe' ? `human-models@${HUMAN_MODELS_VERSION}` : `face-api@${FACE_API_VERSION}`;
-    this.version = `embedded/${options.engine}/${runtime}/${detector.name}+${secondDetector}${detector.modelPath ? `:${path.basename(detector.modelPath)}` : ''}/${models}/facemark@${SERVICE_VERSION}`;
+    this.version = `embedded/${options.engine}/${runtime}/${detector.name}+${secondDetector}${detector.modelPath ? `:${path.basename(detector.modelPath)}` : ''}${refiner === 'cascade' ? '' : '/unrefined'}/${models}/facemark@${SERVICE_VERSION}`;
     this.maxBatchSize = Math.max(4, options.threads * 4);
     this.queue = new WorkQueue<DetectInput | EncodedDetectInput, DetectedImage>({
       run: async (images) => (await this.run('detect', { images })).map(userErrorOfFailure),
@@ -199,7 +210,11 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
         const toPixels = (p: { x: number; y: number }) => scalePixelPoint(p, 1 / pixels.scale);
         const inPixels = seeds.map((s) => ({ box: scaleBox(s.box, 1 / pixels.scale), leftEye: toPixels(s.leftEye), rightEye: toPixels(s.rightEye) }));
         const meshes = await this.run('meshes', { ...pixelImage(pixels), seeds: inPixels });
-        return meshes.map(({ mesh, presence }) => ({ mesh: meshToClient(mesh, pixels.scale), presence }));
+        return meshes.map(({ mesh, presence, points68 }) => ({
+          mesh: meshToClient(mesh, pixels.scale),
+          presence,
+          points68: points68.map((p) => scalePixelPoint(p, pixels.scale)),
+        }));
       }),
     );
   }

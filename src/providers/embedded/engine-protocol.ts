@@ -8,7 +8,7 @@ import type { EncodedImage } from '../../image/image-decoder';
 import type { CompositeSums } from '../../geometry/piecewise-affine';
 
 // The engine kinds are configuration's names (config.ts); the protocol carries them.
-export type { EmbeddedEngineName, EngineRuntime, FaceDetectorName, SecondDetectorName } from '../../config';
+export type { EmbeddedEngineName, EngineRuntime, FaceDetectorName, LandmarkRefinerName, SecondDetectorName } from '../../config';
 
 export type { MeshPoint, PackedMesh };
 
@@ -46,6 +46,8 @@ export interface EngineWorkerData {
   runtime: EngineRuntime;
   /** Whether FaceBoxes gives its second opinion where the mesh rejects a box (`SECOND_DETECTOR`). */
   secondOpinion: boolean;
+  /** Whether the mediapipe engine refines its 68 points on the picture (`LANDMARK_REFINER`). */
+  refinePoints: boolean;
   /** What seeds the mesh of the mediapipe engine. */
   detector: { name: FaceDetectorName; modelPath?: string };
   /** Whether each graph run's time is posted on GRAPH_TIMES_CHANNEL (the bench's time split). */
@@ -107,6 +109,8 @@ export interface EngineFace {
 export interface SeededMesh {
   mesh: PackedMesh;
   presence: number;
+  /** The mesh's 68 points, refined on the picture (iBUG 300-W order). */
+  points68: Point[];
 }
 
 /** One face's picture in a composite, with its triangle vertices (x, y pairs, upright-image pixels) and its weight. */

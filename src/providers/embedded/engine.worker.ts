@@ -27,7 +27,7 @@ import { at } from '../../checked';
 import { iou, scalePixelPoint, type Point } from '../../geometry/geometry';
 import { addSums, addWarped, emptySums, finishSums, triangleMap } from '../../geometry/piecewise-affine';
 
-const { engine, runtime, detector, secondOpinion, timeGraphs: timed } = workerData as EngineWorkerData;
+const { engine, runtime, detector, secondOpinion, refinePoints, timeGraphs: timed } = workerData as EngineWorkerData;
 if (timed) {
   const channel = new BroadcastChannel(GRAPH_TIMES_CHANNEL);
   channel.unref();
@@ -41,7 +41,7 @@ if (timed) {
   }, GRAPH_TIMES_EVERY_MS).unref();
 }
 // The mesh model serves every engine (MEDIAPIPE_478 and the 68 points of faces found elsewhere).
-const mediapipe = useWasmBackend().then(() => MediapipeEngine.load(detector, runtime, secondOpinion));
+const mediapipe = useWasmBackend().then(() => MediapipeEngine.load(detector, runtime, secondOpinion, refinePoints));
 
 export const warmUp: EngineWorker['warmUp'] = async () => {
   const engineOfMeshes = await mediapipe;
@@ -89,7 +89,7 @@ export const newFaces: EngineWorker['newFaces'] = async (task) => {
 };
 
 export const meshes: EngineWorker['meshes'] = async (task) =>
-  (await (await mediapipe).meshes(task, task.seeds)).map((m) => ({ mesh: packMesh(m.mesh), presence: m.presence }));
+  (await (await mediapipe).meshes(task, task.seeds)).map((m) => ({ mesh: packMesh(m.mesh), presence: m.presence, points68: m.points68 }));
 
 export const expressions: EngineWorker['expressions'] = (task) => mediapipe.then(() => expressionsOf(task.images));
 

@@ -13,6 +13,9 @@ import { BlazefaceFinder, YunetFinder, type FaceCandidate, type FaceDetectorName
 import { MESH_INPUT, packMesh, refineMesh, seedFromMesh, type MeshPoint } from './face-mesh';
 import { at } from '../../../checked';
 import { exposed } from '../exposure';
+import { refineLandmarks, type RefinerModel } from './landmark-refiner';
+import { fittedRefiner } from './refiner-weights';
+import type { Point } from '../../../geometry/geometry';
 
 export interface MeshResult {
   /** 478 points in the image's pixel-index coordinates; z on the x/y scale, smaller = nearer. */
@@ -63,16 +66,23 @@ export class MediapipeEngine {
     private readonly meshNet: InferenceGraph,
     /** Absent when SECOND_DETECTOR=none. */
     private readonly faceboxes: Faceboxes | undefined,
+    /** Absent when LANDMARK_REFINER=none. */
+    private readonly refiner: RefinerModel | undefined,
   ) {}
 
   /** BlazeFace, or YuNet from the given ONNX file, in front of the attention mesh, on the given runtime. */
-  static async load(detector: { name: FaceDetectorName; modelPath?: string }, runtime: EngineRuntime, secondOpinion = true): Promise<MediapipeEngine> {
+  static async load(
+    detector: { name: FaceDetectorName; modelPath?: string },
+    runtime: EngineRuntime,
+    secondOpinion = true,
+    refinePoints = true,
+  ): Promise<MediapipeEngine> {
     const [finder, meshNet, faceboxes] = await Promise.all([
       detector.name === 'yunet' ? YunetFinder.load(detector.modelPath ?? '') : BlazefaceFinder.load(runtime),
       loadInferenceGraph('facemesh-attention', runtime),
       secondOpinion ? loadFaceboxes(runtime) : undefined,
     ]);
-    return new MediapipeEngine(finder, meshNet, faceboxes);
+    return new MediapipeEngine(finder, meshNet, faceboxes, refinePoints ? fittedRefiner() : undefined);
   }
 
   /**
@@ -125,7 +135,7 @@ export class MediapipeEngine {
           confidence,
           quality: faceQuality(at(asTheyCame, i), box, image.scale),
           landmarksConfidence: mesh.presence,
-          points68: ibug68FromMesh(mesh.mesh),
+          points68: this.points68Of(image, mesh.mesh),
           mesh: packMesh(mesh.mesh),
         })),
     );
@@ -184,13 +194,20 @@ export class MediapipeEngine {
     return this.finder.find(image);
   }
 
-  /** The refined mesh of each seed. */
-  async meshes(image: PixelImage, seeds: readonly FaceSeed[]): Promise<MeshResult[]> {
+  /** The refined mesh of each seed, and its 68 points. */
+  async meshes(image: PixelImage, seeds: readonly FaceSeed[]): Promise<Array<MeshResult & { points68: Point[] }>> {
     const seen = exposed(image);
-    return await this.meshesOf(
+    const meshes = await this.meshesOf(
       seeds.map((seed) => ({ image: seen, seed })),
       MESH_CROP_SCALE,
     );
+    return meshes.map((m) => ({ ...m, points68: this.points68Of(seen, m.mesh) }));
+  }
+
+  /** The 68 points of a mesh, refined where the picture shows them (landmark-refiner.ts). */
+  private points68Of(image: PixelImage, mesh: readonly MeshPoint[]): Point[] {
+    const points = ibug68FromMesh(mesh);
+    return this.refiner ? refineLandmarks(this.refiner, image, points) : points;
   }
 
   /** Meshes of crops from any images, MAX_MESH_BATCH crops per inference. */
