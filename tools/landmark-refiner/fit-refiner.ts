@@ -15,6 +15,7 @@ import { checkImage } from '../../src/image/image-decoder';
 import { MediapipeEngine } from '../../src/providers/embedded/mediapipe/mediapipe-engine';
 import { useWasmBackend } from '../../src/providers/embedded/tf-runtime';
 import {
+  REFINER_ORIGIN,
   REFINER_SIDE,
   featuresPerPoint,
   stageColumns,
@@ -40,12 +41,10 @@ interface StageShape {
   cell: number;
   grid: number;
 }
-// Cell side per stage (5 x 5 cells around each point), coarse to fine. Measured on helen-dev (68-point
-// NME after the last stage): 2 x 2 cells over all points' features at once 4.88 % (the regression
-// learnt the training faces: 3.7 % on them); each point on its own 5 x 5 cells 4.70 %; with where all the
-// points are (shapeContext) 4.62 % after three stages, 4.55 % after this fourth; cross-fitting 4.52 %.
-// A fifth stage (3 px again) made the held-out tenth worse (4.52 -> 4.55 % at best) and helen-dev 4.63 %; a first stage of 10 px
-// cells, 4.87 % after it against 4.79 %.
+// Cell side per stage (5 x 5 cells around each point), coarse to fine. Chosen on helen-dev over what
+// earlier versions of this tool tried, each worse there: one regression over every point's histograms
+// (it learnt the training faces), each point without where the others are, 10 px cells first, a fifth
+// stage. The run prints each stage's figures on helen-dev, helen-small and the held-out tenth.
 const STAGES: StageShape[] = [8, 6, 4, 3].map((cell) => ({ cell, grid: 5 }));
 // One perturbed copy of each start besides it; three did no better after two stages.
 const PERTURBED_COPIES = 1;
@@ -171,7 +170,7 @@ function perturbed(points: Point[], random: () => number): Point[] {
   const scale = 1 + spread(0.025);
   const angle = spread((2 * Math.PI) / 180);
   const shift = { x: spread(1), y: spread(1) };
-  const c = { x: (REFINER_SIDE - 1) / 2, y: 56 };
+  const c = REFINER_ORIGIN;
   return points.map((p) => {
     const dx = p.x - c.x;
     const dy = p.y - c.y;

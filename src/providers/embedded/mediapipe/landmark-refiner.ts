@@ -2,10 +2,10 @@
 // around each point (the supervised descent method, Xiong and De la Torre, CVPR 2013), trained on
 // human annotations by tools/landmark-refiner. The mesh's points are a good start that never looks at
 // the picture near a point; each stage looks and moves every point at once.
-import type { Point } from '../../../geometry/geometry';
-import { applySimilarity, invertSimilarity, type Similarity } from '../../../geometry/similarity';
+import { distance, type Point } from '../../../geometry/geometry';
+import { fivePointsFrom68 } from '../../../geometry/landmarks';
+import { applySimilarity, fitSimilarity, invertSimilarity, type Similarity } from '../../../geometry/similarity';
 import type { PixelImage } from '../engine-protocol';
-import { at } from '../../../checked';
 import { sampleCrop } from './mesh-crop';
 
 /** Side of the face's grey crop, in crop pixels; the eye-centre distance is REFINER_UNIT of them. */
@@ -13,7 +13,7 @@ export const REFINER_SIDE = 160;
 export const REFINER_UNIT = 40;
 // Where the eyes' midpoint sits: the crop's centre column (so that a mirrored crop is the mirrored
 // face's crop), a little above its middle row (the chin is further from the eyes than the brows).
-const ORIGIN = { x: (REFINER_SIDE - 1) / 2, y: 56 };
+export const REFINER_ORIGIN = { x: (REFINER_SIDE - 1) / 2, y: 56 };
 /** Gradient orientations per histogram (signed, over the whole turn: a dark-to-light edge is not a light-to-dark one); orientationIntegrals spells out eight. */
 export const ORIENTATION_BINS = 8;
 // A point's histogram block is scaled to unit length, then no value may pass this and it is scaled
@@ -43,26 +43,18 @@ export const featuresPerPoint = (stage: Pick<RefinerStage, 'grid'>): number => s
 /** Weights per move: the point's features, the 136 of shapeContext, the constant. */
 export const stageColumns = (stage: Pick<RefinerStage, 'grid'>): number => featuresPerPoint(stage) + REFINER_OUTPUTS + 1;
 
-/** Crop pixel -> image pixel: the eyes' midpoint (from the 68's eye contours) at ORIGIN, the eyes level, REFINER_UNIT apart. */
+/** Crop pixel -> image pixel: the eyes' midpoint (the five points' eye centres) at REFINER_ORIGIN, the eyes level, REFINER_UNIT apart. */
 export function refinerCrop(points68: readonly Point[]): Similarity {
-  const left = eyeCentre(points68, 36);
-  const right = eyeCentre(points68, 42);
-  const k = Math.hypot(right.x - left.x, right.y - left.y) / REFINER_UNIT;
-  if (!(k > 0)) throw new RangeError('the eyes are at one place');
-  const angle = Math.atan2(right.y - left.y, right.x - left.x);
-  const a = { x: k * Math.cos(angle), y: k * Math.sin(angle) };
-  const mid = { x: (left.x + right.x) / 2, y: (left.y + right.y) / 2 };
-  return { a, b: { x: mid.x - (a.x * ORIGIN.x - a.y * ORIGIN.y), y: mid.y - (a.y * ORIGIN.x + a.x * ORIGIN.y) } };
-}
-
-function eyeCentre(points: readonly Point[], first: number): Point {
-  let x = 0;
-  let y = 0;
-  for (let i = first; i < first + 6; i++) {
-    x += at(points, i).x;
-    y += at(points, i).y;
-  }
-  return { x: x / 6, y: y / 6 };
+  const { leftEye, rightEye } = fivePointsFrom68(points68);
+  if (!(distance(leftEye, rightEye) > 0)) throw new RangeError('the eyes are at one place');
+  const half = REFINER_UNIT / 2;
+  return fitSimilarity(
+    [
+      { x: REFINER_ORIGIN.x - half, y: REFINER_ORIGIN.y },
+      { x: REFINER_ORIGIN.x + half, y: REFINER_ORIGIN.y },
+    ],
+    [leftEye, rightEye],
+  );
 }
 
 /** The crop's grey levels in [0, 1], REFINER_SIDE squared, row by row (into `grey` when given; `rgb` holds the colour crop on the way). */
@@ -88,7 +80,7 @@ export function orientationIntegrals(
   side: number,
   tables: Float64Array = new Float64Array((side + 1) * (side + 1) * ORIENTATION_BINS),
 ): Float64Array {
-  // The eight bins are spelt out below (and `& 7` wraps them): a loop over them cost a third more.
+  // The eight bins are spelt out below (and `& 7` wraps them): this loop runs for every crop pixel.
   const stride = (side + 1) * 8;
   tables.fill(0, 0, stride);
   const row = new Float64Array(8);
@@ -193,8 +185,8 @@ export function stageStep(stage: RefinerStage, features: Float32Array, points: r
 export function shapeContext(points: readonly Point[]): Float32Array {
   const context = new Float32Array(2 * points.length);
   points.forEach((p, k) => {
-    context[2 * k] = (p.x - ORIGIN.x) / REFINER_UNIT;
-    context[2 * k + 1] = (p.y - ORIGIN.y) / REFINER_UNIT;
+    context[2 * k] = (p.x - REFINER_ORIGIN.x) / REFINER_UNIT;
+    context[2 * k + 1] = (p.y - REFINER_ORIGIN.y) / REFINER_UNIT;
   });
   return context;
 }
@@ -210,8 +202,8 @@ export function refineInCrop(model: RefinerModel, tables: Float64Array, start: r
   return points;
 }
 
-// One face at a time per thread (refineLandmarks runs to its end): its crops and tables reuse these,
-// since 2 MB of fresh arrays a face cost a third of the refinement's time.
+// One face at a time per thread (refineLandmarks runs to its end): its crops and tables reuse these
+// rather than 2 MB of fresh arrays a face.
 let scratch: { tables: Float64Array; grey: Float32Array; rgb: Float32Array } | undefined;
 
 /** The 68 points (image pixel indices) moved by the cascade, looking at the image around them. */
