@@ -13,6 +13,7 @@ export default {
     'src/providers/embedded/mediapipe/mesh-crop.ts',
     'src/providers/embedded/mediapipe/landmark-refiner.ts',
     'src/providers/embedded/mediapipe/refiner-weights.ts',
+    'src/providers/embedded/mediapipe/small-faces.ts',
     'src/providers/mxface/mxface-contract.ts',
     'src/config.ts',
     'src/video/one-euro-filter.ts',
@@ -38,7 +39,7 @@ export default {
       // The tests of the mutated modules only: a mutant in module-level code (the config schema) runs
       // every test, so the others (the schema build, the graph converter) would only slow each run.
       testMatch: [
-        '**/test/unit/{geometry,geometry-properties,procrustes,piecewise-affine,composition-plan,face-quality,exposure,landmark-refiner,landmark-error,eyes-and-mouth,head-pose-mesh,head-pose-five,mesh-crop,ibug68,mediapipe-decoding}.test.ts',
+        '**/test/unit/{geometry,geometry-properties,procrustes,piecewise-affine,composition-plan,face-quality,exposure,landmark-refiner,landmark-error,eyes-and-mouth,head-pose-mesh,head-pose-five,mesh-crop,small-faces,ibug68,mediapipe-decoding}.test.ts',
         '**/test/unit/{batching,photo-traffic,address-policy,image-format,image-input,mxface-contract,config,docs}.test.ts',
         '**/test/unit/{one-euro-filter,face-tracker,video-probe,scene-cut,face-smoother,face-following,video-segments,video-job,decoder-protocol,people}.test.ts',
       ],

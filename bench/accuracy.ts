@@ -1,5 +1,6 @@
 // `npm run accuracy`: recall and landmark error of both embedded engines on the annotated datasets,
 // in one run (the README's accuracy table). Detection = IoU >= 0.3 with the annotated box.
+import { DEFAULT_MIN_FACE_SIZE } from '../src/detection/detection-options';
 import fs from 'node:fs';
 import path from 'node:path';
 import { iou, type Box } from '../src/geometry/geometry';
@@ -21,7 +22,7 @@ const ENGINES: Array<{ label: string } & Omit<EmbeddedProviderOptions, 'threads'
   { label: 'faceapi', engine: 'faceapi' },
 ];
 const SETS = ['helen-dev', 'helen-small', 'dlib-faces'] as const;
-const SETTINGS = { minConfidence: 0.3, maxFaces: 100, provider: ProviderName.EMBEDDED };
+const SETTINGS = { minConfidence: 0.3, maxFaces: 100, minFaceSize: DEFAULT_MIN_FACE_SIZE, provider: ProviderName.EMBEDDED };
 const LIMITS = { maxPixels: 40_000_000, maxSide: 1280 };
 
 interface Truth {

@@ -1,5 +1,6 @@
 // `npm run bench`: latency, overhead, throughput and memory of the service, measured in one run.
 // The server runs as its own process (as in production); the direct engine calls run here.
+import { DEFAULT_MIN_FACE_SIZE } from '../src/detection/detection-options';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,7 +63,7 @@ const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 1500);
 // Latency in runs of this many consecutive requests to one service, as a client of it sends them.
 const LATENCY_RUN = 10;
 const SOAK_REQUESTS = Number(process.env.BENCH_SOAK ?? 3000);
-const SETTINGS = { minConfidence: 0.3, maxFaces: 100, provider: ProviderName.EMBEDDED };
+const SETTINGS = { minConfidence: 0.3, maxFaces: 100, minFaceSize: DEFAULT_MIN_FACE_SIZE, provider: ProviderName.EMBEDDED };
 const LIMITS = { maxPixels: 40_000_000, maxSide: 1280 };
 
 const QUERY = `mutation($image: ImageInput!) { detectLandmarks(image: $image) {
@@ -222,6 +223,59 @@ async function benchRefiner(threads: number, single: Photo, group: Photo) {
   return { photos: photoRows, videos: videoRows };
 }
 
+/**
+ * What the small-face pass (#29) costs and finds: one service, the default minFaceSize (20: the pass
+ * runs on pictures over 640 px) against 60 (its first look sees those: no pass), in turn per picture,
+ * 3 rounds; the p50 of each, and walking.mp4's recall with each.
+ */
+async function benchSmallFaces(threads: number) {
+  const service = await startService({ WORKER_THREADS: String(threads) });
+  const query = `mutation($image: ImageInput!, $minFaceSize: Int) { detectLandmarks(image: $image, options: { maxFaces: 50, minFaceSize: $minFaceSize }) { faces { rectangle { x y width height } } } }`;
+  const sizes = [DEFAULT_MIN_FACE_SIZE, 60];
+  const boxesOf = async (bytes: Buffer, minFaceSize: number) => {
+    const body = Buffer.from(JSON.stringify({ query, variables: { image: { base64: bytes.toString('base64') }, minFaceSize } }));
+    const response = await request(`${service.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...AUTHORIZATION }, body });
+    const json = (await response.body.json()) as { data?: { detectLandmarks: { faces: Array<{ rectangle: Box }> } } };
+    if (!json.data?.detectLandmarks.faces) throw new Error(`request failed: ${JSON.stringify(json)}`);
+    return json.data.detectLandmarks.faces.map((f) => f.rectangle);
+  };
+  try {
+    const frames = await walkingFootage(path.join(DATASETS, 'video'));
+    const pictures = [
+      { name: 'walking.mp4, 21 frames, 1920x1080 PNG', files: frames.map((f) => f.bytes) },
+      { name: 'bbt1.jpg, 1366x768', files: [fs.readFileSync(path.join(DATASETS, 'photos', 'bbt1.jpg'))] },
+    ];
+    const rows = [];
+    for (const picture of pictures) {
+      for (const size of sizes) for (const bytes of picture.files) await boxesOf(bytes, size);
+      const times = sizes.map(() => [] as number[]);
+      for (let round = 0; round < 3; round++)
+        for (const bytes of picture.files) for (const [k, size] of sizes.entries()) times[k]!.push(await timed(() => boxesOf(bytes, size)));
+      const p50s = times.map((t) => percentile(t, 50));
+      rows.push({ picture: picture.name, p50s, ratio: p50s[0]! / p50s[1]! });
+    }
+    const recall = [];
+    for (const size of sizes) {
+      let found = 0;
+      let unlisted = 0;
+      for (const frame of frames) {
+        const r = footageRecall(frame.listed, await boxesOf(frame.bytes, size));
+        found += r.found;
+        unlisted += r.unlisted;
+      }
+      recall.push({ minFaceSize: size, found, unlisted });
+    }
+    console.log(`\nThe small-face pass, ${threads} worker threads, minFaceSize ${sizes.join(' vs ')} (no pass), in turn:`);
+    console.log('| picture | p50 with the pass | p50 without | ratio |');
+    console.log('|---|---|---|---|');
+    for (const r of rows) console.log(`| ${r.picture} | ${r.p50s[0]!.toFixed(0)} ms | ${r.p50s[1]!.toFixed(0)} ms | ${r.ratio.toFixed(2)} |`);
+    for (const r of recall) console.log(`walking.mp4, minFaceSize ${r.minFaceSize}: ${r.found}/120 listed faces found, ${r.unlisted} not in the list`);
+    return { rows, recall };
+  } finally {
+    service.child.kill('SIGTERM');
+  }
+}
+
 /** The clips the video figures are measured on: walking.mp4, a 640x360 copy, and the stage clip (tools/stage-clip.ts). */
 async function benchClips(dir: string) {
   const walking = path.join(DATASETS, 'video', 'walking.mp4');
@@ -343,7 +397,7 @@ async function benchVideoSplit(threads: number, clips: Awaited<ReturnType<typeof
           file: clip.file,
           info,
           smoothing: true,
-          settings: { minConfidence: 0.3, maxFaces: 20, provider: ProviderName.EMBEDDED },
+          settings: { minConfidence: 0.3, maxFaces: 20, minFaceSize: DEFAULT_MIN_FACE_SIZE, provider: ProviderName.EMBEDDED },
           detector: engine,
           analyser: engine,
           detectionMaxSide: 1280,
@@ -616,6 +670,10 @@ async function main(): Promise<void> {
   }
   if (process.env.BENCH_ONLY === 'video') {
     console.log(JSON.stringify({ ...(await benchVideo(threads)), decoderStartup: await benchDecoderStartup() }));
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'small-faces') {
+    console.log(JSON.stringify(await benchSmallFaces(threads)));
     return;
   }
   if (process.env.BENCH_ONLY === 'refiner') {

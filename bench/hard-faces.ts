@@ -5,6 +5,7 @@
 // best candidate score, the mesh's presence seeded on the listed box, FaceBoxes' best score, and
 // face-api's SSD MobileNet v1 (the other detector family npm ships) as the alternative. Then small faces:
 // the same frames as full-resolution tiles through the photo path, the second pass #29 asks for.
+import { DEFAULT_MIN_FACE_SIZE } from '../src/detection/detection-options';
 import sharp from 'sharp';
 import { iou, type Box } from '../src/geometry/geometry';
 import type { DetectInput } from '../src/providers/embedded/engine-protocol';
@@ -41,7 +42,7 @@ async function dimmed(bytes: Buffer, level: number): Promise<DetectInput> {
   const sigma = 6 * (1 - level);
   const pixels = Uint8Array.from(data, (v) => Math.min(255, Math.max(0, Math.round(v * level + (sigma > 0 ? sigma * noise() : 0)))));
   const scale = (await sharp(bytes).metadata()).width! / info.width;
-  return { data: pixels, width: info.width, height: info.height, scale, maxFaces: 100 };
+  return { data: pixels, width: info.width, height: info.height, scale, maxFaces: 100, minFaceSize: DEFAULT_MIN_FACE_SIZE };
 }
 
 const scaled = (b: Box, k: number): Box => ({ x: b.x * k, y: b.y * k, width: b.width * k, height: b.height * k });
@@ -143,7 +144,7 @@ async function benchTiles(engine: MediapipeEngine, frames: Awaited<ReturnType<ty
         for (const ty of [0, info.height - th]) {
           const tile = new Uint8Array(tw * th * 3);
           for (let y = 0; y < th; y++) tile.set(data.subarray(((ty + y) * info.width + tx) * 3, ((ty + y) * info.width + tx + tw) * 3), y * tw * 3);
-          const [faces] = await engine.detect([{ data: tile, width: tw, height: th, scale: 1, maxFaces: 100 }]);
+          const [faces] = await engine.detect([{ data: tile, width: tw, height: th, scale: 1, maxFaces: 100, minFaceSize: DEFAULT_MIN_FACE_SIZE }]);
           for (const { box } of faces!) {
             const inner =
               (box.x < 2 && tx > 0) ||

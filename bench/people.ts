@@ -5,6 +5,7 @@
 // 2. The same on tracks: the cast clip's tracks (labelled by the face centres) and walking.mp4's tracks
 //    that are on screen at once (two people, whoever they are), as linking sees them.
 // 3. The cost: walking.mp4 analysed with people and without, alternating, in one process.
+import { DEFAULT_MIN_FACE_SIZE } from '../src/detection/detection-options';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,7 +24,7 @@ import { actorIn, CAST, castShotOf, makeCastClip } from '../tools/cast-clip';
 import { sharedPath } from '../tools/shared-folder';
 
 const EXPRESSION_PHOTOS = ['angry', 'disgusted', 'fearful', 'happy', 'neutral', 'sad', 'surprised'].map((n) => `${n}.jpg`);
-const SETTINGS = { minConfidence: 0.5, maxFaces: 20, provider: ProviderName.EMBEDDED };
+const SETTINGS = { minConfidence: 0.5, maxFaces: 20, minFaceSize: DEFAULT_MIN_FACE_SIZE, provider: ProviderName.EMBEDDED };
 
 interface Distances {
   same: number[];

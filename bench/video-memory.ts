@@ -2,6 +2,7 @@
 // in this process, with the memory it holds read after a full collection at 10, 25, 50, 75 and 100 %
 // of the clip, against the size of its results. Growth beyond the results would be a leak; RSS alone
 // (the service's figure) also counts garbage not yet collected.
+import { DEFAULT_MIN_FACE_SIZE } from '../src/detection/detection-options';
 import 'reflect-metadata';
 import { ProviderName } from '../src/config';
 import { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
@@ -34,7 +35,7 @@ async function main(file: string) {
     info,
     sampleFps: 2,
     smoothing: true,
-    settings: { minConfidence: 0.3, maxFaces: 20, provider: ProviderName.EMBEDDED },
+    settings: { minConfidence: 0.3, maxFaces: 20, minFaceSize: DEFAULT_MIN_FACE_SIZE, provider: ProviderName.EMBEDDED },
     detector: engine,
     analyser: engine,
     detectionMaxSide: 1280,

@@ -1,4 +1,5 @@
 // tfjs tensors must not leak: a long-running server would grow without bound.
+import { DEFAULT_MIN_FACE_SIZE } from '../src/detection/detection-options';
 import sharp from 'sharp';
 import { checkImage } from '../src/image/image-decoder';
 import { EmbeddedProvider } from '../src/providers/embedded/embedded.provider';
@@ -19,7 +20,7 @@ test('live tensors in every worker stay constant over hundreds of detections', a
       return checkImage({ bytes, sha256: file }, { maxPixels: 40_000_000, maxSide: 1280 });
     }),
   );
-  const settings = { minConfidence: 0.3, maxFaces: 100, provider: ProviderName.EMBEDDED };
+  const settings = { minConfidence: 0.3, maxFaces: 100, minFaceSize: DEFAULT_MIN_FACE_SIZE, provider: ProviderName.EMBEDDED };
   await provider.detect(images, settings);
   const before = await provider.tensorCounts();
   let faces = 0;

@@ -65,6 +65,11 @@ test('out-of-range options are user errors naming the option', async () => {
   });
   const zero = await server.graphql(DETECT, { image: { base64: happy }, options: { maxFaces: 0 } });
   expect(zero.body.data.detectLandmarks.userErrors[0]).toMatchObject({ code: 'INVALID_OPTION', field: ['options', 'maxFaces'] });
+  const tiny = await server.graphql(DETECT, { image: { base64: happy }, options: { minFaceSize: 7 } });
+  expect(tiny.body.data.detectLandmarks.userErrors[0]).toMatchObject({ code: 'INVALID_OPTION', field: ['options', 'minFaceSize'] });
+  expect(tiny.body.data.detectLandmarks.userErrors[0].message).toMatch(/at least 8/);
+  const eight = await server.graphql(DETECT, { image: { base64: happy }, options: { minFaceSize: 8 } });
+  expect(eight.body.data.detectLandmarks.userErrors).toEqual([]);
 });
 
 test('a batch answers in input order and one bad image never fails the others', async () => {

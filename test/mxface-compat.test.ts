@@ -1,4 +1,5 @@
 // The drop-in MXFace REST endpoint on the main service: MXFace clients switch by changing the base URL.
+import { DEFAULT_MIN_FACE_SIZE } from '../src/detection/detection-options';
 import { MxfaceProvider } from '../src/providers/mxface/mxface.provider';
 import { checkImage } from '../src/image/image-decoder';
 import { dataset, readBase64 } from './support/datasets';
@@ -77,7 +78,7 @@ test("the service's own MXFace client reads the endpoint: a round trip through t
   const client = new MxfaceProvider({ ...mxfaceConfig(server.url), subscriptionKey: COMPAT_KEY });
   const bytes = fs.readFileSync(dataset('photos', 'bbt1.jpg'));
   const image = await checkImage({ bytes, sha256: 'bbt1' }, { maxPixels: 40_000_000, maxSide: 1280 });
-  const [faces] = await client.detect([image], { minConfidence: 0.3, maxFaces: 100, provider: ProviderName.MXFACE });
+  const [faces] = await client.detect([image], { minConfidence: 0.3, maxFaces: 100, minFaceSize: DEFAULT_MIN_FACE_SIZE, provider: ProviderName.MXFACE });
   expect(faces).toHaveLength(4);
 });
 

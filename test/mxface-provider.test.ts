@@ -1,5 +1,6 @@
 // The mxface provider against the local MXFace server: the wire contract, every response variation,
 // every fault kind, retries, the circuit breaker, the concurrency limit, and the key kept secret.
+import { DEFAULT_MIN_FACE_SIZE } from '../src/detection/detection-options';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +16,7 @@ import { dataset } from './support/datasets';
 import { mxfaceConfig, TEST_KEY } from './support/mxface';
 import { ProviderName } from '../src/config';
 
-const SETTINGS = { minConfidence: 0.3, maxFaces: 100, provider: ProviderName.MXFACE };
+const SETTINGS = { minConfidence: 0.3, maxFaces: 100, minFaceSize: DEFAULT_MIN_FACE_SIZE, provider: ProviderName.MXFACE };
 let upstream: MxfaceServer;
 let happy: CheckedImage;
 let dogs: CheckedImage;

@@ -1,4 +1,5 @@
 import { Field, Float, InputType, Int } from 'type-graphql';
+import { DEFAULT_MIN_FACE_SIZE } from '../../src/detection/detection-options';
 
 @InputType({ description: 'Tuning for one video job. Out-of-range values give an INVALID_OPTION user error.' })
 export class VideoOptions {
@@ -14,6 +15,9 @@ export class VideoOptions {
 
   @Field(() => Float, { nullable: true, description: 'Smallest detector confidence (0..1) for a face, as for photos. Default 0.3.' })
   minConfidence?: number | null;
+
+  @Field(() => Int, { nullable: true, description: `Narrowest face to look for, in pixels of the frame, as for photos. Default ${DEFAULT_MIN_FACE_SIZE}.` })
+  minFaceSize?: number | null;
 
   @Field(() => Boolean, {
     nullable: true,

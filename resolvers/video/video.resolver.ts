@@ -128,7 +128,7 @@ export class FaceTrackResolver {
 
 function videoRequest(options: VideoOptions | null, ctx: GraphQLContext) {
   const settings = resolveDetectionSettings(
-    { minConfidence: options?.minConfidence, maxFaces: options?.maxFaces, provider: ProviderName.EMBEDDED },
+    { minConfidence: options?.minConfidence, maxFaces: options?.maxFaces, minFaceSize: options?.minFaceSize, provider: ProviderName.EMBEDDED },
     ctx.providers,
   );
   const detector = ctx.providers.get(ProviderName.EMBEDDED);

@@ -24,8 +24,16 @@ export interface ProviderFace {
 export interface DetectionSettings {
   minConfidence: number;
   maxFaces: number;
+  /** The narrowest face to look for, in pixels: the embedded engine's small-face pass looks for faces from this size on. */
+  minFaceSize: number;
   provider: ProviderName;
 }
+
+/** DetectionOptions.minFaceSize's default: walking.mp4's smallest faces are a little over this in its 1920 px frames. */
+export const DEFAULT_MIN_FACE_SIZE = 20;
+
+/** How many faces, and how small, a detection looks for. */
+export type FaceLimits = Pick<DetectionSettings, 'maxFaces' | 'minFaceSize'>;
 
 /**
  * Something that finds faces and their landmarks: the embedded engine or MXFace. A call takes a
@@ -56,9 +64,9 @@ export interface FaceDetector {
 export interface FaceAnalyser {
   /**
    * The faces in the image other than those at the `known` boxes (a video frame's faces followed from the
-   * frame before), found and judged as `detect` finds them, best first, at most `maxFaces`.
+   * frame before), found and judged as `detect` finds them, best first, within the limits.
    */
-  newFaces(image: CheckedImage, known: Box[], maxFaces: number): Promise<ProviderFace[]>;
+  newFaces(image: CheckedImage, known: Box[], limits: FaceLimits): Promise<ProviderFace[]>;
   /** The 478-point refined mesh of each seed, with its face presence, per image. */
   meshes(requests: Array<{ image: CheckedImage; seeds: FaceSeed[] }>): Promise<SeededMesh[][]>;
   /** Expression probabilities (EXPRESSIONS order) per box, per image. */

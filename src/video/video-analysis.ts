@@ -210,7 +210,7 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
       };
       const known = following.map((t) => t.lastBox!);
       let detecting = due
-        ? { whole: known.length === 0, faces: known.length === 0 ? detectAll() : options.analyser.newFaces(image, known, options.settings.maxFaces) }
+        ? { whole: known.length === 0, faces: known.length === 0 ? detectAll() : options.analyser.newFaces(image, known, options.settings) }
         : undefined;
       detecting?.faces.catch(() => undefined); // its failure is thrown where it is awaited below
       const followed =

@@ -11,8 +11,8 @@ export interface TestServer extends FacemarkServer {
   providers: Providers;
   /** POSTs a GraphQL operation as a browser-less client would. */
   graphql(query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: GraphQLBody }>;
-  /** The faces a detectLandmarks document (with `$image`) answers for one photo; fails the test on any error or user error. */
-  faces<Face>(query: string, base64: string): Promise<Face[]>;
+  /** The faces a detectLandmarks document (with `$image`, and any other `variables`) answers for one photo; fails the test on any error or user error. */
+  faces<Face>(query: string, base64: string, variables?: Record<string, unknown>): Promise<Face[]>;
 }
 
 export interface GraphQLBody {
@@ -48,8 +48,8 @@ export async function startTestServer(
     config,
     providers,
     graphql,
-    faces: async (query, base64) => {
-      const { body } = await graphql(query, { image: { base64 } });
+    faces: async (query, base64, variables = {}) => {
+      const { body } = await graphql(query, { ...variables, image: { base64 } });
       expect(body.errors).toBeUndefined();
       expect(body.data.detectLandmarks.userErrors ?? []).toEqual([]);
       return body.data.detectLandmarks.faces;

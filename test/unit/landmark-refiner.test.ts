@@ -7,6 +7,7 @@ import {
   REFINER_SIDE,
   REFINER_UNIT,
   featuresPerPoint,
+  gradientAngle,
   greyCrop,
   orientationIntegrals,
   pointFeatures,
@@ -64,6 +65,20 @@ function binSum(tables: Float64Array, side: number, bin: number, [x0, y0, x1, y1
   const at = (x: number, y: number) => tables[(y * (side + 1) + x) * ORIENTATION_BINS + bin]!;
   return at(x1!, y1!) - at(x1!, y0!) - at(x0!, y1!) + at(x0!, y0!);
 }
+
+test('gradientAngle is Math.atan2(gy, gx) to within 1e-7 rad: every octant, the axes, tiny gradients', () => {
+  const cases: Array<[number, number]> = [
+    [1, 0],
+    [-1, 0],
+    [0, 1],
+    [0, -1],
+    [1, 1],
+    [-1, -1],
+    [3e-9, -2e-9],
+  ];
+  for (let k = 0; k < 2000; k++) cases.push([Math.cos(k * 2.39996) * (1 + (k % 13)), Math.sin(k * 2.39996) * (1 + (k % 7))]);
+  for (const [gx, gy] of cases) expect(Math.abs(gradientAngle(gx, gy) - Math.atan2(gy, gx))).toBeLessThan(1e-7);
+});
 
 test('orientationIntegrals: a gradient lands in the bin of its direction (8 over the whole turn, from -180 degrees), split linearly between two', () => {
   expect(ORIENTATION_BINS).toBe(8);

@@ -1,4 +1,4 @@
-import { sampleCrop } from '../../src/providers/embedded/mediapipe/mesh-crop';
+import { sampleCrop, sampleGreyCrop } from '../../src/providers/embedded/mediapipe/mesh-crop';
 import { applySimilarity, type Similarity } from '../../src/geometry/similarity';
 
 // An 8x8 image whose pixel (x, y) has channels (x, y, x + y) * 10.
@@ -111,6 +111,24 @@ test.each([
   expect(worst).toBeLessThan(1e-6);
   // Nothing written outside the crop's place.
   expect([...out.subarray(0, 5), ...out.subarray(5 + side * side * 3)]).toEqual(new Array(10).fill(-1));
+});
+
+test.each([
+  [0.8, 0.4],
+  [1.6, 0],
+  [2.5, 0.7],
+  [5, 2],
+  [13, -0.9],
+  [40, 0.5],
+])('sampleGreyCrop at %p image pixels a crop pixel, turned %p rad: the BT.601 grey of the colour crop', (perOutput, angle) => {
+  const { crop, side } = aroundTheImage(perOutput, angle);
+  const expected = referenceCrop(noisy, crop, side);
+  const out = new Float32Array(side * side).fill(-1);
+  sampleGreyCrop(noisy, crop, side, out);
+  const worst = Math.max(
+    ...Array.from(out, (value, i) => Math.abs(value - (0.299 * expected[3 * i]! + 0.587 * expected[3 * i + 1]! + 0.114 * expected[3 * i + 2]!))),
+  );
+  expect(worst).toBeLessThan(1e-6);
 });
 
 test('the image bytes may come as a Buffer, a Uint8Array or floats alike', () => {

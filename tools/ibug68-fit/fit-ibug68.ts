@@ -3,6 +3,7 @@
 //   npm run fit:ibug68 -- <folder of HELEN trainset .jpg + .pts>
 // The folder used: helen/trainset of the public repository Spinkoo/Face-alignement at commit
 // e08a16aa91ad771df34e75f70bc5aaf20238ff6a (about 870 faces; 80 of them are helen-dev's).
+import { DEFAULT_MIN_FACE_SIZE } from '../../src/detection/detection-options';
 import fs from 'node:fs';
 import path from 'node:path';
 import { iou, boundingBox, type Point } from '../../src/geometry/geometry';
@@ -46,7 +47,12 @@ async function collect(folder: string): Promise<Sample[]> {
         const truth = readPts(path.join(folder, `${name}.pts`));
         if (truth.length !== 68) throw new Error(`${name}.pts has ${truth.length} points`);
         const image = await checkImage({ bytes: fs.readFileSync(path.join(folder, `${name}.jpg`)), sha256: name }, { maxPixels: 40_000_000, maxSide: 1280 });
-        const [faces] = await provider.detect([image], { minConfidence: 0, maxFaces: 100, provider: ProviderName.EMBEDDED });
+        const [faces] = await provider.detect([image], {
+          minConfidence: 0,
+          maxFaces: 100,
+          minFaceSize: DEFAULT_MIN_FACE_SIZE,
+          provider: ProviderName.EMBEDDED,
+        });
         if (faces instanceof Error) throw faces;
         const box = boundingBox(truth);
         const match = faces.filter((f) => f.mesh && iou(f.box, box) >= 0.3).sort((a, b) => iou(b.box, box) - iou(a.box, box))[0];

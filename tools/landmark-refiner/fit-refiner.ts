@@ -6,6 +6,7 @@
 // 01d6247218c6634f9280862d1be4db8e6fb22881 (811 faces). Each face's starting points are the engine's
 // own (the mesh and its 68-point regression, on the pictures the engine sees), so every stage learns
 // the errors it will meet. Deterministic: a seeded generator, a fixed order, one thread.
+import { DEFAULT_MIN_FACE_SIZE } from '../../src/detection/detection-options';
 import fs from 'node:fs';
 import path from 'node:path';
 import { iou, boundingBox, scalePixelPoint, type Point } from '../../src/geometry/geometry';
@@ -109,7 +110,7 @@ async function collect(engine: MediapipeEngine, faces: Annotated[], label: strin
     const checked = await checkImage({ bytes: fs.readFileSync(face.file), sha256: face.name }, LIMITS);
     const pixels = await checked.pixels();
     const image = { data: new Uint8Array(pixels.data.buffer, pixels.data.byteOffset, pixels.data.byteLength), width: pixels.width, height: pixels.height };
-    const [found] = await engine.detect([{ ...image, scale: pixels.scale, maxFaces: 100 }]);
+    const [found] = await engine.detect([{ ...image, scale: pixels.scale, maxFaces: 100, minFaceSize: DEFAULT_MIN_FACE_SIZE }]);
     const truth = face.truth.map((p) => scalePixelPoint(p, 1 / pixels.scale));
     const box = boundingBox(truth);
     const match = found!.filter((f) => iou(f.box, box) >= 0.3).sort((a, b) => iou(b.box, box) - iou(a.box, box))[0];

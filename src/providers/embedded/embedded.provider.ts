@@ -7,7 +7,15 @@ import { scaleBox, scalePixelPoint, type Box, type Point } from '../../geometry/
 import { composeSimilarities, warpMatrixOf, type Similarity } from '../../geometry/similarity';
 import { checkImage, type CheckedImage, type DetectionPixels, type RgbImage } from '../../image/image-decoder';
 import { warmUpPhotos } from '../../image/warm-up-photos';
-import type { ComposeRequest, DetectionSettings, FaceAnalyser, FaceDetector, ProviderFace } from '../provider';
+import {
+  DEFAULT_MIN_FACE_SIZE,
+  type ComposeRequest,
+  type DetectionSettings,
+  type FaceAnalyser,
+  type FaceDetector,
+  type FaceLimits,
+  type ProviderFace,
+} from '../provider';
 import type {
   DecodeFailure,
   DetectedImage,
@@ -150,7 +158,7 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
     await Promise.all(Array.from({ length: this.options.threads }, () => this.run('warmUp', null)));
     const photos = await warmUpPhotos();
     const photo = (n: number) => at(photos, n % photos.length);
-    const settings = { minConfidence: 0, maxFaces: 100, provider: ProviderName.EMBEDDED };
+    const settings = { minConfidence: 0, maxFaces: 100, minFaceSize: DEFAULT_MIN_FACE_SIZE, provider: ProviderName.EMBEDDED };
     for (let round = 0; photos.length && round < WARM_UP_DETECTIONS; round++) {
       const images = await Promise.all(
         Array.from({ length: this.options.threads }, (_, i) => checkImage({ bytes: photo(round), sha256: `warm-up ${i}` }, WARM_UP_LIMITS)),
@@ -188,7 +196,7 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
         try {
           // A client already gone costs no decoding either.
           if (signal?.aborted) throw new CancelledError();
-          const { faces, scale } = await this.queue.submit(await detectInput(image, settings.maxFaces), signal).catch(busyAsUserError);
+          const { faces, scale } = await this.queue.submit(await detectInput(image, settings), signal).catch(busyAsUserError);
           return faces.map((f) => faceToClient(f, scale));
         } catch (error) {
           return error instanceof Error ? error : new Error(String(error));
@@ -197,9 +205,15 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
     );
   }
 
-  async newFaces(image: CheckedImage, known: Box[], maxFaces: number): Promise<ProviderFace[]> {
+  async newFaces(image: CheckedImage, known: Box[], { maxFaces, minFaceSize }: FaceLimits): Promise<ProviderFace[]> {
     const pixels = await image.pixels();
-    const faces = await this.run('newFaces', { ...pixelImage(pixels), scale: pixels.scale, maxFaces, known: known.map((b) => scaleBox(b, 1 / pixels.scale)) });
+    const faces = await this.run('newFaces', {
+      ...pixelImage(pixels),
+      scale: pixels.scale,
+      maxFaces,
+      minFaceSize,
+      known: known.map((b) => scaleBox(b, 1 / pixels.scale)),
+    });
     return faces.map((f) => faceToClient(f, pixels.scale));
   }
 
@@ -264,7 +278,11 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
           triangles,
           // The picture as detection takes it (the face count is detection's alone).
           sources: await Promise.all(
-            share.map(async ({ image, vertices, weight }) => ({ image: await detectInput(image, 1), vertices: packPoints(vertices), weight })),
+            share.map(async ({ image, vertices, weight }) => ({
+              image: await detectInput(image, { maxFaces: 1, minFaceSize: DEFAULT_MIN_FACE_SIZE }),
+              vertices: packPoints(vertices),
+              weight,
+            })),
           ),
         }),
       ),
@@ -330,10 +348,10 @@ function busyAsUserError(error: unknown): never {
  * V8's helper threads then took 3.2-5.1 ms a request against 5.0-5.6, the workers as much more
  * (docs/accuracy-and-speed.md). Frames and BMPs go as pixels.
  */
-async function detectInput(image: CheckedImage, maxFaces: number): Promise<DetectInput | EncodedDetectInput> {
-  if (image.encoded) return { file: image.encoded, maxFaces };
+async function detectInput(image: CheckedImage, { maxFaces, minFaceSize }: FaceLimits): Promise<DetectInput | EncodedDetectInput> {
+  if (image.encoded) return { file: image.encoded, maxFaces, minFaceSize };
   const pixels = await image.pixels();
-  return { ...pixelImage(pixels), scale: pixels.scale, maxFaces };
+  return { ...pixelImage(pixels), scale: pixels.scale, maxFaces, minFaceSize };
 }
 
 function userErrorOfFailure(outcome: DetectedImage | DecodeFailure): DetectedImage | UserFacingError {

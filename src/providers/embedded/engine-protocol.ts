@@ -73,12 +73,15 @@ export interface DetectInput extends PixelImage {
   /** Upright-image pixels per pixel of `data`, so quality can judge the face's real resolution. */
   scale: number;
   maxFaces: number;
+  /** The narrowest face to look for, in upright-image pixels (DetectionOptions.minFaceSize): smaller ones are left to chance. */
+  minFaceSize: number;
 }
 
 /** An image to detect in as its file: the worker decodes it, so the pixels never cross threads. */
 export interface EncodedDetectInput {
   file: EncodedImage;
   maxFaces: number;
+  minFaceSize: number;
 }
 
 /** A file the worker could not decode: the user error to give for it. */

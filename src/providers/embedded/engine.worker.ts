@@ -46,7 +46,7 @@ const mediapipe = useWasmBackend().then(() => MediapipeEngine.load(detector, run
 export const warmUp: EngineWorker['warmUp'] = async () => {
   const engineOfMeshes = await mediapipe;
   await engineOfMeshes.warmUp();
-  if (engine === 'faceapi') await detectWithFaceapi({ data: new Uint8Array(128 * 128 * 3), width: 128, height: 128, scale: 1, maxFaces: 1 });
+  if (engine === 'faceapi') await detectWithFaceapi({ data: new Uint8Array(128 * 128 * 3), width: 128, height: 128, scale: 1, maxFaces: 1, minFaceSize: 128 });
 };
 
 export const detect: EngineWorker['detect'] = async ({ images }) => {
@@ -73,7 +73,14 @@ async function decodeForDetection(image: DetectInput | EncodedDetectInput): Prom
     const { data, width, height, scale } = await decodeFile(image.file);
     // A plain Uint8Array, as pixels that came from the main thread are: a Buffer's other map made
     // the JIT's pixel loops polymorphic (single-face throughput at concurrency 8 -8 %).
-    return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width, height, scale, maxFaces: image.maxFaces };
+    return {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      width,
+      height,
+      scale,
+      maxFaces: image.maxFaces,
+      minFaceSize: image.minFaceSize,
+    };
   } catch (error) {
     // Piscina would carry a thrown error across as a plain Error: the code goes as data.
     if (error instanceof UserFacingError) return { failure: { code: error.code, message: error.message } };

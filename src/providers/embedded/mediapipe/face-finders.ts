@@ -12,7 +12,7 @@ import { humanModelsDir, modelOutputs } from '../onnx-models';
 import { loadInferenceGraph, onnxSession, type InferenceGraph } from '../inference-graph';
 import { BLAZEFACE_ANCHOR_COUNT, BLAZEFACE_INPUT, BLAZEFACE_ROW, decodeBlazeface } from './blazeface';
 import { letterbox } from './letterbox';
-import { decodeYunet, YUNET_STRIDES, yunetInput } from './yunet';
+import { decodeYunet, YUNET_MAX_SIDE, YUNET_STRIDES, yunetInput } from './yunet';
 import { at } from '../../../checked';
 
 export interface FaceCandidate {
@@ -26,6 +26,8 @@ export interface FaceCandidate {
 export interface FaceFinder {
   /** The mesh crop's side as a multiple of this detector's box (engine-notes: 1.5 BlazeFace, 1.3 YuNet). */
   readonly cropScale: number;
+  /** The longer side of the detector's input: a picture is shrunk to it (small-faces.ts). */
+  readonly inputSide: number;
   find(image: PixelImage): Promise<FaceCandidate[]>;
 }
 
@@ -43,6 +45,7 @@ export const humanModel = (name: string) => loadGraphModelFromDisk(path.join(hum
  */
 export class BlazefaceFinder implements FaceFinder {
   readonly cropScale = 1.5;
+  readonly inputSide = BLAZEFACE_INPUT;
   // The score floor: every candidate is then checked by the mesh.
   private static readonly MIN_SCORE = 0.4;
 
@@ -76,6 +79,7 @@ function concat(a: Float32Array, b: Float32Array): Float32Array {
 /** YuNet on onnxruntime-node, one intra-op thread per worker. */
 export class YunetFinder implements FaceFinder {
   readonly cropScale = 1.3;
+  readonly inputSide = YUNET_MAX_SIDE;
   // Unlike BlazeFace's, YuNet's boxes on a dog make a crop the mesh takes for a face (presence
   // 1.0 on dogs.jpg), so YuNet's own score must reject it: the dog scores 0.71 at 640 px. At 0.75
   // helen-dev keeps 79 of 80 faces, dlib-faces all 43.

@@ -14,6 +14,7 @@ import { MESH_INPUT, packMesh, refineMesh, seedFromMesh, type MeshPoint } from '
 import { at } from '../../../checked';
 import { exposed } from '../exposure';
 import { refineLandmarks, type RefinerModel } from './landmark-refiner';
+import { fromTile, newSmallFaces, smallFaceTiles, tileImage } from './small-faces';
 import { fittedRefiner } from './refiner-weights';
 import type { Point } from '../../../geometry/geometry';
 
@@ -94,7 +95,7 @@ export class MediapipeEngine {
     // The parts look at dim pictures brightened (exposure.ts); quality judges the pictures as they came.
     const seen = images.map(exposed);
     const candidates: FaceCandidate[][] = [];
-    for (const image of seen) candidates.push(await this.finder.find(image));
+    for (const [i, image] of seen.entries()) candidates.push(await this.candidatesIn(image, at(images, i)));
     return this.judge(seen, candidates, undefined, images);
   }
 
@@ -107,7 +108,7 @@ export class MediapipeEngine {
    */
   async newFaces(image: DetectInput, known: readonly Box[]): Promise<EngineFace[]> {
     const seen = exposed(image);
-    const candidates = (await this.finder.find(seen)).filter((c) => known.every((k) => iou(k, c.box) < KNOWN_FACE));
+    const candidates = (await this.candidatesIn(seen, image, known)).filter((c) => known.every((k) => iou(k, c.box) < KNOWN_FACE));
     return at(await this.judge([seen], [candidates], [known], [image]), 0);
   }
 
@@ -194,6 +195,24 @@ export class MediapipeEngine {
     return this.finder.find(image);
   }
 
+  /**
+   * The detector's candidates in the picture, and where faces of `minFaceSize` are too small for it,
+   * the new ones it finds in tiles of the picture (small-faces.ts), which no first-pass candidate or
+   * `known` box holds.
+   */
+  private async candidatesIn(
+    image: PixelImage,
+    { scale, minFaceSize }: Pick<DetectInput, 'scale' | 'minFaceSize'>,
+    known: readonly Box[] = [],
+  ): Promise<FaceCandidate[]> {
+    const first = await this.finder.find(image);
+    const tiles = smallFaceTiles(image.width, image.height, this.finder.inputSide, minFaceSize / scale);
+    if (tiles.length === 0) return first;
+    const found = [];
+    for (const tile of tiles) found.push({ tile, candidates: (await this.finder.find(tileImage(image, tile))).map((c) => fromTile(c, tile)) });
+    return [...first, ...newSmallFaces(found, [...first.map((c) => c.box), ...known], image.width, image.height)];
+  }
+
   /** The refined mesh of each seed, and its 68 points. */
   async meshes(image: PixelImage, seeds: readonly FaceSeed[]): Promise<Array<MeshResult & { points68: Point[] }>> {
     const seen = exposed(image);
@@ -267,10 +286,31 @@ export class MediapipeEngine {
     await this.finder.find(blank);
     await this.faceboxes?.find(blank);
     const seed = { box: { x: 220, y: 140, width: 200, height: 200 }, leftEye: { x: 280, y: 220 }, rightEye: { x: 360, y: 220 } };
+    let meshes: MeshResult[] = [];
     for (const size of [1, 2, 4]) {
-      await this.meshesOf(
+      meshes = await this.meshesOf(
         Array.from({ length: size }, () => ({ image: blank, seed })),
         MESH_CROP_SCALE,
+      );
+    }
+    if (this.refiner) warmUpRefiner(this.refiner, ibug68FromMesh(at(meshes, 0).mesh));
+  }
+}
+
+/**
+ * Refines a face on a textured picture a few dozen times, small, mid-sized and large (no halving, one,
+ * two), so that a fresh worker's first faces do not wait for the JIT to catch up.
+ */
+function warmUpRefiner(refiner: RefinerModel, points68: readonly Point[]): void {
+  const [width, height] = [640, 480];
+  const image = { data: Uint8Array.from({ length: width * height * 3 }, (_, i) => (i * 2654435761) >>> 24), width, height };
+  const centre = { x: width / 2, y: height / 2 };
+  for (let round = 0; round < 4; round++) {
+    for (const scale of [0.3, 1, 3]) {
+      refineLandmarks(
+        refiner,
+        image,
+        points68.map((p) => ({ x: centre.x + (p.x - centre.x) * scale, y: centre.y + (p.y - centre.y) * scale })),
       );
     }
   }
