@@ -137,35 +137,24 @@ export function sampleGreyCrop(image: PixelImage, crop: Similarity, side: number
   sampleGreyLevel(level, { a: { x: a.x / k, y: a.y / k }, b: { x: (b.x - x0 + 0.5) / k - 0.5, y: (b.y - y0 + 0.5) / k - 0.5 } }, side, out);
 }
 
-// No closures here: V8 keeps a closure's captured variables in a heap context, and every read of
-// them in the loop went there (the loop ran at a third of this speed).
 function sampleGreyLevel({ values, width: w, height: h }: GreyLevel, { a, b }: Similarity, side: number, out: Float32Array): void {
-  const { x: ax, y: ay } = a;
-  const { x: bx, y: by } = b;
   for (let v = 0; v < side; v++) {
-    const turnedX = ay * v;
-    const turnedY = ax * v;
-    for (let u = 0; u < side; u++) {
-      const x = ax * u - turnedX + bx;
-      const y = ay * u + turnedY + by;
+    // A step along a crop row is a step of `a` on the level.
+    let x = b.x - a.y * v;
+    let y = b.y + a.x * v;
+    for (let u = 0; u < side; u++, x += a.x, y += a.y) {
       const xf = Math.floor(x);
       const yf = Math.floor(y);
       const fx = x - xf;
       const fy = y - yf;
-      const gx = 1 - fx;
-      const gy = 1 - fy;
-      let top: number;
-      let bottom: number;
-      if (xf >= 0 && yf >= 0 && xf + 1 < w && yf + 1 < h) {
-        const i = yf * w + xf;
-        top = values[i]! * gx + values[i + 1]! * fx;
-        bottom = values[i + w]! * gx + values[i + w + 1]! * fx;
-      } else {
-        // Outside the level reads 0.
-        top = greyTap(values, w, h, xf, yf) * gx + greyTap(values, w, h, xf + 1, yf) * fx;
-        bottom = greyTap(values, w, h, xf, yf + 1) * gx + greyTap(values, w, h, xf + 1, yf + 1) * fx;
-      }
-      out[v * side + u] = (top * gy + bottom * fy) / 255;
+      const i = yf * w + xf;
+      const value =
+        xf >= 0 && yf >= 0 && xf + 1 < w && yf + 1 < h
+          ? (values[i]! * (1 - fx) + values[i + 1]! * fx) * (1 - fy) + (values[i + w]! * (1 - fx) + values[i + w + 1]! * fx) * fy
+          : // Outside the level reads 0.
+            (greyTap(values, w, h, xf, yf) * (1 - fx) + greyTap(values, w, h, xf + 1, yf) * fx) * (1 - fy) +
+            (greyTap(values, w, h, xf, yf + 1) * (1 - fx) + greyTap(values, w, h, xf + 1, yf + 1) * fx) * fy;
+      out[v * side + u] = value / 255;
     }
   }
 }
