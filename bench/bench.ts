@@ -176,9 +176,9 @@ async function analyseOnService(url: string, file: string, options: { sampleFps?
 
 /**
  * What the 68 points' refinement costs (#29): two services, LANDMARK_REFINER=cascade (the default) and
- * none, the same threads, measured in turn in one run. Photos: after 100 requests each, 10 rounds of 20
- * requests to each in turn, p50 over all; video: each clip analysed by each in turn, 3 rounds, frames/s
- * the median.
+ * none, the same threads, measured in turn in one run (which goes first alternating by round). Photos:
+ * after 100 requests each, 10 rounds of 20 requests to each in turn, p50 over all; video: each clip
+ * analysed by each in turn, 3 rounds, frames/s the median.
  */
 async function benchRefiner(threads: number, single: Photo, group: Photo) {
   const variants: Array<{ label: string; env: Record<string, string> }> = [
@@ -192,7 +192,7 @@ async function benchRefiner(threads: number, single: Photo, group: Photo) {
     for (const service of services) for (let i = 0; i < 100; i++) await postDetect(service.url, p);
     const times = services.map(() => [] as number[]);
     for (let round = 0; round < 10; round++)
-      for (const [k, service] of services.entries()) for (let i = 0; i < 20; i++) times[k]!.push(await timed(() => postDetect(service.url, p)));
+      for (const [k, service] of inTurn(services, round)) for (let i = 0; i < 20; i++) times[k]!.push(await timed(() => postDetect(service.url, p)));
     const p50s = times.map((t) => percentile(t, 50));
     photoRows.push({ photo: p.name, p50s, ratio: p50s[0]! / p50s[1]! });
   }
@@ -202,7 +202,7 @@ async function benchRefiner(threads: number, single: Photo, group: Photo) {
     for (const clip of await benchClips(dir)) {
       const rates = services.map(() => [] as number[]);
       for (let round = 0; round < 3; round++)
-        for (const [k, service] of services.entries()) {
+        for (const [k, service] of inTurn(services, round)) {
           const { seconds, job } = await analyseOnService(service.url, clip.file);
           rates[k]!.push(job.framesAnalysed / seconds);
         }
@@ -225,8 +225,9 @@ async function benchRefiner(threads: number, single: Photo, group: Photo) {
 
 /**
  * What the small-face pass (#29) costs and finds: one service, the default minFaceSize (20: the pass
- * runs on pictures over 640 px) against 60 (its first look sees those: no pass), in turn per picture,
- * 3 rounds; the p50 of each, and walking.mp4's recall with each.
+ * runs on pictures over 640 px) against 60 (its first look sees those: no pass), in turn per picture
+ * (which goes first alternating by round), 3 rounds; the p50 of each, walking.mp4's recall with each,
+ * and analyzeVideo of walking.mp4 with each.
  */
 async function benchSmallFaces(threads: number) {
   const service = await startService({ WORKER_THREADS: String(threads) });
@@ -250,7 +251,7 @@ async function benchSmallFaces(threads: number) {
       for (const size of sizes) for (const bytes of picture.files) await boxesOf(bytes, size);
       const times = sizes.map(() => [] as number[]);
       for (let round = 0; round < 3; round++)
-        for (const bytes of picture.files) for (const [k, size] of sizes.entries()) times[k]!.push(await timed(() => boxesOf(bytes, size)));
+        for (const bytes of picture.files) for (const [k, size] of inTurn(sizes, round)) times[k]!.push(await timed(() => boxesOf(bytes, size)));
       const p50s = times.map((t) => percentile(t, 50));
       rows.push({ picture: picture.name, p50s, ratio: p50s[0]! / p50s[1]! });
     }
@@ -265,16 +266,42 @@ async function benchSmallFaces(threads: number) {
       }
       recall.push({ minFaceSize: size, found, unlisted });
     }
+    const clip = path.join(DATASETS, 'video', 'walking.mp4');
+    const rates = sizes.map(() => [] as number[]);
+    const faces = sizes.map(() => 0);
+    for (let round = 0; round < 3; round++)
+      for (const [k, minFaceSize] of inTurn(sizes, round)) {
+        const started = performance.now();
+        const id = await submitVideo(service.url, clip, { minFaceSize });
+        const job = await jobEnded<{ status: string; progress: number; framesAnalysed: number; tracks: Array<{ frameCount: number }> }>(
+          service.url,
+          id,
+          'framesAnalysed tracks { frameCount }',
+        );
+        rates[k]!.push(job.framesAnalysed / ((performance.now() - started) / 1000));
+        faces[k] = job.tracks.reduce((sum, t) => sum + t.frameCount, 0);
+      }
+    const video = sizes.map((minFaceSize, k) => ({ minFaceSize, fps: percentile(rates[k]!, 50), faces: faces[k]! }));
     console.log(`\nThe small-face pass, ${threads} worker threads, minFaceSize ${sizes.join(' vs ')} (no pass), in turn:`);
     console.log('| picture | p50 with the pass | p50 without | ratio |');
     console.log('|---|---|---|---|');
     for (const r of rows) console.log(`| ${r.picture} | ${r.p50s[0]!.toFixed(0)} ms | ${r.p50s[1]!.toFixed(0)} ms | ${r.ratio.toFixed(2)} |`);
     for (const r of recall) console.log(`walking.mp4, minFaceSize ${r.minFaceSize}: ${r.found}/120 listed faces found, ${r.unlisted} not in the list`);
-    return { rows, recall };
+    for (const v of video)
+      console.log(
+        `analyzeVideo of walking.mp4 (1920x1080), minFaceSize ${v.minFaceSize}: ${v.fps.toFixed(1)} frames/s (median of 3), ${v.faces} faces on tracks`,
+      );
+    return { rows, recall, video };
   } finally {
     service.child.kill('SIGTERM');
   }
 }
+
+/** The variants with their indexes, in the other order every second round: neither always goes first. */
+const inTurn = <T>(variants: readonly T[], round: number): Array<[number, T]> => {
+  const entries = [...variants.entries()];
+  return round % 2 === 0 ? entries : entries.reverse();
+};
 
 /** The clips the video figures are measured on: walking.mp4, a 640x360 copy, and the stage clip (tools/stage-clip.ts). */
 async function benchClips(dir: string) {

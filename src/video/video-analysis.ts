@@ -203,8 +203,10 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
       // only for faces other than those followed (where they were in the frame before); the photo path's
       // whole detection runs where following has no face, loses one, or the look finds a face it lacked.
       const due = following.length === 0 || sinceDetection >= FOLLOWING.detectEvery;
-      const detectAll = async () => {
-        const [found] = await options.detector.detect([image], options.settings, options.signal);
+      // The small-face pass (minFaceSize) runs on the regular detections; a run because a followed face
+      // was lost looks for that face, which the first look sees, and comes often as small faces come and go.
+      const detectAll = async (settings = options.settings) => {
+        const [found] = await options.detector.detect([image], settings, options.signal);
         if (found instanceof Error) throw found;
         return found ?? [];
       };
@@ -227,7 +229,7 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
       const lost = followed.some((f) => f.presence < FOLLOWING.minPresence && f.track.detectedPresence >= FOLLOWING.minPresence);
       const detectedHere = due || lost;
       if (detectedHere) {
-        if (lost && !detecting?.whole) detecting = { whole: true, faces: detectAll() };
+        if (lost && !detecting?.whole) detecting = { whole: true, faces: detectAll(due ? options.settings : { ...options.settings, minFaceSize: Infinity }) };
         const detection = (detecting ??= { whole: true, faces: detectAll() });
         // Meanwhile, on the other worker: the next frames' meshes of the faces followed here, each cut
         // where following would cut it if the detector leaves the face as it is (as it mostly does).

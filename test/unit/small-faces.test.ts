@@ -53,6 +53,19 @@ describe('smallFaceTiles', () => {
     expect(smallFaceTiles(4000, 3000, 256, Number.NaN)).toEqual([]);
   });
 
+  test('exactly MAX_TILES is allowed; a tile as tall as the picture starts at its top', () => {
+    const eight = smallFaceTiles(2600, 1080, 256, 20);
+    expect(eight).toHaveLength(MAX_TILES);
+    expect(eight[0]!.width).toBe(Math.ceil((256 * 20) / SMALLEST_SEEN));
+    const row = smallFaceTiles(1400, 512, 256, 12);
+    expect(row.map((t) => [t.x, t.y, t.height])).toEqual([
+      [0, 0, 512],
+      [296, 0, 512],
+      [592, 0, 512],
+      [888, 0, 512],
+    ]);
+  });
+
   test('a picture needing more than MAX_TILES gets larger tiles instead', () => {
     const tiles = smallFaceTiles(8000, 6000, 256, 20);
     expect(tiles.length).toBeLessThanOrEqual(MAX_TILES);
@@ -109,6 +122,28 @@ describe('newSmallFaces', () => {
     expect(newSmallFaces([{ tile: left, candidates: [eye, halfIn, beside] }], [big], 900, 500)).toEqual([beside]);
   });
 
+  test('tiles above one another: the inner edge between them works as between tiles side by side', () => {
+    const [top, bottom] = [
+      { x: 0, y: 0, width: 500, height: 500 },
+      { x: 0, y: 400, width: 500, height: 500 },
+    ];
+    const keep = (tile: Box, box: Box) => newSmallFaces([{ tile, candidates: [candidate(box)] }], [], 500, 900).length === 1;
+    // Cut by the top tile's bottom edge (inside the picture), or reaching it exactly: dropped.
+    expect(keep(top, { x: 100, y: 480, width: 30, height: 30 })).toBe(false);
+    expect(keep(top, { x: 100, y: 470, width: 30, height: 30 })).toBe(false);
+    expect(keep(top, { x: 100, y: 469, width: 30, height: 30 })).toBe(true);
+    // On the bottom tile's top edge (inside the picture): dropped; just below it: kept; at the picture's bottom: kept.
+    expect(keep(bottom, { x: 100, y: 400, width: 30, height: 30 })).toBe(false);
+    expect(keep(bottom, { x: 100, y: 401, width: 30, height: 30 })).toBe(true);
+    expect(keep(bottom, { x: 100, y: 870, width: 30, height: 30 })).toBe(true);
+    // The picture's top and left edges belong to the top tile.
+    expect(keep(top, { x: 0, y: 0, width: 30, height: 30 })).toBe(true);
+    // A tile's left edge inside the picture: a face starting on it is cut.
+    const right = { x: 400, y: 0, width: 500, height: 500 };
+    expect(newSmallFaces([{ tile: right, candidates: [candidate({ x: 400, y: 10, width: 30, height: 30 })] }], [], 900, 500)).toEqual([]);
+    expect(newSmallFaces([{ tile: right, candidates: [candidate({ x: 870, y: 10, width: 30, height: 30 })] }], [], 900, 500)).toHaveLength(1);
+  });
+
   test('the same face seen by two tiles comes once, the better score', () => {
     const a = candidate({ x: 420, y: 100, width: 30, height: 30 }, 0.7);
     const b = candidate({ x: 422, y: 101, width: 30, height: 30 }, 0.8);
@@ -130,6 +165,7 @@ test("tileImage copies the tile's pixels; fromTile moves a tile's candidate into
   const image = { width: 4, height: 3, data: Uint8Array.from({ length: 36 }, (_, i) => i) };
   const tile = tileImage(image, { x: 1, y: 1, width: 2, height: 2 });
   expect(tile).toEqual({ width: 2, height: 2, data: Uint8Array.from([15, 16, 17, 18, 19, 20, 27, 28, 29, 30, 31, 32]) });
+  expect(tileImage(image, { x: 0, y: 0, width: 2, height: 2 }).data).toEqual(Uint8Array.from([0, 1, 2, 3, 4, 5, 12, 13, 14, 15, 16, 17]));
   const moved = fromTile(candidate({ x: 5, y: 6, width: 10, height: 10 }, 0.5), { x: 100, y: 200, width: 50, height: 50 });
   expect(moved).toEqual({ box: { x: 105, y: 206, width: 10, height: 10 }, leftEye: { x: 108, y: 206 }, rightEye: { x: 112, y: 206 }, score: 0.5 });
 });
