@@ -68,7 +68,7 @@ const LIMITS = { maxPixels: 40_000_000, maxSide: 1280 };
 
 const QUERY = `mutation($image: ImageInput!) { detectLandmarks(image: $image) {
   faces { rectangle { x y width height } confidence quality landmarks { type point { x y } } } userErrors { code } } }`;
-const QUERY_BOXES = `mutation($image: ImageInput!) { detectLandmarks(image: $image, options: { maxFaces: 50 }) { faces { rectangle { x y width height } } } }`;
+const QUERY_BOXES = `mutation($image: ImageInput!, $minFaceSize: Int) { detectLandmarks(image: $image, options: { maxFaces: 50, minFaceSize: $minFaceSize }) { faces { rectangle { x y width height } } } }`;
 /** The 6-face photo of the throughput comparison. */
 const groupPhoto = () => photo('6 faces, bbt4.jpg', 'photos/bbt4.jpg');
 
@@ -231,15 +231,8 @@ async function benchRefiner(threads: number, single: Photo, group: Photo) {
  */
 async function benchSmallFaces(threads: number) {
   const service = await startService({ WORKER_THREADS: String(threads) });
-  const query = `mutation($image: ImageInput!, $minFaceSize: Int) { detectLandmarks(image: $image, options: { maxFaces: 50, minFaceSize: $minFaceSize }) { faces { rectangle { x y width height } } } }`;
   const sizes = [DEFAULT_MIN_FACE_SIZE, 60];
-  const boxesOf = async (bytes: Buffer, minFaceSize: number) => {
-    const body = Buffer.from(JSON.stringify({ query, variables: { image: { base64: bytes.toString('base64') }, minFaceSize } }));
-    const response = await request(`${service.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...AUTHORIZATION }, body });
-    const json = (await response.body.json()) as { data?: { detectLandmarks: { faces: Array<{ rectangle: Box }> } } };
-    if (!json.data?.detectLandmarks.faces) throw new Error(`request failed: ${JSON.stringify(json)}`);
-    return json.data.detectLandmarks.faces.map((f) => f.rectangle);
-  };
+  const boxesOf = (bytes: Buffer, minFaceSize: number) => detectBoxes(service.url, bytes.toString('base64'), minFaceSize);
   try {
     const frames = await walkingFootage(path.join(DATASETS, 'video'));
     const pictures = [
@@ -1186,12 +1179,12 @@ async function benchSecondDetector(single: Photo, threads: number) {
   return rows;
 }
 
-/** The face boxes of one detectLandmarks request. */
-async function detectBoxes(url: string, base64: string): Promise<Box[]> {
+/** The face boxes of one detectLandmarks request (minFaceSize: the default when absent). */
+async function detectBoxes(url: string, base64: string, minFaceSize?: number): Promise<Box[]> {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...AUTHORIZATION },
-    body: JSON.stringify({ query: QUERY_BOXES, variables: { image: { base64 } } }),
+    body: JSON.stringify({ query: QUERY_BOXES, variables: { image: { base64 }, minFaceSize } }),
   });
   const body = (await response.json()) as { data?: { detectLandmarks: { faces: Array<{ rectangle: Box }> | null } } };
   const faces = body.data?.detectLandmarks.faces;

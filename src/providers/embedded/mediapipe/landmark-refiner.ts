@@ -114,8 +114,8 @@ export function orientationIntegrals(
 }
 
 /**
- * Math.atan2(gy, gx) to within 1e-7 rad, at a fraction of its cost (it was three quarters of the
- * tables' time): atan on [0, 1] as Abramowitz and Stegun's 4.4.49 polynomial, then the octant.
+ * Math.atan2(gy, gx) to within 1e-7 rad, cheaper than it in the tables' loop (one call a crop pixel):
+ * atan on [0, 1] as Abramowitz and Stegun's 4.4.49 polynomial, then the octant.
  */
 export function gradientAngle(gx: number, gy: number): number {
   const ax = Math.abs(gx);

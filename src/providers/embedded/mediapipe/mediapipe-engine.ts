@@ -286,31 +286,10 @@ export class MediapipeEngine {
     await this.finder.find(blank);
     await this.faceboxes?.find(blank);
     const seed = { box: { x: 220, y: 140, width: 200, height: 200 }, leftEye: { x: 280, y: 220 }, rightEye: { x: 360, y: 220 } };
-    let meshes: MeshResult[] = [];
     for (const size of [1, 2, 4]) {
-      meshes = await this.meshesOf(
+      await this.meshesOf(
         Array.from({ length: size }, () => ({ image: blank, seed })),
         MESH_CROP_SCALE,
-      );
-    }
-    if (this.refiner) warmUpRefiner(this.refiner, ibug68FromMesh(at(meshes, 0).mesh));
-  }
-}
-
-/**
- * Refines a face on a textured picture a few dozen times, small, mid-sized and large (no halving, one,
- * two), so that a fresh worker's first faces do not wait for the JIT to catch up.
- */
-function warmUpRefiner(refiner: RefinerModel, points68: readonly Point[]): void {
-  const [width, height] = [640, 480];
-  const image = { data: Uint8Array.from({ length: width * height * 3 }, (_, i) => (i * 2654435761) >>> 24), width, height };
-  const centre = { x: width / 2, y: height / 2 };
-  for (let round = 0; round < 4; round++) {
-    for (const scale of [0.3, 1, 3]) {
-      refineLandmarks(
-        refiner,
-        image,
-        points68.map((p) => ({ x: centre.x + (p.x - centre.x) * scale, y: centre.y + (p.y - centre.y) * scale })),
       );
     }
   }
