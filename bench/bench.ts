@@ -45,7 +45,7 @@ import { sharedPath } from '../tools/shared-folder';
 import { makeStageClip, STAGE_SHOTS } from '../tools/stage-clip';
 import { AUTHORIZATION, PRODUCTION_ACCESS, startService } from './service-process';
 import { benchCompose } from './compose';
-import { benchHardFaces } from './hard-faces';
+import { benchHardFaces, benchTurnedFaces } from './hard-faces';
 import { benchVideoQueue } from './video-queue';
 import { benchDescriptorBatches, benchPeople } from './people';
 import { jobEnded, jobWhenEnded, submitVideo } from './video-jobs';
@@ -721,6 +721,10 @@ async function main(): Promise<void> {
   }
   if (process.env.BENCH_ONLY === 'hard-faces') {
     console.log(JSON.stringify(await benchHardFaces()));
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'turned-faces') {
+    console.log(JSON.stringify(await benchTurnedFaces()));
     return;
   }
   if (process.env.BENCH_ONLY === 'compose') {

@@ -29,11 +29,9 @@ import {
   type RefinerStage,
 } from '../../src/providers/embedded/mediapipe/landmark-refiner';
 import { encodeRefiner } from '../../src/providers/embedded/mediapipe/refiner-weights';
-import { sharedPath } from '../shared-folder';
-import { helenDevNames, readPts } from '../annotations';
+import { annotatedFaces, helenDevNames, readPts } from '../annotations';
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 
-const DATASETS = sharedPath('datasets');
 const LIMITS = { maxPixels: 40_000_000, maxSide: 1280 };
 const OUTPUT = path.resolve(__dirname, '..', '..', '..', 'src', 'providers', 'embedded', 'mediapipe', 'landmark-refiner.json');
 // REFINER_CACHE=<folder>: the engine's starts and crops kept there between runs (for trying settings).
@@ -87,18 +85,7 @@ function trainingFaces(helen: string, lfpw: string): Annotated[] {
   return [...folder(helen, '.jpg', 'helen'), ...folder(lfpw, '.png', 'lfpw')];
 }
 
-function judgedFaces(set: string): Annotated[] {
-  const images = (
-    JSON.parse(fs.readFileSync(path.join(DATASETS, set, 'groundtruth.json'), 'utf8')) as {
-      images: Array<{ file: string; faces: Array<{ landmarks68: Array<[number, number]> }> }>;
-    }
-  ).images;
-  return images.map((image) => ({
-    name: `${set}/${image.file}`,
-    file: path.join(DATASETS, set, image.file),
-    truth: image.faces[0]!.landmarks68.map(([x, y]) => ({ x, y })),
-  }));
-}
+const judgedFaces = (set: string): Annotated[] => annotatedFaces([set], () => true).map(({ name, file, points68 }) => ({ name, file, truth: points68 }));
 
 /** The engine's points for each annotated face, as samples (faces the engine misses are left out). */
 async function collect(engine: MediapipeEngine, faces: Annotated[], label: string): Promise<Sample[]> {

@@ -96,7 +96,14 @@ export class MediapipeEngine {
     const seen = images.map(exposed);
     const candidates: FaceCandidate[][] = [];
     for (const [i, image] of seen.entries()) candidates.push(await this.candidatesIn(image, at(images, i)));
-    return this.judge(seen, candidates, undefined, images);
+    // In a dim picture (one exposure brightened) BlazeFace goes blind before FaceBoxes does, so FaceBoxes
+    // looks for newcomers there even when the mesh rejected no candidate.
+    return this.judge(
+      seen,
+      candidates,
+      seen.map((image, i) => (image === at(images, i) ? undefined : [])),
+      images,
+    );
   }
 
   /**
@@ -119,7 +126,7 @@ export class MediapipeEngine {
   private async judge(
     images: readonly DetectInput[],
     candidates: FaceCandidate[][],
-    known?: ReadonlyArray<readonly Box[]>,
+    known?: ReadonlyArray<readonly Box[] | undefined>,
     asTheyCame: readonly DetectInput[] = images,
   ): Promise<EngineFace[][]> {
     const crops = images.flatMap((image, i) => at(candidates, i).map((seed) => ({ image, seed })));
@@ -142,8 +149,15 @@ export class MediapipeEngine {
     );
   }
 
-  /** The faces the mesh accepts, plus those FaceBoxes confirms or proposes where the mesh rejected one. */
-  private async withSecondOpinion(images: readonly DetectInput[], judged: JudgedFace[][], known?: ReadonlyArray<readonly Box[]>): Promise<JudgedFace[][]> {
+  /**
+   * The faces the mesh accepts, plus those FaceBoxes confirms or proposes where the mesh rejected one,
+   * and in every picture with a `known` list (faces already followed there; empty for a dim photo).
+   */
+  private async withSecondOpinion(
+    images: readonly DetectInput[],
+    judged: JudgedFace[][],
+    known?: ReadonlyArray<readonly Box[] | undefined>,
+  ): Promise<JudgedFace[][]> {
     const accepted = judged.map((faces) => faces.filter((f) => f.mesh.presence >= FACE_PRESENCE));
     if (!this.faceboxes) return accepted;
     const newcomers: Array<{ image: number; seed: FaceSeed; confidence: number }> = [];
