@@ -8,7 +8,6 @@ import { startTestServer, type TestServer } from './support/server';
 const engine = new EmbeddedProvider({ threads: 1, engine: 'mediapipe' });
 // The real engine, but its expression work and its composites fail as a crashed or broken worker would.
 const failingExpressions: FaceAnalyser = {
-  newFaces: (image, known, maxFaces) => engine.newFaces(image, known, maxFaces),
   meshes: (requests) => engine.meshes(requests),
   warps: (requests) => engine.warps(requests),
   descriptors: (requests, size) => engine.descriptors(requests, size),

@@ -62,11 +62,6 @@ export interface FaceDetector {
  * Boxes, points and transforms are in client (upright-image) coordinates.
  */
 export interface FaceAnalyser {
-  /**
-   * The faces in the image other than those at the `known` boxes (a video frame's faces followed from the
-   * frame before), found and judged as `detect` finds them, best first, within the limits.
-   */
-  newFaces(image: CheckedImage, known: Box[], limits: FaceLimits): Promise<ProviderFace[]>;
   /** The 478-point refined mesh of each seed, with its face presence, per image. */
   meshes(requests: Array<{ image: CheckedImage; seeds: FaceSeed[] }>): Promise<SeededMesh[][]>;
   /** Expression probabilities (EXPRESSIONS order) per box, per image. */

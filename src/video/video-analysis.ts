@@ -199,9 +199,10 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
       }
       const image = begun?.image ?? frameImage(frame, info);
       // Two engine calls at once, on two workers: the detector when it is due runs beside the following
-      // meshes, which are otherwise split in two (photos still come first, above). A regular run looks
-      // only for faces other than those followed (where they were in the frame before); the photo path's
-      // whole detection runs where following has no face, loses one, or the look finds a face it lacked.
+      // meshes, which are otherwise split in two (photos still come first, above). Each run is the photo
+      // path's whole detection, what a loop of the frames through detectLandmarks would find. (Looking only
+      // for faces other than those followed, then detecting again wherever that found one, cost more: at
+      // 1080p the small faces following loses were found again on most regular runs.)
       const due = following.length === 0 || sinceDetection >= FOLLOWING.detectEvery;
       // The small-face pass (minFaceSize) runs on the regular detections; a run because a followed face
       // was lost looks for that face, which the first look sees, and comes often as small faces come and go.
@@ -210,11 +211,8 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
         if (found instanceof Error) throw found;
         return found ?? [];
       };
-      const known = following.map((t) => t.lastBox!);
-      let detecting = due
-        ? { whole: known.length === 0, faces: known.length === 0 ? detectAll() : options.analyser.newFaces(image, known, options.settings) }
-        : undefined;
-      detecting?.faces.catch(() => undefined); // its failure is thrown where it is awaited below
+      let detecting = due ? detectAll() : undefined;
+      detecting?.catch(() => undefined); // its failure is thrown where it is awaited below
       const followed =
         following.length > 0
           ? await clock.wait(
@@ -229,11 +227,10 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
       const lost = followed.some((f) => f.presence < FOLLOWING.minPresence && f.track.detectedPresence >= FOLLOWING.minPresence);
       const detectedHere = due || lost;
       if (detectedHere) {
-        if (lost && !detecting?.whole) detecting = { whole: true, faces: detectAll(due ? options.settings : { ...options.settings, minFaceSize: Infinity }) };
-        const detection = (detecting ??= { whole: true, faces: detectAll() });
+        const detection = (detecting ??= detectAll({ ...options.settings, minFaceSize: Infinity }));
         // Meanwhile, on the other worker: the next frames' meshes of the faces followed here, each cut
         // where following would cut it if the detector leaves the face as it is (as it mostly does).
-        const lookingAhead = lookAheadWhile(detection.faces, kept, previousIndex, async (k, cuts) => {
+        const lookingAhead = lookAheadWhile(detection, kept, previousIndex, async (k, cuts) => {
           const upcoming = await frameAt(k + 1);
           if (!upcoming) return undefined;
           const begunThen = early.get(upcoming.index);
@@ -243,16 +240,13 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
           early.set(upcoming.index, ahead);
           return ahead;
         });
-        let found = selectFaces(
+        const found = selectFaces(
           await clock.wait(
             'detector',
-            lookingAhead.then(() => detection.faces),
+            lookingAhead.then(() => detection),
           ),
           options.settings,
         );
-        if (!detection.whole && found.some((d) => followed.every((f) => iou(f.face.box, d.box) < SAME_FACE_LOOSELY))) {
-          found = selectFaces(await clock.wait('detector', detectAll()), options.settings);
-        }
         faces = withDetections(
           followed,
           found.map((face) => ({ face, meshPoints: face.mesh && unpackMesh(face.mesh), followed: false })),

@@ -107,7 +107,6 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
   readonly stats: Record<EngineTaskName, number> = {
     warmUp: 0,
     detect: 0,
-    newFaces: 0,
     meshes: 0,
     expressions: 0,
     warps: 0,
@@ -203,18 +202,6 @@ export class EmbeddedProvider implements FaceDetector, FaceAnalyser {
         }
       }),
     );
-  }
-
-  async newFaces(image: CheckedImage, known: Box[], { maxFaces, minFaceSize }: FaceLimits): Promise<ProviderFace[]> {
-    const pixels = await image.pixels();
-    const faces = await this.run('newFaces', {
-      ...pixelImage(pixels),
-      scale: pixels.scale,
-      maxFaces,
-      minFaceSize,
-      known: known.map((b) => scaleBox(b, 1 / pixels.scale)),
-    });
-    return faces.map((f) => faceToClient(f, pixels.scale));
   }
 
   async meshes(requests: Array<{ image: CheckedImage; seeds: FaceSeed[] }>): Promise<SeededMesh[][]> {

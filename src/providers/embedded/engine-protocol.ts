@@ -137,11 +137,6 @@ export interface EngineTasks {
   warmUp: { input: null; result: void };
   /** The faces of each image, decoded first where it comes as a file; the mediapipe engine batches their meshes. */
   detect: { input: { images: Array<DetectInput | EncodedDetectInput> }; result: Array<DetectedImage | DecodeFailure> };
-  /**
-   * The faces in one picture other than those at the `known` boxes (a video frame's faces followed from the
-   * frame before): the detector's candidates no known box agrees with, judged as `detect` judges them.
-   */
-  newFaces: { input: DetectInput & { known: Box[] }; result: EngineFace[] };
   /** The 478-point mesh of faces found elsewhere (MXFace, the faceapi engine, the previous video frame). */
   meshes: { input: PixelImage & { seeds: FaceSeed[] }; result: SeededMesh[] };
   /** Expression probabilities per box per image, one batched inference. */

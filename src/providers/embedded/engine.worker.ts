@@ -21,10 +21,10 @@ import { timeGraphs } from './inference-graph';
 import { descriptorsOf, detectWithFaceapi, expressionsOf, faceapiWeightTensors } from './faceapi-engine';
 import { warpToBytes } from './image-tensors';
 import { packMesh } from './mediapipe/face-mesh';
-import { KNOWN_FACE, MediapipeEngine } from './mediapipe/mediapipe-engine';
+import { MediapipeEngine } from './mediapipe/mediapipe-engine';
 import { useWasmBackend } from './tf-runtime';
 import { at } from '../../checked';
-import { iou, scalePixelPoint, type Point } from '../../geometry/geometry';
+import { scalePixelPoint, type Point } from '../../geometry/geometry';
 import { addSums, addWarped, emptySums, finishSums, triangleMap } from '../../geometry/piecewise-affine';
 
 const { engine, runtime, detector, secondOpinion, refinePoints, timeGraphs: timed } = workerData as EngineWorkerData;
@@ -87,13 +87,6 @@ async function decodeForDetection(image: DetectInput | EncodedDetectInput): Prom
     throw error;
   }
 }
-
-export const newFaces: EngineWorker['newFaces'] = async (task) => {
-  if (engine === 'mediapipe') return (await mediapipe).newFaces(task, task.known);
-  // The faceapi engine has no second opinion to call: all its faces, less those at known boxes.
-  const faces = await detectWithFaceapi(task);
-  return faces.filter((f) => task.known.every((k) => iou(k, f.box) < KNOWN_FACE));
-};
 
 export const meshes: EngineWorker['meshes'] = async (task) =>
   (await (await mediapipe).meshes(task, task.seeds)).map((m) => ({ mesh: packMesh(m.mesh), presence: m.presence, points68: m.points68 }));

@@ -52,8 +52,6 @@ const CONFIRMING_SCORE = 0.5;
 const NEWCOMER_SCORE = 0.7;
 const NEWCOMER_PRESENCE = 0.5;
 const SAME_FACE = 0.3;
-// A candidate is a known face's when they agree this well (as a video's detections and followed faces do).
-export const KNOWN_FACE = 0.5;
 
 interface JudgedFace {
   box: Box;
@@ -101,22 +99,9 @@ export class MediapipeEngine {
     return this.judge(
       seen,
       candidates,
-      seen.map((image, i) => (image === at(images, i) ? undefined : [])),
+      seen.map((image, i) => image !== at(images, i)),
       images,
     );
-  }
-
-  /**
-   * The faces in a picture other than the `known` ones (faces followed into a video frame): the detector's
-   * candidates that no known box agrees with (IoU KNOWN_FACE), judged as `detect` judges them, and
-   * FaceBoxes asked for newcomers every time, since a rejected candidate of a known face, which would
-   * have called it, is not meshed here. A known face's candidate that disagrees with its box (a mesh slid
-   * off its face) is judged afresh.
-   */
-  async newFaces(image: DetectInput, known: readonly Box[]): Promise<EngineFace[]> {
-    const seen = exposed(image);
-    const candidates = (await this.candidatesIn(seen, image, known)).filter((c) => known.every((k) => iou(k, c.box) < KNOWN_FACE));
-    return at(await this.judge([seen], [candidates], [known], [image]), 0);
   }
 
   /**
@@ -126,14 +111,14 @@ export class MediapipeEngine {
   private async judge(
     images: readonly DetectInput[],
     candidates: FaceCandidate[][],
-    known?: ReadonlyArray<readonly Box[] | undefined>,
-    asTheyCame: readonly DetectInput[] = images,
+    dim: readonly boolean[],
+    asTheyCame: readonly DetectInput[],
   ): Promise<EngineFace[][]> {
     const crops = images.flatMap((image, i) => at(candidates, i).map((seed) => ({ image, seed })));
     const meshes = await this.checkedMeshes(crops, this.finder.cropScale, (presence) => presence >= MIN_FACE_PRESENCE && presence < FACE_PRESENCE);
     let next = 0;
     const judged = images.map((_, i) => at(candidates, i).map((c): JudgedFace => ({ box: c.box, confidence: c.score, mesh: at(meshes, next++) })));
-    const faces = await this.withSecondOpinion(images, judged, known);
+    const faces = await this.withSecondOpinion(images, judged, dim);
     return images.map((image, i) =>
       at(faces, i)
         .sort((a, b) => b.confidence - a.confidence)
@@ -149,29 +134,21 @@ export class MediapipeEngine {
     );
   }
 
-  /**
-   * The faces the mesh accepts, plus those FaceBoxes confirms or proposes where the mesh rejected one,
-   * and in every picture with a `known` list (faces already followed there; empty for a dim photo).
-   */
-  private async withSecondOpinion(
-    images: readonly DetectInput[],
-    judged: JudgedFace[][],
-    known?: ReadonlyArray<readonly Box[] | undefined>,
-  ): Promise<JudgedFace[][]> {
+  /** The faces the mesh accepts, plus those FaceBoxes confirms or proposes where the mesh rejected one, and in every `dim` picture. */
+  private async withSecondOpinion(images: readonly DetectInput[], judged: JudgedFace[][], dim: readonly boolean[]): Promise<JudgedFace[][]> {
     const accepted = judged.map((faces) => faces.filter((f) => f.mesh.presence >= FACE_PRESENCE));
     if (!this.faceboxes) return accepted;
     const newcomers: Array<{ image: number; seed: FaceSeed; confidence: number }> = [];
     for (const [i, faces] of judged.entries()) {
       const rejected = faces.filter((f) => f.mesh.presence < FACE_PRESENCE);
-      const knownBoxes = known?.[i];
-      if (rejected.length === 0 && !knownBoxes) continue;
+      if (rejected.length === 0 && !at(dim, i)) continue;
       const boxes = await this.faceboxes.find(at(images, i));
       for (const face of rejected) {
         const vouching = boxes.filter((b) => b.score >= CONFIRMING_SCORE && iou(b.box, face.box) >= SAME_FACE);
         if (vouching.length > 0) at(accepted, i).push({ ...face, confidence: Math.max(face.confidence, ...vouching.map((b) => b.score)) });
       }
       for (const { box, score } of boxes) {
-        const isNew = [...faces.map((f) => f.box), ...(knownBoxes ?? [])].every((b) => iou(b, box) <= SAME_FACE);
+        const isNew = faces.every((f) => iou(f.box, box) <= SAME_FACE);
         if (score >= NEWCOMER_SCORE && isNew) newcomers.push({ image: i, seed: levelSeed(box), confidence: score });
       }
     }
@@ -211,20 +188,23 @@ export class MediapipeEngine {
 
   /**
    * The detector's candidates in the picture, and where faces of `minFaceSize` are too small for it,
-   * the new ones it finds in tiles of the picture (small-faces.ts), which no first-pass candidate or
-   * `known` box holds.
+   * the new ones it finds in tiles of the picture (small-faces.ts), which no first-pass candidate holds.
    */
-  private async candidatesIn(
-    image: PixelImage,
-    { scale, minFaceSize }: Pick<DetectInput, 'scale' | 'minFaceSize'>,
-    known: readonly Box[] = [],
-  ): Promise<FaceCandidate[]> {
+  private async candidatesIn(image: PixelImage, { scale, minFaceSize }: Pick<DetectInput, 'scale' | 'minFaceSize'>): Promise<FaceCandidate[]> {
     const first = await this.finder.find(image);
     const tiles = smallFaceTiles(image.width, image.height, this.finder.inputSide, minFaceSize / scale);
     if (tiles.length === 0) return first;
     const found = [];
     for (const tile of tiles) found.push({ tile, candidates: (await this.finder.find(tileImage(image, tile))).map((c) => fromTile(c, tile)) });
-    return [...first, ...newSmallFaces(found, [...first.map((c) => c.box), ...known], image.width, image.height)];
+    return [
+      ...first,
+      ...newSmallFaces(
+        found,
+        first.map((c) => c.box),
+        image.width,
+        image.height,
+      ),
+    ];
   }
 
   /** The refined mesh of each seed, and its 68 points. */
