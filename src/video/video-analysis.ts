@@ -115,9 +115,8 @@ interface Track extends FaceTrackData {
   /** The unsmoothed meshes of the track's face in the last analysed frame and the one before, if it had them. */
   lastMesh?: MeshPoint[];
   meshBefore?: MeshPoint[];
-  /** The last frame the track has a face in (its face there may still be being smoothed), and its box there. */
+  /** The last frame the track has a face in (its face there may still be being smoothed). */
   lastFrame?: number;
-  lastBox?: Box;
 }
 
 /** A face of this frame before it has a track id: the detector's, or one followed by mesh. */
@@ -633,7 +632,6 @@ function record(
   track.meshBefore = meshBeforeNext(track, frame.previous);
   track.lastMesh = mesh;
   track.lastFrame = frame.index;
-  track.lastBox = face.box;
   const owner = track;
   later.push(() => {
     for (const e of earlier) owner.faces.push(trackedFace(e.face, e.meshPoints, e.frame, e.time, smoothing ? owner : undefined));

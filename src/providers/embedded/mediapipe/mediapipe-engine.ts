@@ -107,6 +107,7 @@ export class MediapipeEngine {
   /**
    * Per image: the candidates that the mesh's presence check accepts, or that FaceBoxes vouches for, best
    * confidence first, with their quality, mesh and 68 points. The meshes of all the images' candidates run as batched inferences.
+   * `dim` marks the pictures the exposure step brightened; `asTheyCame`, the pictures before it.
    */
   private async judge(
     images: readonly DetectInput[],
