@@ -200,8 +200,8 @@ export async function analyseVideo(options: AnalysisOptions): Promise<AnalysisRe
       // Two engine calls at once, on two workers: the detector when it is due runs beside the following
       // meshes, which are otherwise split in two (photos still come first, above). Each run is the photo
       // path's whole detection, what a loop of the frames through detectLandmarks would find. (Looking only
-      // for faces other than those followed, then detecting again wherever that found one, cost more: at
-      // 1080p the small faces following loses were found again on most regular runs.)
+      // for faces other than those followed, then detecting again wherever that found one, cost more: most
+      // regular runs on walking.mp4 at 1080p found one, 40 of 56 in a trace.)
       const due = following.length === 0 || sinceDetection >= FOLLOWING.detectEvery;
       // The small-face pass (minFaceSize) runs on the regular detections; a run because a followed face
       // was lost looks for that face, which the first look sees, and comes often as small faces come and go.
