@@ -166,7 +166,7 @@ interface VideoJobResult {
 }
 
 /** Runs a job to its end, followed by its subscription; or asked every 100 ms, and `onPoll` sees its progress each time. */
-async function analyseOnService(url: string, file: string, options: { sampleFps?: number } = {}, onPoll?: (progress: number) => void) {
+async function analyseOnService(url: string, file: string, options: { sampleFps?: number; minFaceSize?: number } = {}, onPoll?: (progress: number) => void) {
   const started = performance.now();
   const id = await submitVideo(url, file, options);
   const fields = 'framesAnalysed tracks { id frameCount firstFrame lastFrame faces { frame rectangle { x y width height } } }';
@@ -264,14 +264,8 @@ async function benchSmallFaces(threads: number) {
     const faces = sizes.map(() => 0);
     for (let round = 0; round < 3; round++)
       for (const [k, minFaceSize] of inTurn(sizes, round)) {
-        const started = performance.now();
-        const id = await submitVideo(service.url, clip, { minFaceSize });
-        const job = await jobEnded<{ status: string; progress: number; framesAnalysed: number; tracks: Array<{ frameCount: number }> }>(
-          service.url,
-          id,
-          'framesAnalysed tracks { frameCount }',
-        );
-        rates[k]!.push(job.framesAnalysed / ((performance.now() - started) / 1000));
+        const { seconds, job } = await analyseOnService(service.url, clip, { minFaceSize });
+        rates[k]!.push(job.framesAnalysed / seconds);
         faces[k] = job.tracks.reduce((sum, t) => sum + t.frameCount, 0);
       }
     const video = sizes.map((minFaceSize, k) => ({ minFaceSize, fps: percentile(rates[k]!, 50), faces: faces[k]! }));

@@ -3,20 +3,19 @@
 // and darkened (pixel values scaled by 0.5, 0.3 and 0.2, with sensor-like noise added at the dim
 // levels), through the photo path, and through each part on its own at the listed boxes: BlazeFace's
 // best candidate score, the mesh's presence seeded on the listed box, FaceBoxes' best score, and
-// face-api's SSD MobileNet v1 (the other detector family npm ships) as the alternative. Then small faces:
-// the same frames as full-resolution tiles through the photo path, the second pass #29 asks for.
+// face-api's SSD MobileNet v1 (the other detector family npm ships) as the alternative. Then faces
+// turned near profile (benchTurnedFaces, also BENCH_ONLY=turned-faces). The engine's small-face pass
+// has its own bench (BENCH_ONLY=small-faces).
 import { DEFAULT_MIN_FACE_SIZE } from '../src/detection/detection-options';
 import fs from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
-import { boundingBox, scalePixelPoint } from '../src/geometry/geometry';
+import { boundingBox, iou, scalePixelPoint, type Box } from '../src/geometry/geometry';
 import { landmarkErrors } from '../src/geometry/landmark-error';
 import { fivePointsFrom68 } from '../src/geometry/landmarks';
 import { imageTensor } from '../src/providers/embedded/image-tensors';
 import { darkened } from '../tools/dim-light';
 import { annotatedFaces, headTurn, NEAR_PROFILE } from '../tools/annotations';
 import type * as FaceApi from '@vladmandic/face-api/dist/face-api.node-wasm.js';
-import { iou, type Box } from '../src/geometry/geometry';
 import type { DetectInput } from '../src/providers/embedded/engine-protocol';
 import { detectWithFaceapi } from '../src/providers/embedded/faceapi-engine';
 import { loadFaceboxes } from '../src/providers/embedded/mediapipe/faceboxes';
@@ -93,7 +92,7 @@ export async function benchHardFaces() {
     console.log(`| ${level} | ${counts.photoPath} | ${cell('blazeface')} | ${cell('presence')} | ${cell('faceboxes')} | ${cell('ssd')} | ${counts.unlisted} |`);
   }
   const turned = await benchTurnedFaces(engine, faceboxes);
-  return { rows, turned, exposure: await exposureCost(frames[0]!.bytes), tiles: await benchTiles(engine, frames) };
+  return { rows, turned, exposure: await exposureCost(frames[0]!.bytes) };
 }
 
 /**
@@ -195,52 +194,4 @@ async function exposureCost(bytes: Buffer) {
     `Exposure step on a 1280x720 frame: ${cost.bright.toFixed(2)} ms bright (levels only), ${cost.dim.toFixed(2)} ms dim (levels and a brightened copy)`,
   );
   return cost;
-}
-
-/**
- * The small-face second pass, tried as the photo path on tiles: the frame cut into 3 x 2 overlapping
- * tiles (each 1/2.4 of the width and 1/1.8 of the height), from the full-resolution frame or from the
- * detection-size picture; a tile's face touching an inner tile edge is dropped, and one a whole-frame
- * face overlaps is that face.
- */
-async function benchTiles(engine: MediapipeEngine, frames: Awaited<ReturnType<typeof walkingFootage>>) {
-  const result: Record<string, { found: number; unlisted: number; msPerFrame: number }> = {};
-  for (const source of ['full resolution', 'detection size'] as const) {
-    let [found, unlisted, ms] = [0, 0, 0];
-    for (const { bytes, listed } of frames) {
-      const whole = await dimmed(bytes, 1);
-      const [wholeFaces] = await engine.detect([whole]);
-      const merged = wholeFaces!.map((f) => scaled(f.box, whole.scale));
-      const started = performance.now();
-      const picture = source === 'full resolution' ? sharp(bytes) : sharp(bytes).resize(MAX_SIDE);
-      const { data, info } = await picture.removeAlpha().raw().toBuffer({ resolveWithObject: true });
-      const toFrame = 1920 / info.width;
-      const [tw, th] = [Math.round(info.width / 2.4), Math.round(info.height / 1.8)];
-      for (const tx of [0, Math.round((info.width - tw) / 2), info.width - tw])
-        for (const ty of [0, info.height - th]) {
-          const tile = new Uint8Array(tw * th * 3);
-          for (let y = 0; y < th; y++) tile.set(data.subarray(((ty + y) * info.width + tx) * 3, ((ty + y) * info.width + tx + tw) * 3), y * tw * 3);
-          const [faces] = await engine.detect([{ data: tile, width: tw, height: th, scale: 1, maxFaces: 100, minFaceSize: DEFAULT_MIN_FACE_SIZE }]);
-          for (const { box } of faces!) {
-            const inner =
-              (box.x < 2 && tx > 0) ||
-              (box.y < 2 && ty > 0) ||
-              (box.x + box.width > tw - 2 && tx + tw < info.width) ||
-              (box.y + box.height > th - 2 && ty + th < info.height);
-            const inFrame = scaled({ x: box.x + tx, y: box.y + ty, width: box.width, height: box.height }, toFrame);
-            if (!inner && merged.every((m) => iou(m, inFrame) < 0.3)) merged.push(inFrame);
-          }
-        }
-      ms += performance.now() - started;
-      const recall = footageRecall(listed, merged);
-      found += recall.found;
-      unlisted += recall.unlisted;
-    }
-    result[source] = { found, unlisted, msPerFrame: ms / frames.length };
-  }
-  console.log('\nA second pass on 3 x 2 overlapping tiles, each through the photo path, one engine thread:');
-  console.log("| tiles from | listed faces found (of 120) | unlisted boxes | the tiles' time per frame |");
-  console.log('|---|---|---|---|');
-  for (const [source, r] of Object.entries(result)) console.log(`| ${source} | ${r.found} | ${r.unlisted} | ${r.msPerFrame.toFixed(0)} ms |`);
-  return result;
 }
